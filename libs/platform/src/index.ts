@@ -1,1 +1,5 @@
 export * from './embedded-postgres';
+export * from './ledger-config';
+export * from './ledger-secrets';
+export * from './ledger-keys';
+export * from './ledger-database';

@@ -1,0 +1,59 @@
+import { ConfigurationError, loadLedgerConfig } from './ledger-config';
+
+describe('loadLedgerConfig', () => {
+  it('starts with no configuration at all (embedded mode)', () => {
+    const config = loadLedgerConfig({});
+    expect(config).toMatchObject({ port: 3000, projector: 'in-process', logLevel: 'info' });
+    expect(config.dataDir).toMatch(/\.ledger-data$/);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('reads every setting', () => {
+    const key = 'k'.repeat(32);
+    const config = loadLedgerConfig({
+      PORT: '8080',
+      LEDGER_DATA_DIR: '/tmp/x',
+      DATABASE_URL: 'postgres://u:p@h:5432/db',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://h:2113?tls=false',
+      LEDGER_TOKEN_KEY: key,
+      LEDGER_SUBJECT_KEY: key,
+      LEDGER_FOLIO_KEY: key,
+      LEDGER_PROJECTOR: 'off',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      dataDir: '/tmp/x',
+      databaseUrl: 'postgres://u:p@h:5432/db',
+      eventStoreConnectionString: 'esdb://h:2113?tls=false',
+      tokenKey: key,
+      subjectKey: key,
+      folioKey: key,
+      projector: 'off',
+      logLevel: 'warn',
+    });
+  });
+
+  it('refuses to start with every problem listed, never echoing a connection string', () => {
+    const attempt = () =>
+      loadLedgerConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://secret-password@h/db',
+        LEDGER_TOKEN_KEY: 'short',
+        LEDGER_PROJECTOR: 'sometimes',
+        EVENTSTORE_CONNECTION_STRING: 'not a url',
+      });
+    expect(attempt).toThrow(ConfigurationError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigurationError).problems;
+      expect(problems).toHaveLength(5);
+      expect(problems.join('\n')).not.toContain('secret-password');
+    }
+  });
+
+  it('needs DATABASE_URL beside EventStoreDB', () => {
+    expect(() => loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://h:2113' })).toThrow(/DATABASE_URL/);
+  });
+});

@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+
+/** Where the projector runs: inside the ledger process, or elsewhere (apps/projector). */
+export type ProjectorMode = 'in-process' | 'off';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Everything the ledger reads from its environment, checked once at start so
+ * that a misconfigured instance refuses to start instead of failing on the
+ * first request.
+ */
+export interface LedgerConfig {
+  readonly port: number;
+  /** Absolute path; holds generated secrets and, in embedded mode, PostgreSQL. */
+  readonly dataDir: string;
+  /** External PostgreSQL; when absent the ledger runs an embedded one under dataDir. */
+  readonly databaseUrl?: string;
+  /** When set, events go to EventStoreDB instead of PostgreSQL. */
+  readonly eventStoreConnectionString?: string;
+  /** Secrets given by configuration; the missing ones are generated into dataDir. */
+  readonly tokenKey?: string;
+  readonly subjectKey?: string;
+  readonly folioKey?: string;
+  readonly projector: ProjectorMode;
+  readonly logLevel: LogLevel;
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** A secret shorter than this is too easy to guess for an HMAC key. */
+export const MIN_SECRET_LENGTH = 32;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration; throws ConfigurationError listing every problem. */
+export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
+  const problems: string[] = [];
+  const config: LedgerConfig = {
+    port: readPort(env.PORT, problems),
+    dataDir: resolve(nonEmpty(env.LEDGER_DATA_DIR) ?? './.ledger-data'),
+    databaseUrl: readUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:'], problems),
+    eventStoreConnectionString: readUrl(
+      'EVENTSTORE_CONNECTION_STRING',
+      env.EVENTSTORE_CONNECTION_STRING,
+      ['esdb:', 'esdb+discover:'],
+      problems,
+    ),
+    tokenKey: readSecret('LEDGER_TOKEN_KEY', env.LEDGER_TOKEN_KEY, problems),
+    subjectKey: readSecret('LEDGER_SUBJECT_KEY', env.LEDGER_SUBJECT_KEY, problems),
+    folioKey: readSecret('LEDGER_FOLIO_KEY', env.LEDGER_FOLIO_KEY, problems),
+    projector: readChoice('LEDGER_PROJECTOR', env.LEDGER_PROJECTOR, ['in-process', 'off'], 'in-process', problems),
+    logLevel: readChoice('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info', problems),
+  };
+  if (config.eventStoreConnectionString && !config.databaseUrl) {
+    problems.push('EVENTSTORE_CONNECTION_STRING needs DATABASE_URL too (read models and idempotency records live in PostgreSQL)');
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return config;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function readPort(value: string | undefined, problems: string[]): number {
+  const text = nonEmpty(value);
+  if (text === undefined) return 3000;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 0 || port > 65535) {
+    problems.push(`PORT must be an integer from 0 to 65535, got "${text}"`);
+  }
+  return port;
+}
+
+function readUrl(name: string, value: string | undefined, schemes: string[], problems: string[]): string | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  try {
+    const url = new URL(text);
+    if (!schemes.includes(url.protocol)) problems.push(`${name} must start with ${schemes.map((s) => s + '//').join(' or ')}`);
+  } catch {
+    // Never echo the value: connection strings carry passwords.
+    problems.push(`${name} is not a valid URL`);
+  }
+  return text;
+}
+
+function readSecret(name: string, value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < MIN_SECRET_LENGTH) problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters`);
+  return value;
+}
+
+function readChoice<T extends string>(
+  name: string,
+  value: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+  problems: string[],
+): T {
+  const text = nonEmpty(value);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    problems.push(`${name} must be one of ${choices.join(', ')}, got "${text}"`);
+    return fallback;
+  }
+  return text as T;
+}
