@@ -1,0 +1,27 @@
+import { buildCurp, curpCheckDigit } from './demo-curp';
+
+describe('demo CURP construction', () => {
+  it('follows the published construction, skipping a leading María and writing Ñ as X', () => {
+    const curp = buildCurp({
+      givenName: 'María Guadalupe', firstSurname: 'Núñez', secondSurname: 'Peña',
+      birthDate: '1985-03-07', sex: 'M', birthState: 'QR', differentiator: 4,
+    });
+    // N-U (first internal vowel of NUXEZ), P (Peña), G (Guadalupe); consonants X (NUXEZ), X (PEXA), D (GUADALUPE).
+    expect(curp.slice(0, 17)).toBe('NUPG850307MQRXXD4');
+    expect(curp[17]).toBe(curpCheckDigit(curp.slice(0, 17)));
+  });
+
+  it('replaces an inconvenient word at the start', () => {
+    const curp = buildCurp({
+      givenName: 'Óscar', firstSurname: 'Cuevas', secondSurname: 'López',
+      birthDate: '1979-12-01', sex: 'H', birthState: 'BC', differentiator: 0,
+    });
+    expect(curp.slice(0, 4)).toBe('CXLO');
+  });
+
+  it('computes the check digit over the 37-symbol alphabet, Ñ included', () => {
+    // Sum for 'AAAA000000HDFXXX0' worked by hand: A=10 at weights 18..15 → 660, H=17 at 8 → 136,
+    // D=13 at 7 → 91, F=15 at 6 → 90, X=34 at 5,4,3 → 408; total 1385 → (10 − 5) mod 10 = 5.
+    expect(curpCheckDigit('AAAA000000HDFXXX0')).toBe('5');
+  });
+});
