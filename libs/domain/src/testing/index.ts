@@ -1,0 +1,3 @@
+/** Test helpers for every team: import from specs and seeders, never from production code. */
+export * from './curp-fixtures';
+export * from './given-when-then';
