@@ -1,0 +1,2 @@
+export { startEventStoreDbTestServer } from './server';
+export type { EventStoreDbTestServer, EventStoreDbTestServerOptions } from './server';
