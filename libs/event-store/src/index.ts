@@ -1,1 +1,2 @@
 export * from './event-store.port';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';

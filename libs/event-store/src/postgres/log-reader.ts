@@ -1,0 +1,103 @@
+import { Pool } from 'pg';
+import { EventMetadata, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../event-store.port';
+import { EVENTS_TABLE } from './schema';
+
+interface EventRecordRow {
+  position: string;
+  id: string;
+  stream_id: string;
+  revision: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+/** Events a subscription reads in one go, and the head of the log in the same snapshot. */
+export interface LogPage {
+  events: RecordedEvent[];
+  head: Position;
+}
+
+const COLUMNS = 'position, id, stream_id, revision, type, data, metadata';
+const LAST_BIGINT = 9223372036854775807n;
+
+/**
+ * One page of the log after a position. The head comes from the same
+ * statement, hence the same snapshot: when the page is not full, every
+ * matching event up to the head is in it, so a filtered subscription can move
+ * its cursor to the head instead of scanning the same unmatched rows again.
+ * Without a type list, system events (types starting with `$`) are left out,
+ * as the port specifies.
+ */
+const READ_PAGE = `
+  SELECT head.position::text AS head, page.*
+    FROM (SELECT coalesce(max(position), -1) AS position FROM ${EVENTS_TABLE}) AS head
+    LEFT JOIN LATERAL (
+      SELECT ${COLUMNS} FROM ${EVENTS_TABLE}
+       WHERE position > $1
+         AND CASE WHEN $2::text[] IS NULL THEN left(type, 1) <> '$' ELSE type = ANY($2) END
+       ORDER BY position
+       LIMIT $3
+    ) AS page ON true
+   ORDER BY page.position`;
+
+/** Reads of the log. Plain statements: the append lock makes every snapshot free of gaps. */
+export class LogReader {
+  constructor(private readonly pool: Pool) {}
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? LAST_BIGINT : 0n);
+    const sql = `SELECT ${COLUMNS} FROM ${EVENTS_TABLE}
+      WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2
+      ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`;
+    return this.select(sql, [streamId, from, limitOf(options.maxCount)]);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromPosition ?? (backwards ? LAST_BIGINT : 0n);
+    const sql = `SELECT ${COLUMNS} FROM ${EVENTS_TABLE}
+      WHERE position ${backwards ? '<=' : '>='} $1
+      ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT $2`;
+    return this.select(sql, [from, limitOf(options.maxCount)]);
+  }
+
+  async headPosition(): Promise<Position> {
+    const { rows } = await this.pool.query<{ head: string }>(
+      `SELECT coalesce(max(position), -1)::text AS head FROM ${EVENTS_TABLE}`,
+    );
+    return BigInt(rows[0].head);
+  }
+
+  /** Up to `limit` events after `after` (exclusive) of the given types (null: every non-system type). */
+  async readPage(after: Position, eventTypes: readonly string[] | null, limit: number): Promise<LogPage> {
+    const { rows } = await this.pool.query<EventRecordRow & { head: string }>(READ_PAGE, [after, eventTypes, limit]);
+    const events = rows.filter((row) => row.position !== null).map(toRecordedEvent);
+    return { events, head: BigInt(rows[0].head) };
+  }
+
+  private async select(sql: string, params: unknown[]): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRecordRow>(sql, params);
+    return rows.map(toRecordedEvent);
+  }
+}
+
+/** null means no limit to PostgreSQL. */
+function limitOf(maxCount: number | undefined): number | null {
+  if (maxCount === undefined) return null;
+  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be a non-negative integer, got ${maxCount}`);
+  return maxCount;
+}
+
+function toRecordedEvent(row: EventRecordRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+  };
+}

@@ -1,0 +1,116 @@
+import { Pool } from 'pg';
+import {
+  AllSubscription,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../event-store.port';
+import { GroupCommitWriter } from './group-commit-writer';
+import { LogListener } from './log-listener';
+import { LogReader } from './log-reader';
+import { LogWakeups } from './log-wakeups';
+import { migrateEventStore } from './migrations';
+import { LogFeed, PostgresAllSubscription } from './postgres-all-subscription';
+import { prepareAppend } from './prepare-append';
+
+export interface PostgresEventStoreOptions {
+  /** Most events one group-commit transaction writes; a larger single append still goes, alone. Default 2000. */
+  maxEventsPerTransaction?: number;
+  /** Most events a subscription reads, and holds in memory, at a time. Default 500. */
+  subscriptionBatchSize?: number;
+  /** Longest a caught-up subscription waits for a notification before reading again anyway. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Connections in the pool the store builds from a connection string. Default 10. */
+  poolSize?: number;
+}
+
+/**
+ * The event store on PostgreSQL (schema `event_store`). Call `migrate()` once
+ * at start. Appends from every process are serialised by one advisory lock
+ * and batched by group commit; see append-transaction.ts for why.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly reader: LogReader;
+  private readonly writer: GroupCommitWriter;
+  private readonly wakeups = new LogWakeups();
+  private readonly listener: LogListener;
+  private readonly subscriptions = new Set<PostgresAllSubscription>();
+  private readonly options: Required<Omit<PostgresEventStoreOptions, 'poolSize'>>;
+  private closed = false;
+
+  /** A Pool passed in stays the caller's to end; one built from a connection string is ended by close(). */
+  constructor(connection: Pool | string, options: PostgresEventStoreOptions = {}) {
+    this.ownsPool = typeof connection === 'string';
+    this.pool =
+      typeof connection === 'string' ? new Pool({ connectionString: connection, max: options.poolSize ?? 10 }) : connection;
+    this.options = {
+      maxEventsPerTransaction: options.maxEventsPerTransaction ?? 2000,
+      subscriptionBatchSize: options.subscriptionBatchSize ?? 500,
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+    };
+    this.reader = new LogReader(this.pool);
+    this.writer = new GroupCommitWriter(this.pool, this.options.maxEventsPerTransaction, () => this.wakeups.signal());
+    this.listener = new LogListener(this.pool, () => this.wakeups.signal());
+  }
+
+  /** Creates or upgrades the schema; idempotent, and safe when several processes start at once. */
+  migrate(): Promise<void> {
+    return migrateEventStore(this.pool);
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    return this.writer.append(prepareAppend(streamId, events, options.expectedRevision ?? 'any'));
+  }
+
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.reader.readStream(streamId, options);
+  }
+
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.reader.readAll(options);
+  }
+
+  headPosition(): Promise<Position> {
+    return this.reader.headPosition();
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    this.assertOpen();
+    const limits = { batchSize: this.options.subscriptionBatchSize, pollIntervalMs: this.options.pollIntervalMs };
+    const subscription = new PostgresAllSubscription(this.feed, options, limits, (closed) => this.subscriptions.delete(closed));
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Lets queued appends finish, ends subscriptions, and ends the pool if the store built it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writer.drain();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.listener.close();
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  private readonly feed: LogFeed = {
+    readPage: (after, eventTypes, limit) => this.reader.readPage(after, eventTypes, limit),
+    changeGeneration: () => this.wakeups.currentGeneration(),
+    waitForChange: (seenGeneration, timeoutMs, abort) => {
+      this.listener.ensureListening();
+      return this.wakeups.wait(seenGeneration, timeoutMs, abort);
+    },
+  };
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The event store is closed');
+  }
+}

@@ -1,0 +1,41 @@
+import { DuplicateEventIdError, ExpectedRevision, NewEvent } from '../event-store.port';
+import { PendingAppend, SerializedEvent } from './append-decision';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Checks and serialises an append before it joins the group-commit queue, so
+ * that a malformed append fails alone, at once, and never a shared transaction.
+ */
+export function prepareAppend(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): PendingAppend {
+  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
+  assertExpectedRevision(expectedRevision);
+  if (events.length === 0) throw new RangeError(`Append to ${streamId} has no events`);
+  const ids = new Set<string>();
+  const serialized = events.map((event): SerializedEvent => {
+    const id = normaliseEventId(event.id);
+    if (ids.has(id)) throw new DuplicateEventIdError(event.id, streamId);
+    ids.add(id);
+    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError(`Event ${id} has no type`);
+    return { id, type: event.type, data: toJson(event.data, id), metadata: toJson(event.metadata, id) };
+  });
+  return { streamId, events: serialized, expectedRevision };
+}
+
+/** PostgreSQL answers uuids in lower case; storing them so keeps lookups and round trips exact. */
+function normaliseEventId(id: string): string {
+  if (typeof id !== 'string' || !UUID.test(id)) throw new TypeError(`Event id ${String(id)} is not a UUID`);
+  return id.toLowerCase();
+}
+
+function assertExpectedRevision(expected: ExpectedRevision): void {
+  const valid =
+    expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n);
+  if (!valid) throw new TypeError(`Invalid expected revision: ${String(expected)}`);
+}
+
+function toJson(value: unknown, eventId: string): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`Event ${eventId} has data or metadata that is not JSON`);
+  return json;
+}
