@@ -24,3 +24,26 @@ export * from './evaluator/evaluator.events';
 export * from './person/person.events';
 export * from './certification/certification.events';
 export * from './folio/folio.events';
+
+// Commands and states, one set per aggregate
+export * from './standard/standard.commands';
+export * from './standard/standard.state';
+export * from './provider/provider.commands';
+export * from './provider/provider.state';
+export * from './evaluator/evaluator.commands';
+export * from './evaluator/evaluator.state';
+export * from './person/person.commands';
+export * from './person/person.state';
+export * from './certification/certification.commands';
+export * from './certification/certification.state';
+export * from './folio/folio.commands';
+export * from './folio/folio.state';
+
+// Deciders: `xDecider.decide(command, state)`, `xDecider.evolve(state, event)`, `xDecider.initialState`
+export { standardDecider, MIN_VALIDITY_YEARS, MAX_VALIDITY_YEARS } from './standard/standard.decider';
+export { providerDecider } from './provider/provider.decider';
+export { evaluatorDecider } from './evaluator/evaluator.decider';
+export { personDecider } from './person/person.decider';
+export { certificationDecider, MAX_TRAINING_HOURS } from './certification/certification.decider';
+export { folioDecider } from './folio/folio.decider';
+export { MAX_TEXT_LENGTH, MAX_STANDARDS_PER_ACCREDITATION } from './shared/guards';

@@ -1,10 +1,13 @@
 import type { Actor, Role } from './actor';
 import type { CommandMetadata } from './command';
-import { DomainError } from './domain-error';
+import { DomainError, ensure } from './domain-error';
 import { normaliseInstant, type IsoInstant } from './iso-date';
+import { parseStandardCode } from './standard-code';
 
 /** Longest free text the ledger keeps (names, titles, reasons): a limit on everything. */
 export const MAX_TEXT_LENGTH = 500;
+/** No accreditation lists more standards than this. */
+export const MAX_STANDARDS_PER_ACCREDITATION = 200;
 
 export function requireRole(actor: Actor, allowed: readonly Role[], action: string): void {
   if (!allowed.includes(actor.role)) {
@@ -55,4 +58,20 @@ export function ensureNotBefore(instant: IsoInstant, previous: IsoInstant, field
       previousField,
     });
   }
+}
+
+/** The standards of an accreditation (provider or evaluator): validated, upper-cased, duplicates dropped, order kept. */
+export function standardList(standards: unknown): string[] {
+  ensure(Array.isArray(standards) && standards.length > 0, 'STANDARDS_REQUIRED', 'at least one standard is required', {
+    field: 'standards',
+  });
+  ensure(standards.length <= MAX_STANDARDS_PER_ACCREDITATION, 'INVALID_FIELD', 'too many standards', { field: 'standards' });
+  return [...new Set(standards.map((code) => parseStandardCode(code, 'standards')))];
+}
+
+/** A revocation without a reason cannot be audited; shared by every revocation in the domain. */
+export function revocationReason(reason: unknown): string {
+  const text = typeof reason === 'string' ? reason.trim().replace(/\s+/g, ' ') : '';
+  ensure(text !== '', 'REVOCATION_REASON_REQUIRED', 'a revocation needs a reason', { field: 'reason' });
+  return requireText(text, 'reason');
 }

@@ -1,0 +1,241 @@
+import { credentialStanding } from '../evaluator/evaluator.state';
+import { assertNever, type Decider } from '../shared/decider';
+import { DomainError, ensure } from '../shared/domain-error';
+import { parseEvidenceDigest } from '../shared/evidence-digest';
+import { Folio } from '../shared/folio';
+import { businessInstant, ensureNotBefore, requireId, requireRole, requireText, revocationReason } from '../shared/guards';
+import { addYearsToInstant } from '../shared/iso-date';
+import { parseStandardCode } from '../shared/standard-code';
+import { parseStateCode } from '../shared/states';
+import type {
+  CertificationCommand,
+  EnrollCandidate,
+  IssueCertificate,
+  RecordEvaluation,
+  RecordTraining,
+  RevokeCertificate,
+} from './certification.commands';
+import type {
+  CertificateIssued,
+  CertificateRevoked,
+  CertificationEvent,
+  Employment,
+  EvaluationRecorded,
+  EvaluationResult,
+  Jurisdiction,
+  TrainingRecorded,
+} from './certification.events';
+import type { CertificationState, EnrolledProcess } from './certification.state';
+import { activeStandard, certifyingProvider, enrollingCentre, ensureCentreAccredited, ensureNotAlreadyEnrolled } from './enrollment.rules';
+
+const EMPLOYMENTS: readonly Employment[] = ['base', 'confianza', 'honorarios', 'other'];
+const RESULTS: readonly EvaluationResult[] = ['competent', 'not_yet_competent'];
+/** No single training record claims more hours than this; a typo guard, not a policy. */
+export const MAX_TRAINING_HOURS = 1000;
+
+export const initialState: CertificationState = { status: 'initial' };
+
+export function decide(command: CertificationCommand, state: CertificationState): CertificationEvent[] {
+  switch (command.type) {
+    case 'EnrollCandidate':
+      return enroll(command, state);
+    case 'RecordTraining':
+      return recordTraining(command, state);
+    case 'RecordEvaluation':
+      return recordEvaluation(command, state);
+    case 'IssueCertificate':
+      return issueCertificate(command, state);
+    case 'RevokeCertificate':
+      return revokeCertificate(command, state);
+    default: {
+      const _exhaustive: never = command;
+      return assertNever(_exhaustive, 'certification command');
+    }
+  }
+}
+
+function enroll({ data, metadata }: EnrollCandidate, state: CertificationState): CertificationEvent[] {
+  requireRole(metadata.actor, ['registrar'], 'enroll candidates');
+  const processId = requireId(data.processId, 'processId');
+  const subjectId = requireId(data.subjectId, 'subjectId');
+  const standardCode = parseStandardCode(data.standardCode);
+  const providerId = requireId(data.providerId, 'providerId');
+  const workData = validWorkData(data);
+  const enrolledAt = businessInstant(data.enrolledAt, metadata, 'enrolledAt');
+  if (state.status !== 'initial') {
+    const same = state.process.subjectId === subjectId && state.process.standardCode === standardCode && state.process.providerId === providerId;
+    ensure(same, 'PROCESS_ALREADY_EXISTS', 'this process id is taken by another enrollment', { processId });
+    return []; // a retry of the same enrollment
+  }
+  const centre = enrollingCentre(metadata.actor, providerId, data.centre);
+  const standard = activeStandard(data.standard, standardCode);
+  certifyingProvider(data.provider, providerId, standardCode, enrolledAt);
+  ensureCentreAccredited(centre, standardCode, enrolledAt);
+  ensureNotAlreadyEnrolled(data.earlierProcesses ?? [], processId, standardCode, enrolledAt);
+  const { version: standardVersion, validityYears } = standard;
+  const centreId = metadata.actor.organizationId;
+  return [
+    {
+      type: 'CandidateEnrolled',
+      data: { processId, subjectId, standardCode, standardVersion, validityYears, providerId, centreId, ...workData, enrolledAt },
+    },
+  ];
+}
+
+function validWorkData(data: EnrollCandidate['data']): { agency: string; jurisdiction: Jurisdiction; employment: Employment } {
+  const agency = requireText(data.agency, 'agency', 200);
+  const state = parseStateCode(data.jurisdiction?.state);
+  const municipality = data.jurisdiction?.municipality;
+  const jurisdiction: Jurisdiction =
+    municipality === undefined || municipality === null ? { state } : { state, municipality: requireText(municipality, 'jurisdiction.municipality', 120) };
+  ensure(EMPLOYMENTS.includes(data.employment), 'INVALID_FIELD', `employment must be one of ${EMPLOYMENTS.join(', ')}`, { field: 'employment' });
+  return { agency, jurisdiction, employment: data.employment };
+}
+
+function recordTraining({ data, metadata }: RecordTraining, state: CertificationState): CertificationEvent[] {
+  requireRole(metadata.actor, ['registrar'], 'record training');
+  const trainerId = requireId(data.trainerId, 'trainerId');
+  const hours = data.hours;
+  ensure(typeof hours === 'number' && Number.isFinite(hours) && hours > 0 && hours <= MAX_TRAINING_HOURS, 'INVALID_FIELD', `hours must be more than 0 and at most ${MAX_TRAINING_HOURS}`, { field: 'hours' });
+  const completedAt = businessInstant(data.completedAt, metadata, 'completedAt');
+  const process = existing(state, data.processId);
+  ensure(process.status === 'enrolled' || process.status === 'evaluated', 'PROCESS_CLOSED', 'the process already has a certificate', { processId: data.processId });
+  const { centreId, providerId, enrolledAt, processId } = process.process;
+  ensure([centreId, providerId].includes(metadata.actor.organizationId), 'NOT_ENROLLING_ORGANIZATION', 'only the enrolling centre or provider records training', { processId });
+  ensureNotBefore(completedAt, enrolledAt, 'completedAt', 'enrolledAt');
+  // The symmetric half of the conflict-of-interest rule: whoever evaluated this process does not train it.
+  ensure(!process.evaluations.some((evaluation) => evaluation.evaluatorId === trainerId), 'CONFLICT_OF_INTEREST', 'an evaluator of this process cannot train it', { reason: 'trainer_is_evaluator' });
+  return [{ type: 'TrainingRecorded', data: { processId, trainerId, hours, completedAt } }];
+}
+
+function recordEvaluation({ data, metadata }: RecordEvaluation, state: CertificationState): CertificationEvent[] {
+  const { actor } = metadata;
+  requireRole(actor, ['evaluator'], 'record evaluations');
+  const evaluatorId = requireId(data.evaluatorId, 'evaluatorId');
+  ensure(actor.id === evaluatorId, 'NOT_ACTING_AS_SELF', 'an evaluator records only its own judgments', { evaluatorId });
+  ensure(RESULTS.includes(data.result), 'INVALID_FIELD', 'result must be competent or not_yet_competent', { field: 'result' });
+  const evidenceDigest = parseEvidenceDigest(data.evidenceDigest);
+  const evaluatedAt = businessInstant(data.evaluatedAt, metadata, 'evaluatedAt');
+  const process = existing(state, data.processId);
+  ensure(process.status === 'enrolled', 'ALREADY_COMPETENT', 'the candidate was already judged competent', { processId: data.processId });
+  const previous = process.evaluations.at(-1);
+  ensureNotBefore(evaluatedAt, process.process.enrolledAt, 'evaluatedAt', 'enrolledAt');
+  if (previous !== undefined) ensureNotBefore(evaluatedAt, previous.evaluatedAt, 'evaluatedAt', 'the previous evaluatedAt');
+  const credentialFolio = usableCredentialFolio(data, process, evaluatedAt);
+  const { processId } = process.process;
+  return [{ type: 'EvaluationRecorded', data: { processId, evaluatorId, result: data.result, evidenceDigest, evaluatedAt, credentialFolio } }];
+}
+
+/** Accreditation in force on the date, then conflict of interest: not the candidate, not a trainer. */
+function usableCredentialFolio(data: RecordEvaluation['data'], process: EnrolledProcess, evaluatedAt: string): string {
+  const { evaluator, evaluatorId } = data;
+  const standardCode = process.process.standardCode;
+  const matches = evaluator.status === 'registered' && evaluator.evaluatorId === evaluatorId;
+  const standing = matches ? credentialStanding(evaluator, standardCode, evaluatedAt) : ({ usable: false, reason: 'not_registered' } as const);
+  if (!standing.usable) {
+    throw new DomainError('EVALUATOR_NOT_ACCREDITED', `the evaluator holds no credential in force for ${standardCode} on that date`, {
+      evaluatorId,
+      standardCode,
+      reason: standing.reason,
+    });
+  }
+  const subjectId = evaluator.status === 'registered' ? evaluator.subjectId : '';
+  ensure(subjectId !== process.process.subjectId, 'CONFLICT_OF_INTEREST', 'an evaluator cannot judge their own process', { reason: 'evaluator_is_candidate' });
+  const trained = process.trainings.some((training) => training.trainerId === evaluatorId || training.trainerId === subjectId);
+  ensure(!trained, 'CONFLICT_OF_INTEREST', 'the evaluator trained this candidate for this process', { reason: 'evaluator_is_trainer' });
+  return standing.credential.credentialFolio;
+}
+
+function issueCertificate({ data, metadata }: IssueCertificate, state: CertificationState): CertificationEvent[] {
+  requireRole(metadata.actor, ['certifier'], 'issue certificates');
+  const folio = Folio.parse(data.folio).value;
+  const issuedAt = businessInstant(data.issuedAt, metadata, 'issuedAt');
+  const process = existing(state, data.processId);
+  const { processId, providerId, subjectId, standardCode, validityYears } = process.process;
+  ensure(metadata.actor.organizationId === providerId, 'NOT_ENROLLING_PROVIDER', 'only the enrolling provider certifies this process', { providerId });
+  if (process.status === 'certified' && process.certificate.folio === folio) return []; // idempotent retry
+  if (process.status === 'certified' || process.status === 'revoked') {
+    throw new DomainError('CERTIFICATE_ALREADY_ISSUED', 'the process already has a certificate', { processId, folio: process.certificate.folio });
+  }
+  if (process.status === 'enrolled') throw new DomainError('NOT_COMPETENT', 'a certificate needs a competent judgment', { processId });
+  const { evaluatorId, evaluatedAt } = process.competentEvaluation;
+  ensureNotBefore(issuedAt, evaluatedAt, 'issuedAt', 'evaluatedAt');
+  const validUntil = addYearsToInstant(issuedAt, validityYears);
+  return [{ type: 'CertificateIssued', data: { processId, folio, subjectId, standardCode, providerId, evaluatorId, issuedAt, validUntil } }];
+}
+
+function revokeCertificate({ data, metadata }: RevokeCertificate, state: CertificationState): CertificationEvent[] {
+  const { actor } = metadata;
+  requireRole(actor, ['certifier', 'authority'], 'revoke certificates');
+  const reason = revocationReason(data.reason);
+  const folio = Folio.parse(data.folio).value;
+  const revokedAt = businessInstant(data.revokedAt, metadata, 'revokedAt');
+  const process = existing(state, data.processId);
+  const { processId, providerId } = process.process;
+  if (actor.role === 'certifier') {
+    ensure(actor.organizationId === providerId, 'NOT_ISSUING_PROVIDER', 'only the issuing provider or an authority revokes', { providerId });
+  }
+  const hasCertificate = (process.status === 'certified' || process.status === 'revoked') && process.certificate.folio === folio;
+  if (!hasCertificate) throw new DomainError('CERTIFICATE_NOT_FOUND', 'the process has no certificate with that folio', { processId });
+  if (process.status === 'revoked') throw new DomainError('CERTIFICATE_ALREADY_REVOKED', 'the certificate is already revoked', { folio });
+  ensureNotBefore(revokedAt, process.certificate.issuedAt, 'revokedAt', 'issuedAt');
+  return [{ type: 'CertificateRevoked', data: { processId, folio, reason, revokedAt } }];
+}
+
+function existing(state: CertificationState, processId: unknown): EnrolledProcess {
+  if (state.status === 'initial') throw new DomainError('PROCESS_NOT_FOUND', 'no such certification process', { processId });
+  return state;
+}
+
+export function evolve(state: CertificationState, event: CertificationEvent): CertificationState {
+  switch (event.type) {
+    case 'CandidateEnrolled':
+      return { status: 'enrolled', process: event.data, trainings: [], evaluations: [] };
+    case 'TrainingRecorded':
+      return withTraining(state, event);
+    case 'EvaluationRecorded':
+      return withEvaluation(state, event);
+    case 'CertificateIssued':
+      return withCertificate(state, event);
+    case 'CertificateRevoked':
+      return withRevocation(state, event);
+    default: {
+      const _exhaustive: never = event;
+      return assertNever(_exhaustive, 'certification event');
+    }
+  }
+}
+
+// The evolve helpers below ignore an event that cannot follow the current state:
+// the decider never emits one, and a fold must not crash on the log it is given.
+
+function withTraining(state: CertificationState, { data }: TrainingRecorded): CertificationState {
+  if (state.status === 'initial') return state;
+  const { trainerId, hours, completedAt } = data;
+  return { ...state, trainings: [...state.trainings, { trainerId, hours, completedAt }] };
+}
+
+function withEvaluation(state: CertificationState, { data }: EvaluationRecorded): CertificationState {
+  if (state.status !== 'enrolled') return state;
+  const { processId: _processId, ...evaluation } = data;
+  const evaluations = [...state.evaluations, evaluation];
+  if (evaluation.result === 'not_yet_competent') return { ...state, evaluations };
+  return { ...state, status: 'evaluated', evaluations, competentEvaluation: { ...evaluation, result: 'competent' } };
+}
+
+function withCertificate(state: CertificationState, { data }: CertificateIssued): CertificationState {
+  if (state.status !== 'evaluated') return state;
+  const { folio, issuedAt, validUntil } = data;
+  return { ...state, status: 'certified', certificate: { folio, issuedAt, validUntil } };
+}
+
+function withRevocation(state: CertificationState, { data }: CertificateRevoked): CertificationState {
+  if (state.status !== 'certified') return state;
+  return { ...state, status: 'revoked', revocation: { reason: data.reason, revokedAt: data.revokedAt } };
+}
+
+export const certificationDecider: Decider<CertificationCommand, CertificationEvent, CertificationState> = {
+  decide,
+  evolve,
+  initialState,
+};

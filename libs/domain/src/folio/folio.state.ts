@@ -1,0 +1,3 @@
+export type FolioState =
+  | { status: 'unassigned' }
+  | { status: 'assigned'; folio: string; processId: string; assignedAt: string };
