@@ -23,8 +23,14 @@ import {
 
 type ReadCall = ServerWritableStream<ReadReq, ReadResp>;
 
-export function readHandler(log: InMemoryLog): (call: ReadCall) => void {
+/** Counts what tests want to know happened on the wire. */
+export interface ReadMetrics {
+  subscriptionsStarted: number;
+}
+
+export function readHandler(log: InMemoryLog, metrics: ReadMetrics): (call: ReadCall) => void {
   return (call) => {
+    if (call.request.getOptions()?.hasSubscription()) metrics.subscriptionsStarted++;
     serveRead(log, call).catch((error: unknown) => {
       call.emit('error', { code: status.INTERNAL, details: `test server: ${String(error)}` });
     });

@@ -14,7 +14,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { InMemoryLog, type StoredRecord } from './in-memory-log';
 import { appendHandler } from './append';
-import { readHandler } from './read';
+import { readHandler, type ReadMetrics } from './read';
 
 export interface EventStoreDbTestServerOptions {
   /** Defaults to 127.0.0.1. */
@@ -42,6 +42,8 @@ export interface EventStoreDbTestServer {
   dropConnections(): Promise<void>;
   /** Kills every connection and is unreachable for `downtimeMs`, then comes back with the same data. */
   restart(options?: { downtimeMs?: number }): Promise<void>;
+  /** Subscriptions (stream or $all) that reached the server since it started, restarts included. */
+  readonly subscriptionsStarted: number;
   /** Appends a server-written event (its type should start with `$`). */
   appendSystemEvent(streamId: string, type: string, data?: unknown): StoredRecord;
   stop(): Promise<void>;
@@ -52,7 +54,8 @@ const DEFAULT_FIRST_POSITION = 128n;
 export async function startEventStoreDbTestServer(options: EventStoreDbTestServerOptions = {}): Promise<EventStoreDbTestServer> {
   const host = options.host ?? '127.0.0.1';
   const log = new InMemoryLog(options.firstPosition ?? DEFAULT_FIRST_POSITION);
-  let server = createServer(log);
+  const metrics: ReadMetrics = { subscriptionsStarted: 0 };
+  let server = createServer(log, metrics);
   const port = await bind(server, host, options.port ?? 0);
   writeStartupSystemEvents(log, host, port);
   const stats = startStatsTimer(log, `$stats-${host}:${port}`, options.statsIntervalMs ?? 0);
@@ -60,7 +63,7 @@ export async function startEventStoreDbTestServer(options: EventStoreDbTestServe
   const restart = async ({ downtimeMs = 0 } = {}): Promise<void> => {
     server.forceShutdown();
     if (downtimeMs > 0) await delay(downtimeMs);
-    server = createServer(log);
+    server = createServer(log, metrics);
     await bindWithRetry(server, host, port);
   };
 
@@ -69,6 +72,9 @@ export async function startEventStoreDbTestServer(options: EventStoreDbTestServe
     port,
     connectionString: `esdb://${host}:${port}?tls=false`,
     log,
+    get subscriptionsStarted() {
+      return metrics.subscriptionsStarted;
+    },
     dropConnections: () => restart(),
     restart,
     appendSystemEvent: (streamId, type, data = {}) => log.appendSystemEvent(streamId, type, data),
@@ -79,9 +85,9 @@ export async function startEventStoreDbTestServer(options: EventStoreDbTestServe
   };
 }
 
-function createServer(log: InMemoryLog): Server {
+function createServer(log: InMemoryLog, metrics: ReadMetrics): Server {
   const server = new Server();
-  server.addService(StreamsService, { read: readHandler(log), append: appendHandler(log) });
+  server.addService(StreamsService, { read: readHandler(log, metrics), append: appendHandler(log) });
   return server;
 }
 

@@ -1,0 +1,202 @@
+/**
+ * The port's subscription to $all on top of EventStoreDB's catch-up
+ * subscription, which does not survive its connection: when the gRPC call
+ * fails (node restart, network drop, leader change), the client's subscription
+ * just ends with an error. This one then subscribes again from the position of
+ * the last event it received, so the consumer sees no gap and no repeat.
+ *
+ * Pull-based like the PostgreSQL subscription: it reads the next event from
+ * the gRPC stream only when the consumer asks for one, so a slow consumer
+ * holds back the server through HTTP/2 flow control instead of filling memory.
+ */
+import {
+  CancelledError,
+  DeadlineExceededError,
+  NotLeaderError,
+  START,
+  TimeoutError,
+  UnavailableError,
+  eventTypeFilter,
+  excludeSystemEvents,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type EventStoreDBClient,
+  type Filter,
+} from '@eventstore/db-client';
+import type { AllSubscription, Position, RecordedEvent, SubscribeToAllOptions } from '../event-store.port';
+import { isSystemEventType, positionOf, toClientPosition, toRecordedEvent } from './event-mapping';
+
+export interface ReconnectPolicy {
+  /** Wait before the first new attempt after a drop. */
+  initialDelayMs: number;
+  /** The wait doubles per failed attempt up to this. */
+  maxDelayMs: number;
+}
+
+export class EventStoreDbAllSubscription implements AllSubscription {
+  /** Position of the last event received from the server: the resume point. */
+  private lastPosition: Position | undefined;
+  private readonly eventTypes: ReadonlySet<string> | undefined;
+  private readonly caughtUpSignal = signal();
+  private current: AllStreamSubscription | undefined;
+  private isClosed = false;
+  private iterated = false;
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    options: SubscribeToAllOptions,
+    private readonly reconnect: ReconnectPolicy,
+    private readonly onClosed: (subscription: EventStoreDbAllSubscription) => void,
+  ) {
+    // Negative: the head of an empty log (headPosition() = -1): from the start.
+    this.lastPosition = options.fromPosition !== undefined && options.fromPosition >= 0n ? options.fromPosition : undefined;
+    this.eventTypes = options.eventTypes ? new Set(options.eventTypes) : undefined;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    if (this.iterated) throw new Error('A subscription can be iterated only once');
+    this.iterated = true;
+    return this.deliver();
+  }
+
+  caughtUp(): Promise<void> {
+    return this.caughtUpSignal.promise;
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.caughtUpSignal.reject(new Error('Subscription closed before it caught up'));
+    await this.stopCurrent();
+    this.onClosed(this);
+  }
+
+  private async *deliver(): AsyncGenerator<RecordedEvent> {
+    let failedAttempts = 0;
+    try {
+      while (!this.isClosed) {
+        try {
+          yield* this.deliverFromOneSubscription(() => (failedAttempts = 0));
+        } catch (error) {
+          if (this.isClosed) return;
+          if (!isConnectionFailure(error)) throw error;
+        }
+        // The call ended or failed while we still want events: the connection is gone.
+        if (!this.isClosed) await delay(backoff(this.reconnect, failedAttempts++));
+      }
+    } catch (error) {
+      this.caughtUpSignal.reject(error);
+      throw error;
+    } finally {
+      await this.close();
+    }
+  }
+
+  /**
+   * One gRPC subscription, from the resume point until it ends. The server
+   * says `caught_up` once it has sent everything stored when it got there;
+   * the events before that message may still sit unread in the client's
+   * stream buffer, so the caught-up point is "after the events received so
+   * far plus those buffered", and it is reached when the consumer asks for
+   * the event after it — that is, when it is done with all of them.
+   */
+  private async *deliverFromOneSubscription(onProgress: () => void): AsyncGenerator<RecordedEvent> {
+    const subscription = this.subscribe();
+    let received = 0;
+    let finished = 0;
+    let caughtUpAfter: number | undefined;
+    const checkCaughtUp = (): void => {
+      if (caughtUpAfter !== undefined && finished >= caughtUpAfter) this.caughtUpSignal.resolve();
+    };
+    // A confirmed subscription is a working connection again: start the backoff over.
+    subscription.on('confirmation', onProgress);
+    subscription.on('caughtUp', () => {
+      caughtUpAfter ??= received + subscription.readableLength;
+      checkCaughtUp();
+    });
+    try {
+      for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+        received++;
+        const event = this.accept(resolved);
+        if (event) yield event;
+        finished++;
+        checkCaughtUp();
+        if (this.isClosed) return;
+      }
+    } finally {
+      await this.stopCurrent();
+    }
+  }
+
+  private subscribe(): AllStreamSubscription {
+    const fromPosition = this.lastPosition === undefined ? START : toClientPosition(this.lastPosition);
+    this.current = this.client.subscribeToAll({ fromPosition, filter: this.serverFilter() });
+    return this.current;
+  }
+
+  /**
+   * The server filters, so filtered-out events never cross the network. Its
+   * checkpoints are not used as resume points: EventStoreDB starts a
+   * subscription after the first event at or past the given position, which is
+   * exact only for the position of an event this subscription has seen.
+   */
+  private serverFilter(): Filter {
+    if (!this.eventTypes) return excludeSystemEvents();
+    if (this.eventTypes.size === 0) return eventTypeFilter({ regex: '(?!)' });
+    return eventTypeFilter({ regex: `^(?:${[...this.eventTypes].map(escapeRegex).join('|')})$` });
+  }
+
+  /** Drops what was already delivered before a resubscription, and anything the filter should have kept out. */
+  private accept(resolved: AllStreamResolvedEvent): RecordedEvent | undefined {
+    const position = positionOf(resolved);
+    if (this.lastPosition !== undefined && position <= this.lastPosition) return undefined;
+    this.lastPosition = position;
+    const type = resolved.event?.type ?? '$>';
+    if (this.eventTypes ? !this.eventTypes.has(type) : isSystemEventType(type)) return undefined;
+    return toRecordedEvent(resolved);
+  }
+
+  private async stopCurrent(): Promise<void> {
+    const subscription = this.current;
+    this.current = undefined;
+    if (!subscription) return;
+    // unsubscribe() cancels the gRPC call; destroy() ends a pending read of the client's stream.
+    await subscription.unsubscribe();
+    subscription.destroy();
+  }
+}
+
+/** Errors after which the same subscription, opened again, can succeed. */
+function isConnectionFailure(error: unknown): boolean {
+  return (
+    error instanceof UnavailableError ||
+    error instanceof CancelledError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError ||
+    error instanceof NotLeaderError
+  );
+}
+
+function backoff(policy: ReconnectPolicy, failedAttempts: number): number {
+  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** failedAttempts);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A promise settled from outside; settling twice is ignored, and nobody awaiting it is not an unhandled rejection. */
+function signal(): { promise: Promise<void>; resolve(): void; reject(error: unknown): void } {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
