@@ -47,3 +47,6 @@ export { personDecider } from './person/person.decider';
 export { certificationDecider, MAX_TRAINING_HOURS } from './certification/certification.decider';
 export { folioDecider } from './folio/folio.decider';
 export { MAX_TEXT_LENGTH, MAX_STANDARDS_PER_ACCREDITATION } from './shared/guards';
+
+// Cross-stream workflows (pure): enrollment writes the person and the certification streams
+export * from './enrollment/enrollment.workflow';

@@ -1,4 +1,4 @@
-import { credentialStanding } from '../evaluator/evaluator.state';
+import { credentialStanding, type CredentialStanding } from '../evaluator/evaluator.state';
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError, ensure } from '../shared/domain-error';
 import { parseEvidenceDigest } from '../shared/evidence-digest';
@@ -63,7 +63,8 @@ function enroll({ data, metadata }: EnrollCandidate, state: CertificationState):
   const workData = validWorkData(data);
   const enrolledAt = businessInstant(data.enrolledAt, metadata, 'enrolledAt');
   if (state.status !== 'initial') {
-    const same = state.process.subjectId === subjectId && state.process.standardCode === standardCode && state.process.providerId === providerId;
+    const { process } = state;
+    const same = process.subjectId === subjectId && process.standardCode === standardCode && process.providerId === providerId;
     ensure(same, 'PROCESS_ALREADY_EXISTS', 'this process id is taken by another enrollment', { processId });
     return []; // a retry of the same enrollment
   }
@@ -74,21 +75,27 @@ function enroll({ data, metadata }: EnrollCandidate, state: CertificationState):
   ensureNotAlreadyEnrolled(data.earlierProcesses ?? [], processId, standardCode, enrolledAt);
   const { version: standardVersion, validityYears } = standard;
   const centreId = metadata.actor.organizationId;
-  return [
-    {
-      type: 'CandidateEnrolled',
-      data: { processId, subjectId, standardCode, standardVersion, validityYears, providerId, centreId, ...workData, enrolledAt },
-    },
-  ];
+  const enrollment = { processId, subjectId, standardCode, standardVersion, validityYears, providerId, centreId };
+  return [{ type: 'CandidateEnrolled', data: { ...enrollment, ...workData, enrolledAt } }];
 }
 
-function validWorkData(data: EnrollCandidate['data']): { agency: string; jurisdiction: Jurisdiction; employment: Employment } {
+interface WorkData {
+  agency: string;
+  jurisdiction: Jurisdiction;
+  employment: Employment;
+}
+
+function validWorkData(data: EnrollCandidate['data']): WorkData {
   const agency = requireText(data.agency, 'agency', 200);
   const state = parseStateCode(data.jurisdiction?.state);
   const municipality = data.jurisdiction?.municipality;
   const jurisdiction: Jurisdiction =
-    municipality === undefined || municipality === null ? { state } : { state, municipality: requireText(municipality, 'jurisdiction.municipality', 120) };
-  ensure(EMPLOYMENTS.includes(data.employment), 'INVALID_FIELD', `employment must be one of ${EMPLOYMENTS.join(', ')}`, { field: 'employment' });
+    municipality === undefined || municipality === null
+      ? { state }
+      : { state, municipality: requireText(municipality, 'jurisdiction.municipality', 120) };
+  ensure(EMPLOYMENTS.includes(data.employment), 'INVALID_FIELD', `employment must be one of ${EMPLOYMENTS.join(', ')}`, {
+    field: 'employment',
+  });
   return { agency, jurisdiction, employment: data.employment };
 }
 
@@ -96,15 +103,19 @@ function recordTraining({ data, metadata }: RecordTraining, state: Certification
   requireRole(metadata.actor, ['registrar'], 'record training');
   const trainerId = requireId(data.trainerId, 'trainerId');
   const hours = data.hours;
-  ensure(typeof hours === 'number' && Number.isFinite(hours) && hours > 0 && hours <= MAX_TRAINING_HOURS, 'INVALID_FIELD', `hours must be more than 0 and at most ${MAX_TRAINING_HOURS}`, { field: 'hours' });
+  const hoursOk = typeof hours === 'number' && Number.isFinite(hours) && hours > 0 && hours <= MAX_TRAINING_HOURS;
+  ensure(hoursOk, 'INVALID_FIELD', `hours must be more than 0 and at most ${MAX_TRAINING_HOURS}`, { field: 'hours' });
   const completedAt = businessInstant(data.completedAt, metadata, 'completedAt');
   const process = existing(state, data.processId);
-  ensure(process.status === 'enrolled' || process.status === 'evaluated', 'PROCESS_CLOSED', 'the process already has a certificate', { processId: data.processId });
   const { centreId, providerId, enrolledAt, processId } = process.process;
-  ensure([centreId, providerId].includes(metadata.actor.organizationId), 'NOT_ENROLLING_ORGANIZATION', 'only the enrolling centre or provider records training', { processId });
+  const open = process.status === 'enrolled' || process.status === 'evaluated';
+  ensure(open, 'PROCESS_CLOSED', 'the process already has a certificate', { processId });
+  const enrolling = [centreId, providerId].includes(metadata.actor.organizationId);
+  ensure(enrolling, 'NOT_ENROLLING_ORGANIZATION', 'only the enrolling centre or provider records training', { processId });
   ensureNotBefore(completedAt, enrolledAt, 'completedAt', 'enrolledAt');
   // The symmetric half of the conflict-of-interest rule: whoever evaluated this process does not train it.
-  ensure(!process.evaluations.some((evaluation) => evaluation.evaluatorId === trainerId), 'CONFLICT_OF_INTEREST', 'an evaluator of this process cannot train it', { reason: 'trainer_is_evaluator' });
+  const evaluated = process.evaluations.some((evaluation) => evaluation.evaluatorId === trainerId);
+  ensure(!evaluated, 'CONFLICT_OF_INTEREST', 'an evaluator of this process cannot train it', { reason: 'trainer_is_evaluator' });
   return [{ type: 'TrainingRecorded', data: { processId, trainerId, hours, completedAt } }];
 }
 
@@ -113,17 +124,21 @@ function recordEvaluation({ data, metadata }: RecordEvaluation, state: Certifica
   requireRole(actor, ['evaluator'], 'record evaluations');
   const evaluatorId = requireId(data.evaluatorId, 'evaluatorId');
   ensure(actor.id === evaluatorId, 'NOT_ACTING_AS_SELF', 'an evaluator records only its own judgments', { evaluatorId });
-  ensure(RESULTS.includes(data.result), 'INVALID_FIELD', 'result must be competent or not_yet_competent', { field: 'result' });
+  ensure(RESULTS.includes(data.result), 'INVALID_FIELD', 'result must be competent or not_yet_competent', {
+    field: 'result',
+  });
   const evidenceDigest = parseEvidenceDigest(data.evidenceDigest);
   const evaluatedAt = businessInstant(data.evaluatedAt, metadata, 'evaluatedAt');
   const process = existing(state, data.processId);
-  ensure(process.status === 'enrolled', 'ALREADY_COMPETENT', 'the candidate was already judged competent', { processId: data.processId });
+  const { processId, enrolledAt } = process.process;
+  ensure(process.status === 'enrolled', 'ALREADY_COMPETENT', 'the candidate was already judged competent', { processId });
+  ensureNotBefore(evaluatedAt, enrolledAt, 'evaluatedAt', 'enrolledAt');
+  // A re-evaluation depends on the judgment before it.
   const previous = process.evaluations.at(-1);
-  ensureNotBefore(evaluatedAt, process.process.enrolledAt, 'evaluatedAt', 'enrolledAt');
   if (previous !== undefined) ensureNotBefore(evaluatedAt, previous.evaluatedAt, 'evaluatedAt', 'the previous evaluatedAt');
   const credentialFolio = usableCredentialFolio(data, process, evaluatedAt);
-  const { processId } = process.process;
-  return [{ type: 'EvaluationRecorded', data: { processId, evaluatorId, result: data.result, evidenceDigest, evaluatedAt, credentialFolio } }];
+  const result = data.result;
+  return [{ type: 'EvaluationRecorded', data: { processId, evaluatorId, result, evidenceDigest, evaluatedAt, credentialFolio } }];
 }
 
 /** Accreditation in force on the date, then conflict of interest: not the candidate, not a trainer. */
@@ -131,7 +146,9 @@ function usableCredentialFolio(data: RecordEvaluation['data'], process: Enrolled
   const { evaluator, evaluatorId } = data;
   const standardCode = process.process.standardCode;
   const matches = evaluator.status === 'registered' && evaluator.evaluatorId === evaluatorId;
-  const standing = matches ? credentialStanding(evaluator, standardCode, evaluatedAt) : ({ usable: false, reason: 'not_registered' } as const);
+  const standing: CredentialStanding = matches
+    ? credentialStanding(evaluator, standardCode, evaluatedAt)
+    : { usable: false, reason: 'not_registered' };
   if (!standing.usable) {
     throw new DomainError('EVALUATOR_NOT_ACCREDITED', `the evaluator holds no credential in force for ${standardCode} on that date`, {
       evaluatorId,
@@ -140,9 +157,14 @@ function usableCredentialFolio(data: RecordEvaluation['data'], process: Enrolled
     });
   }
   const subjectId = evaluator.status === 'registered' ? evaluator.subjectId : '';
-  ensure(subjectId !== process.process.subjectId, 'CONFLICT_OF_INTEREST', 'an evaluator cannot judge their own process', { reason: 'evaluator_is_candidate' });
-  const trained = process.trainings.some((training) => training.trainerId === evaluatorId || training.trainerId === subjectId);
-  ensure(!trained, 'CONFLICT_OF_INTEREST', 'the evaluator trained this candidate for this process', { reason: 'evaluator_is_trainer' });
+  ensure(subjectId !== process.process.subjectId, 'CONFLICT_OF_INTEREST', 'an evaluator cannot judge their own process', {
+    reason: 'evaluator_is_candidate',
+  });
+  // Trainers may be recorded by evaluator id or by subjectId; either way it is the same person.
+  const trained = process.trainings.some(({ trainerId }) => trainerId === evaluatorId || trainerId === subjectId);
+  ensure(!trained, 'CONFLICT_OF_INTEREST', 'the evaluator trained this candidate for this process', {
+    reason: 'evaluator_is_trainer',
+  });
   return standing.credential.credentialFolio;
 }
 
@@ -152,16 +174,21 @@ function issueCertificate({ data, metadata }: IssueCertificate, state: Certifica
   const issuedAt = businessInstant(data.issuedAt, metadata, 'issuedAt');
   const process = existing(state, data.processId);
   const { processId, providerId, subjectId, standardCode, validityYears } = process.process;
-  ensure(metadata.actor.organizationId === providerId, 'NOT_ENROLLING_PROVIDER', 'only the enrolling provider certifies this process', { providerId });
-  if (process.status === 'certified' && process.certificate.folio === folio) return []; // idempotent retry
+  ensure(metadata.actor.organizationId === providerId, 'NOT_ENROLLING_PROVIDER', 'only the enrolling provider certifies this process', {
+    providerId,
+  });
+  // Idempotent: the same folio again is a retry; the handler answers with the folio already issued.
+  if (process.status === 'certified' && process.certificate.folio === folio) return [];
   if (process.status === 'certified' || process.status === 'revoked') {
-    throw new DomainError('CERTIFICATE_ALREADY_ISSUED', 'the process already has a certificate', { processId, folio: process.certificate.folio });
+    const existingFolio = process.certificate.folio;
+    throw new DomainError('CERTIFICATE_ALREADY_ISSUED', 'the process already has a certificate', { processId, folio: existingFolio });
   }
   if (process.status === 'enrolled') throw new DomainError('NOT_COMPETENT', 'a certificate needs a competent judgment', { processId });
   const { evaluatorId, evaluatedAt } = process.competentEvaluation;
   ensureNotBefore(issuedAt, evaluatedAt, 'issuedAt', 'evaluatedAt');
   const validUntil = addYearsToInstant(issuedAt, validityYears);
-  return [{ type: 'CertificateIssued', data: { processId, folio, subjectId, standardCode, providerId, evaluatorId, issuedAt, validUntil } }];
+  const certificate = { processId, folio, subjectId, standardCode, providerId, evaluatorId, issuedAt, validUntil };
+  return [{ type: 'CertificateIssued', data: certificate }];
 }
 
 function revokeCertificate({ data, metadata }: RevokeCertificate, state: CertificationState): CertificationEvent[] {
@@ -173,11 +200,16 @@ function revokeCertificate({ data, metadata }: RevokeCertificate, state: Certifi
   const process = existing(state, data.processId);
   const { processId, providerId } = process.process;
   if (actor.role === 'certifier') {
-    ensure(actor.organizationId === providerId, 'NOT_ISSUING_PROVIDER', 'only the issuing provider or an authority revokes', { providerId });
+    const issuing = actor.organizationId === providerId;
+    ensure(issuing, 'NOT_ISSUING_PROVIDER', 'only the issuing provider or an authority revokes', { providerId });
   }
-  const hasCertificate = (process.status === 'certified' || process.status === 'revoked') && process.certificate.folio === folio;
-  if (!hasCertificate) throw new DomainError('CERTIFICATE_NOT_FOUND', 'the process has no certificate with that folio', { processId });
-  if (process.status === 'revoked') throw new DomainError('CERTIFICATE_ALREADY_REVOKED', 'the certificate is already revoked', { folio });
+  const hasCertificate = process.status === 'certified' || process.status === 'revoked';
+  if (!hasCertificate || process.certificate.folio !== folio) {
+    throw new DomainError('CERTIFICATE_NOT_FOUND', 'the process has no certificate with that folio', { processId });
+  }
+  if (process.status === 'revoked') {
+    throw new DomainError('CERTIFICATE_ALREADY_REVOKED', 'the certificate is already revoked', { folio });
+  }
   ensureNotBefore(revokedAt, process.certificate.issuedAt, 'revokedAt', 'issuedAt');
   return [{ type: 'CertificateRevoked', data: { processId, folio, reason, revokedAt } }];
 }

@@ -1,6 +1,6 @@
 import { isAccreditedFor, type AccreditedProvider, type ProviderState } from '../provider/provider.state';
 import type { Actor } from '../shared/actor';
-import { DomainError, ensure } from '../shared/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { isoDateOf, type IsoInstant } from '../shared/iso-date';
 import type { ActiveStandard, StandardState } from '../standard/standard.state';
 import { blockingProcess, type EarlierProcess } from './certification.state';
@@ -55,16 +55,27 @@ export function enrollingCentre(actor: Actor, providerId: string, centre: Provid
 }
 
 /** A CE enrolls only for standards it is itself accredited for on that date. */
-export function ensureCentreAccredited(centre: AccreditedProvider | undefined, standardCode: string, enrolledAt: IsoInstant): void {
+export function ensureCentreAccredited(
+  centre: AccreditedProvider | undefined,
+  standardCode: string,
+  enrolledAt: IsoInstant,
+): void {
   if (centre === undefined) return;
-  ensure(isAccreditedFor(centre, standardCode, isoDateOf(enrolledAt)), 'CENTRE_NOT_ACCREDITED', `the centre is not accredited for ${standardCode} on the enrollment date`, {
-    organizationId: centre.providerId,
+  const organizationId = centre.providerId;
+  if (isAccreditedFor(centre, standardCode, isoDateOf(enrolledAt))) return;
+  throw new DomainError('CENTRE_NOT_ACCREDITED', `the centre is not accredited for ${standardCode} on the enrollment date`, {
+    organizationId,
     standardCode,
   });
 }
 
 /** At most one open or currently valid certification per person and standard. */
-export function ensureNotAlreadyEnrolled(earlier: readonly EarlierProcess[], processId: string, standardCode: string, enrolledAt: IsoInstant): void {
+export function ensureNotAlreadyEnrolled(
+  earlier: readonly EarlierProcess[],
+  processId: string,
+  standardCode: string,
+  enrolledAt: IsoInstant,
+): void {
   const others = earlier.filter((candidate) => candidate.processId !== processId);
   const blocking = blockingProcess(others, standardCode, enrolledAt);
   if (blocking !== undefined) {

@@ -33,9 +33,9 @@ function accredit({ data, metadata }: AccreditEvaluator, state: EvaluatorState):
     credentialFolio: requireText(data.credentialFolio, 'credentialFolio', 64),
     validUntil: ensureIsoDate(data.validUntil, 'validUntil'),
   };
-  ensure(actor.organizationId === accreditation.providerId, 'NOT_ACCREDITING_PROVIDER', 'only a certifier of that provider may issue its credentials', {
-    providerId: accreditation.providerId,
-  });
+  const { providerId } = accreditation;
+  const ownProvider = actor.organizationId === providerId;
+  ensure(ownProvider, 'NOT_ACCREDITING_PROVIDER', 'only a certifier of that provider may issue its credentials', { providerId });
   if (state.status === 'registered') {
     ensure(state.subjectId === accreditation.subjectId, 'EVALUATOR_SUBJECT_MISMATCH', 'this evaluator id belongs to another person', {
       evaluatorId: accreditation.evaluatorId,
@@ -67,11 +67,12 @@ function revoke({ data, metadata }: RevokeEvaluatorAccreditation, state: Evaluat
     throw new DomainError('EVALUATOR_ACCREDITATION_NOT_FOUND', 'the evaluator holds no credential for that standard', { standardCode });
   }
   if (actor.role === 'certifier') {
-    ensure(actor.organizationId === credential.providerId, 'NOT_ACCREDITING_PROVIDER', 'only the provider that issued the credential may revoke it', {
-      providerId: credential.providerId,
-    });
+    const { providerId } = credential;
+    const issuing = actor.organizationId === providerId;
+    ensure(issuing, 'NOT_ACCREDITING_PROVIDER', 'only the provider that issued the credential may revoke it', { providerId });
   }
-  ensure(credential.revocation === undefined, 'EVALUATOR_ACCREDITATION_ALREADY_REVOKED', 'the credential is already revoked', { standardCode });
+  const active = credential.revocation === undefined;
+  ensure(active, 'EVALUATOR_ACCREDITATION_ALREADY_REVOKED', 'the credential is already revoked', { standardCode });
   return [{ type: 'EvaluatorAccreditationRevoked', data: { evaluatorId, standardCode, reason, revokedAt: nowOf(metadata) } }];
 }
 

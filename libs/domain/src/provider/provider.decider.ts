@@ -51,7 +51,8 @@ function validAccreditation(data: AccreditProvider['data']): AccreditationFields
 /** A CE must name its proposing ECE/OC (enrollment through a CE relies on it); others must not. */
 function parentOf(data: AccreditProvider['data'], providerId: string): { parentProviderId?: string } {
   if (data.kind !== 'CE') {
-    ensure(data.parentProviderId === undefined || data.parentProviderId === null, 'INVALID_FIELD', 'only a CE has a parent provider', { field: 'parentProviderId' });
+    const noParent = data.parentProviderId === undefined || data.parentProviderId === null;
+    ensure(noParent, 'INVALID_FIELD', 'only a CE has a parent provider', { field: 'parentProviderId' });
     return {};
   }
   const parentProviderId = requireId(data.parentProviderId, 'parentProviderId');

@@ -23,7 +23,7 @@ export interface CurpParts {
   keepEnye?: boolean;
 }
 
-const PARTICLES = new Set(['DA', 'DAS', 'DE', 'DEL', 'DER', 'DI', 'DIE', 'DD', 'EL', 'LA', 'LOS', 'LAS', 'LE', 'LES', 'MAC', 'MC', 'VAN', 'VON', 'Y']);
+const PARTICLES = new Set('DA DAS DE DEL DER DI DIE DD EL LA LOS LAS LE LES MAC MC VAN VON Y'.split(' '));
 const COMMON_FIRST_NAMES = new Set(['JOSE', 'J', 'MARIA', 'MA', 'M']);
 /** RENAPO's words that must not appear in positions 1–4; the second letter becomes X. */
 const INCONVENIENT_WORDS = new Set(
@@ -72,9 +72,10 @@ export function makeValidCurp(parts: CurpParts): string {
   if (INCONVENIENT_WORDS.has(initials)) initials = initials[0] + 'X' + initials.slice(2);
   const [year, month, day] = parts.birthDate.split('-');
   const differentiator = parts.differentiator ?? (Number(year) < 2000 ? '0' : 'A');
-  const consonants = firstInternal(first, CONSONANT) + (second === '' ? 'X' : firstInternal(second, CONSONANT)) + firstInternal(given, CONSONANT);
-  const first17 =
-    initials + year.slice(2) + month + day + (parts.sex ?? 'H') + stateCodeFor(parts.state ?? 'DF') + consonants + differentiator;
+  const consonants =
+    firstInternal(first, CONSONANT) + (second === '' ? 'X' : firstInternal(second, CONSONANT)) + firstInternal(given, CONSONANT);
+  const birth = year.slice(2) + month + day;
+  const first17 = initials + birth + (parts.sex ?? 'H') + stateCodeFor(parts.state ?? 'DF') + consonants + differentiator;
   return first17 + String(curpCheckDigit(first17));
 }
 
@@ -83,8 +84,14 @@ export function withWrongCheckDigit(curp: string): string {
   return curp.slice(0, 17) + String((Number(curp[17]) + 1) % 10);
 }
 
-const SURNAMES = ['HERNANDEZ', 'GARCIA', 'MARTINEZ', 'LOPEZ', 'GONZALEZ', 'RODRIGUEZ', 'PEREZ', 'SANCHEZ', 'RAMIREZ', 'CRUZ', 'FLORES', 'GOMEZ', 'MORALES', 'VAZQUEZ', 'REYES', 'JIMENEZ', 'TORRES', 'DIAZ', 'GUTIERREZ', 'RUIZ', 'MENDOZA', 'AGUILAR', 'ORTIZ', 'CASTILLO', 'MUÑOZ'];
-const GIVEN_NAMES = ['JUAN', 'GUADALUPE', 'FRANCISCO', 'ROSA', 'ALEJANDRO', 'VERONICA', 'ROBERTO', 'PATRICIA', 'MIGUEL', 'LETICIA', 'ARTURO', 'ADRIANA', 'FERNANDO', 'ELENA', 'RICARDO', 'SILVIA', 'JAVIER', 'CLAUDIA', 'SERGIO', 'GABRIELA'];
+const SURNAMES = (
+  'HERNANDEZ GARCIA MARTINEZ LOPEZ GONZALEZ RODRIGUEZ PEREZ SANCHEZ RAMIREZ CRUZ FLORES GOMEZ MORALES ' +
+  'VAZQUEZ REYES JIMENEZ TORRES DIAZ GUTIERREZ RUIZ MENDOZA AGUILAR ORTIZ CASTILLO MUÑOZ'
+).split(' ');
+const GIVEN_NAMES = (
+  'JUAN GUADALUPE FRANCISCO ROSA ALEJANDRO VERONICA ROBERTO PATRICIA MIGUEL LETICIA ' +
+  'ARTURO ADRIANA FERNANDO ELENA RICARDO SILVIA JAVIER CLAUDIA SERGIO GABRIELA'
+).split(' ');
 const DAYS_IN_SERIES = 14_600;
 const MS_PER_DAY = 86_400_000;
 

@@ -24,7 +24,8 @@ export function given<Command, Event, State>(decider: Decider<Command, Event, St
         },
         thenThrows(code: DomainErrorCode, details?: Record<string, unknown>): DomainError {
           const error = caught(run);
-          expect({ code: error.code, kind: error.kind }).toEqual({ code, kind: error.kind });
+          // Compared with the message attached, so a wrong code shows why the decider refused.
+          expect(`${error.code}: ${error.message}`).toMatch(new RegExp(`^${code}: `));
           if (details !== undefined) expect(error.details).toEqual(expect.objectContaining(details));
           return error;
         },
