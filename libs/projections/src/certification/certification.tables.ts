@@ -1,0 +1,126 @@
+import { ENVELOPE_COLUMNS } from '../ledger-events';
+import type { TableDefinition } from '../projection';
+
+/** One row per certification process, as it stands now. */
+export const processesTable: TableDefinition = {
+  name: 'processes',
+  published: true,
+  columns: {
+    process_id: 'text',
+    subject_id: 'text',
+    standard_code: 'text',
+    standard_version: 'text',
+    validity_years: 'integer',
+    provider_id: 'text',
+    centre_id: 'text',
+    agency: 'text',
+    state: 'text',
+    municipality: 'text',
+    employment: 'text',
+    enrolled_at: 'timestamptz',
+    status: 'text',
+    last_result: 'text',
+    evaluator_id: 'text',
+    evaluated_at: 'timestamptz',
+    folio: 'text',
+    issued_at: 'timestamptz',
+    revoked_at: 'timestamptz',
+    enrolled_position: 'bigint',
+    position: 'bigint',
+  },
+  primaryKey: ['process_id'],
+  indexes: [['subject_id'], ['provider_id'], ['folio']],
+};
+
+/** Every event of a process, in order, with who recorded it: the process's steps and the certificate's provenance. */
+export const processStepsTable: TableDefinition = {
+  name: 'process_steps',
+  published: true,
+  columns: {
+    process_id: 'text',
+    position: 'bigint',
+    type: 'text',
+    ...ENVELOPE_COLUMNS,
+    details: 'jsonb',
+  },
+  primaryKey: ['process_id', 'position'],
+};
+
+/**
+ * One row per certificate. `issued_position` and `revoked_position` keep when
+ * the ledger learned each fact, so a report at an earlier position can ignore
+ * what was recorded later; a revoked certificate stays revoked, so one
+ * revocation per row is the whole history.
+ */
+export const certificatesTable: TableDefinition = {
+  name: 'certificates',
+  published: true,
+  columns: {
+    folio: 'text',
+    process_id: 'text',
+    subject_id: 'text',
+    standard_code: 'text',
+    provider_id: 'text',
+    evaluator_id: 'text',
+    agency: 'text',
+    state: 'text',
+    municipality: 'text',
+    employment: 'text',
+    issued_at: 'timestamptz',
+    valid_until: 'timestamptz',
+    revoked_at: 'timestamptz',
+    revocation_reason: 'text',
+    issued_position: 'bigint',
+    revoked_position: 'bigint',
+    position: 'bigint',
+  },
+  primaryKey: ['folio'],
+  indexes: [
+    ['issued_position'],
+    ['provider_id', 'issued_position'],
+    ['standard_code', 'issued_position'],
+    ['state', 'issued_position'],
+    ['agency'],
+    ['evaluator_id'],
+    ['subject_id'],
+    ['issued_at'],
+  ],
+};
+
+/**
+ * Certificate counts for dashboards, kept per combination of everything a
+ * statistics query can group or filter by, so a dashboard sums a few rows
+ * instead of scanning certificates. Issuance dates and expiry stay in the key
+ * (certificates of one ceremony share them) so that date filters and the
+ * expired/valid split stay exact. A missing municipality is '' (keys cannot be null).
+ */
+export const certificationCountsTable: TableDefinition = {
+  name: 'certification_counts',
+  published: true,
+  columns: {
+    standard_code: 'text',
+    provider_id: 'text',
+    evaluator_id: 'text',
+    agency: 'text',
+    state: 'text',
+    municipality: 'text',
+    employment: 'text',
+    issued_at: 'timestamptz',
+    valid_until: 'timestamptz',
+    revoked: 'boolean',
+    certificates: 'integer',
+  },
+  primaryKey: [
+    'standard_code',
+    'provider_id',
+    'evaluator_id',
+    'agency',
+    'state',
+    'municipality',
+    'employment',
+    'issued_at',
+    'valid_until',
+    'revoked',
+  ],
+  indexes: [['issued_at']],
+};

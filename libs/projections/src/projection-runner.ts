@@ -1,0 +1,159 @@
+import type { EventStore } from '@ledger/event-store';
+import { Client, Pool } from 'pg';
+import {
+  ADVISORY_LOCK_NAMESPACE,
+  dropRetiredGenerations,
+  ensureGenerations,
+  findGeneration,
+  listGenerations,
+  type Generation,
+} from './generations';
+import type { Projection } from './projection';
+import { ProjectionWorker, type Feed, type WorkerOptions } from './projection-worker';
+
+export interface ProjectionRunnerOptions {
+  readonly connectionString: string;
+  readonly store: EventStore;
+  readonly projections: readonly Projection[];
+  /** Events per read and per transaction. */
+  readonly batchSize?: number;
+  /** How often a standby instance tries to take over generations nobody feeds. */
+  readonly standbyRetryMs?: number;
+  readonly asynchronousCommit?: boolean;
+  readonly log?: (message: string) => void;
+  readonly onBatch?: WorkerOptions['onBatch'];
+}
+
+export const DEFAULT_BATCH_SIZE = 2_000;
+
+interface RunningWorker {
+  readonly worker: ProjectionWorker;
+  readonly done: Promise<void>;
+}
+
+/**
+ * Keeps every projection fed in this process, or stands by. A generation is
+ * fed by whoever holds its session advisory lock, on the connection that also
+ * writes its batches: when a process dies its connection closes, PostgreSQL
+ * releases the lock, and a standby takes over from the committed checkpoint
+ * at its next attempt. Active generations share one worker (one read of the
+ * log for all); building generations share another.
+ */
+export class ProjectionRunner {
+  private readonly pool: Pool;
+  private readonly running = new Set<RunningWorker>();
+  private readonly owned = new Set<number>();
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private stopped = false;
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    this.pool = new Pool({ connectionString: options.connectionString, max: 3 });
+    this.pool.on('error', (error) => this.log(`idle connection failed: ${error.message}`));
+  }
+
+  async start(): Promise<void> {
+    await ensureGenerations(this.pool, this.options.projections);
+    await this.tick();
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    const running = [...this.running];
+    await Promise.all(running.map(({ worker }) => worker.stop()));
+    await Promise.all(running.map(({ done }) => done));
+    await this.pool.end();
+  }
+
+  /** Generation ids this process feeds right now. */
+  get fedGenerations(): readonly number[] {
+    return [...this.owned];
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick()
+        .catch((error: Error) => this.log(`projection runner: ${error.message}`))
+        .finally(() => this.schedule());
+    }, this.options.standbyRetryMs ?? 1_000);
+  }
+
+  private async tick(): Promise<void> {
+    const byName = new Map(this.options.projections.map((projection) => [projection.name, projection]));
+    // Only the code's own version can be fed; an older active version stays readable until replaced.
+    const feedable = (await listGenerations(this.pool)).filter(
+      (generation) => byName.get(generation.projection)?.version === generation.version && !this.owned.has(generation.id),
+    );
+    for (const status of ['active', 'building'] as const) {
+      const group = feedable.filter((generation) => generation.status === status);
+      if (group.length > 0 && !this.stopped) await this.tryToFeed(group, byName);
+    }
+    await dropRetiredGenerations(this.pool);
+  }
+
+  private async tryToFeed(group: readonly Generation[], byName: ReadonlyMap<string, Projection>): Promise<void> {
+    const client = new Client({ connectionString: this.options.connectionString });
+    client.on('error', (error) => this.log(`projection connection failed: ${error.message}`));
+    await client.connect();
+    const feeds: Feed[] = [];
+    try {
+      for (const candidate of group) {
+        if (!(await tryAdvisoryLock(client, candidate.id))) continue;
+        // Read again under the lock: the previous holder may have committed since the listing.
+        const generation = await findGeneration(client, candidate.id);
+        if (generation && generation.status !== 'retired') {
+          feeds.push({ projection: byName.get(generation.projection)!, generation, checkpoint: generation.checkpoint });
+        }
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (feeds.length === 0) return void (await client.end());
+    this.startWorker(client, feeds);
+  }
+
+  private startWorker(client: Client, feeds: Feed[]): void {
+    const worker = new ProjectionWorker(client, this.options.store, feeds, {
+      batchSize: this.options.batchSize ?? DEFAULT_BATCH_SIZE,
+      asynchronousCommit: this.options.asynchronousCommit ?? true,
+      idleCheckMs: 5_000,
+      onBatch: this.options.onBatch,
+      onSwitch: (projection, activated, retired) =>
+        this.log(`${projection.name}: generation ${activated.id} is active${retired ? `, ${retired.id} retired` : ''}`),
+      log: (message) => this.log(message),
+    });
+    const ids = feeds.map((feed) => feed.generation.id);
+    ids.forEach((id) => this.owned.add(id));
+    this.log(`feeding ${feeds.map((feed) => `${feed.projection.name}#${feed.generation.id}`).join(', ')}`);
+    const running: RunningWorker = {
+      worker,
+      done: worker
+        .run()
+        .catch((error: Error) => this.log(`projection worker stopped: ${error.message}`))
+        .finally(async () => {
+          ids.forEach((id) => this.owned.delete(id));
+          this.running.delete(running);
+          // Closing the session releases its advisory locks for a standby.
+          await client.end().catch(() => undefined);
+        }),
+    };
+    this.running.add(running);
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+}
+
+export async function tryAdvisoryLock(client: Client, generationId: number): Promise<boolean> {
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
+    ADVISORY_LOCK_NAMESPACE,
+    generationId,
+  ]);
+  return rows[0].locked;
+}

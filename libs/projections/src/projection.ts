@@ -1,0 +1,109 @@
+import type { RecordedEvent } from '@ledger/event-store';
+
+/**
+ * A projection is a fold of the global log into rows. Its fold never touches
+ * the database: it reads rows through a `RowReader` (fetched for the whole
+ * batch beforehand) and returns row changes, which the runner merges per
+ * batch and writes with a few multi-row statements. That keeps the fold pure
+ * and testable, and a rebuild free of per-event round trips.
+ */
+export interface Projection {
+  /** Stable name: schema names, advisory locks and the CLI refer to it. */
+  readonly name: string;
+  /**
+   * Bump it when the tables or the fold change: the runner then builds the new
+   * version beside the old one and switches when it has caught up.
+   */
+  readonly version: number;
+  /** The event types the fold handles; `all` for every event of the ledger (system events `$…` excluded). */
+  readonly eventTypes: readonly string[] | 'all';
+  readonly tables: readonly TableDefinition[];
+  /** Rows the fold will read for this event, so a batch fetches them in one query per table. */
+  reads(event: RecordedEvent): readonly RowRef[];
+  fold(rows: RowReader, event: RecordedEvent): readonly RowChange[];
+}
+
+export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'jsonb';
+
+/** A column value as the fold sees it: instants are canonical ISO strings, dates `YYYY-MM-DD`, bigints decimal strings. */
+export type Value = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
+export type Row = Readonly<Record<string, Value>>;
+
+export interface TableDefinition {
+  readonly name: string;
+  /** Column order is the order of the table and of the view over it. */
+  readonly columns: Readonly<Record<string, ColumnType>>;
+  readonly primaryKey: readonly string[];
+  /**
+   * Secondary indexes, as column lists (`'issued_at DESC'` allowed). A rebuild
+   * creates them once the bulk load has caught up, which is much cheaper than
+   * maintaining them row by row.
+   */
+  readonly indexes?: readonly (readonly string[])[];
+  /** Published tables are what queries read, through a view named like the table in schema `read_models`. */
+  readonly published: boolean;
+}
+
+export interface RowRef {
+  readonly table: string;
+  /** Values of the table's primary key columns. */
+  readonly key: Row;
+}
+
+export interface RowReader {
+  /** The row as it stands after the events folded so far; `undefined` when there is none. */
+  get(table: string, key: Row): Row | undefined;
+}
+
+/** Insert the row, or replace every column of the row with the same key. */
+export interface PutRow {
+  readonly kind: 'put';
+  readonly table: string;
+  readonly row: Row;
+}
+
+/** Change some columns of a row that exists; the fold need not have read it. */
+export interface PatchRow {
+  readonly kind: 'patch';
+  readonly table: string;
+  readonly key: Row;
+  readonly set: Row;
+}
+
+/** Add to counter columns of the row with this key, creating it at zero first. */
+export interface AddToCounters {
+  readonly kind: 'add';
+  readonly table: string;
+  readonly key: Row;
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+/** Insert a row that is never changed afterwards (audit entries, steps, history). */
+export interface AppendRow {
+  readonly kind: 'append';
+  readonly table: string;
+  readonly row: Row;
+}
+
+export type RowChange = PutRow | PatchRow | AddToCounters | AppendRow;
+
+export const put = (table: string, row: Row): PutRow => ({ kind: 'put', table, row });
+export const patch = (table: string, key: Row, set: Row): PatchRow => ({ kind: 'patch', table, key, set });
+export const addTo = (table: string, key: Row, counters: Record<string, number>): AddToCounters => ({
+  kind: 'add',
+  table,
+  key,
+  counters,
+});
+export const append = (table: string, row: Row): AppendRow => ({ kind: 'append', table, row });
+export const ref = (table: string, key: Row): RowRef => ({ table, key });
+
+export function handles(projection: Projection, type: string): boolean {
+  return projection.eventTypes === 'all' ? !type.startsWith('$') : projection.eventTypes.includes(type);
+}
+
+export function tableOf(projection: Projection, name: string): TableDefinition {
+  const table = projection.tables.find((candidate) => candidate.name === name);
+  if (!table) throw new Error(`Projection ${projection.name} has no table ${name}`);
+  return table;
+}

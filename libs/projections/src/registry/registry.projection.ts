@@ -1,0 +1,123 @@
+import type { EvaluatorAccredited, EvaluatorAccreditationRevoked, ProviderAccredited } from '@ledger/domain';
+import type { RecordedEvent } from '@ledger/event-store';
+import { asLedgerEvent, positionOf, unexpectedEvent } from '../ledger-events';
+import { append, patch, put, ref, type Projection, type RowChange, type RowReader, type RowRef } from '../projection';
+import {
+  evaluatorAccreditationHeadsTable,
+  evaluatorAccreditationsTable,
+  providerAccreditationsTable,
+  providersTable,
+  standardsTable,
+} from './registry.tables';
+
+type Recorded<E extends { type: string; data: unknown }> = RecordedEvent<E['type'], E['data']>;
+
+const STANDARDS = standardsTable.name;
+const HEADS = evaluatorAccreditationHeadsTable.name;
+
+/** Standards, providers and evaluators with the history of their accreditations. */
+export const registryProjection: Projection = {
+  name: 'registry',
+  version: 1,
+  eventTypes: ['StandardRegistered', 'StandardRetired', 'ProviderAccredited', 'EvaluatorAccredited', 'EvaluatorAccreditationRevoked'],
+  tables: [standardsTable, providersTable, providerAccreditationsTable, evaluatorAccreditationsTable, evaluatorAccreditationHeadsTable],
+  reads,
+  fold,
+};
+
+function reads(recorded: RecordedEvent): RowRef[] {
+  const event = asLedgerEvent(recorded);
+  if (event.type !== 'EvaluatorAccreditationRevoked') return [];
+  return [ref(HEADS, { evaluator_id: event.data.evaluatorId, standard_code: event.data.standardCode })];
+}
+
+function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
+  const event = asLedgerEvent(recorded);
+  switch (event.type) {
+    case 'StandardRegistered': {
+      const { data } = event;
+      return [
+        put(STANDARDS, {
+          code: data.code,
+          version: data.version,
+          title: data.title,
+          validity_years: data.validityYears,
+          status: 'active',
+          registered_at: data.registeredAt,
+          retired_at: null,
+          retirement_reason: null,
+          position: positionOf(event),
+        }),
+      ];
+    }
+    case 'StandardRetired':
+      return [
+        patch(STANDARDS, { code: event.data.code }, {
+          status: 'retired',
+          retired_at: event.data.retiredAt,
+          retirement_reason: event.data.reason,
+          position: positionOf(event),
+        }),
+      ];
+    case 'ProviderAccredited':
+      return providerAccredited(event);
+    case 'EvaluatorAccredited':
+      return evaluatorAccredited(event);
+    case 'EvaluatorAccreditationRevoked':
+      return evaluatorRevoked(rows, event);
+    default:
+      return unexpectedEvent('registry', event as never);
+  }
+}
+
+function providerAccredited(event: Recorded<ProviderAccredited>): RowChange[] {
+  const { data } = event;
+  const row = {
+    provider_id: data.providerId,
+    kind: data.kind,
+    name: data.name,
+    accreditation_code: data.accreditationCode,
+    standards: data.standards,
+    valid_from: data.validFrom,
+    valid_until: data.validUntil,
+    parent_provider_id: data.parentProviderId ?? null,
+    accredited_at: data.accreditedAt,
+    position: positionOf(event),
+  };
+  return [put(providersTable.name, row), append(providerAccreditationsTable.name, row)];
+}
+
+function evaluatorAccredited(event: Recorded<EvaluatorAccredited>): RowChange[] {
+  const { data } = event;
+  const position = positionOf(event);
+  return data.standards.flatMap((standardCode) => [
+    // `put`, not `append`: a revocation in the same batch patches this row.
+    put(evaluatorAccreditationsTable.name, {
+      evaluator_id: data.evaluatorId,
+      standard_code: standardCode,
+      position,
+      subject_id: data.subjectId,
+      provider_id: data.providerId,
+      credential_folio: data.credentialFolio,
+      valid_until: data.validUntil,
+      accredited_at: data.accreditedAt,
+      revoked_at: null,
+      revocation_reason: null,
+      revoked_position: null,
+    }),
+    put(HEADS, { evaluator_id: data.evaluatorId, standard_code: standardCode, position }),
+  ]);
+}
+
+function evaluatorRevoked(rows: RowReader, event: Recorded<EvaluatorAccreditationRevoked>): RowChange[] {
+  const { data } = event;
+  const head = rows.get(HEADS, { evaluator_id: data.evaluatorId, standard_code: data.standardCode });
+  if (!head) return [];
+  return [
+    patch(
+      evaluatorAccreditationsTable.name,
+      { evaluator_id: data.evaluatorId, standard_code: data.standardCode, position: head.position },
+      { revoked_at: data.revokedAt, revocation_reason: data.reason, revoked_position: positionOf(event) },
+    ),
+  ];
+}

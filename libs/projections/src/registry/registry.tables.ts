@@ -1,0 +1,78 @@
+import type { TableDefinition } from '../projection';
+
+export const standardsTable: TableDefinition = {
+  name: 'standards',
+  published: true,
+  columns: {
+    code: 'text',
+    version: 'text',
+    title: 'text',
+    validity_years: 'integer',
+    status: 'text',
+    registered_at: 'timestamptz',
+    retired_at: 'timestamptz',
+    retirement_reason: 'text',
+    position: 'bigint',
+  },
+  primaryKey: ['code'],
+};
+
+/** Each provider's accreditation in force now (the latest event). */
+export const providersTable: TableDefinition = {
+  name: 'providers',
+  published: true,
+  columns: {
+    provider_id: 'text',
+    kind: 'text',
+    name: 'text',
+    accreditation_code: 'text',
+    standards: 'jsonb',
+    valid_from: 'date',
+    valid_until: 'date',
+    parent_provider_id: 'text',
+    accredited_at: 'timestamptz',
+    position: 'bigint',
+  },
+  primaryKey: ['provider_id'],
+};
+
+/** Every accreditation a provider was ever granted, so "accredited on date D?" has an answer for any D. */
+export const providerAccreditationsTable: TableDefinition = {
+  name: 'provider_accreditations',
+  published: true,
+  columns: { ...providersTable.columns },
+  primaryKey: ['provider_id', 'position'],
+};
+
+/**
+ * One row per evaluator, standard and accreditation event ("cédula"): a later
+ * accreditation for the same standard supersedes from its `accredited_at`,
+ * and a revocation marks the row in force when it was recorded.
+ */
+export const evaluatorAccreditationsTable: TableDefinition = {
+  name: 'evaluator_accreditations',
+  published: true,
+  columns: {
+    evaluator_id: 'text',
+    standard_code: 'text',
+    position: 'bigint',
+    subject_id: 'text',
+    provider_id: 'text',
+    credential_folio: 'text',
+    valid_until: 'date',
+    accredited_at: 'timestamptz',
+    revoked_at: 'timestamptz',
+    revocation_reason: 'text',
+    revoked_position: 'bigint',
+  },
+  primaryKey: ['evaluator_id', 'standard_code', 'position'],
+  indexes: [['credential_folio']],
+};
+
+/** The latest accreditation row per evaluator and standard: the one a revocation applies to. */
+export const evaluatorAccreditationHeadsTable: TableDefinition = {
+  name: 'evaluator_accreditation_heads',
+  published: false,
+  columns: { evaluator_id: 'text', standard_code: 'text', position: 'bigint' },
+  primaryKey: ['evaluator_id', 'standard_code'],
+};

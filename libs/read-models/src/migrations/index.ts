@@ -1,0 +1,4 @@
+import { ProjectionGenerations1763720000000 } from './1763720000000-projection-generations';
+
+/** In order. A migration, once committed, never changes: a new one follows it. */
+export const readModelMigrations = [ProjectionGenerations1763720000000];

@@ -1,0 +1,34 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { readModelMigrations } from './migrations';
+
+/** Key of the session lock that keeps two processes from migrating at once (`RMIG`). */
+const MIGRATION_LOCK = 0x524d4947;
+
+/**
+ * Applies the read side's pending migrations. The ledger calls it at start,
+ * the CLI's `migrate` on demand; a lock makes concurrent starts wait for each
+ * other instead of applying a migration twice. Returns the names applied.
+ */
+export async function runReadModelMigrations(connectionString: string): Promise<string[]> {
+  const lock = new Client({ connectionString });
+  await lock.connect();
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: connectionString,
+    migrations: readModelMigrations,
+    migrationsTableName: 'read_model_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+  });
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.initialize();
+    const applied = await dataSource.runMigrations();
+    return applied.map((migration) => migration.name);
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await lock.end();
+  }
+}

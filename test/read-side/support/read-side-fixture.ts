@@ -1,0 +1,58 @@
+import { PostgresEventStore } from '@ledger/event-store';
+import { Pool } from 'pg';
+import { runReadModelMigrations } from '../../../libs/read-models/src/run-migrations';
+import { createTestDatabase } from '../../support/test-database';
+
+export interface ReadSideFixture {
+  /** The suite's own database: event store and read models side by side, as in embedded mode. */
+  readonly url: string;
+  readonly store: PostgresEventStore;
+  sql<T extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  teardown(): Promise<void>;
+}
+
+export async function createReadSideFixture(prefix = 'read_side'): Promise<ReadSideFixture> {
+  const database = await createTestDatabase(prefix);
+  const store = new PostgresEventStore(database.url, { poolSize: 4 });
+  await store.migrate();
+  await runReadModelMigrations(database.url);
+  const pool = new Pool({ connectionString: database.url, max: 4 });
+  return {
+    url: database.url,
+    store,
+    sql: async <T extends Record<string, unknown>>(text: string, values: unknown[] = []) =>
+      (await pool.query<T>(text, values)).rows,
+    teardown: async () => {
+      await pool.end();
+      await store.close();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * A digest of every row of every table of a generation's schema, to compare
+ * two builds of the same projection: equal digests, equal read models.
+ */
+export async function digestOfSchema(fixture: ReadSideFixture, schema: string): Promise<Record<string, string>> {
+  const tables = await fixture.sql<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+    [schema],
+  );
+  const digests: Record<string, string> = {};
+  for (const { table_name } of tables) {
+    const [row] = await fixture.sql<{ digest: string; rows: string }>(
+      `SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS digest, count(*)::text AS rows
+         FROM "${schema}"."${table_name}" t`,
+    );
+    digests[table_name] = `${row.rows}:${row.digest}`;
+  }
+  return digests;
+}
+
+export async function activeSchemas(fixture: ReadSideFixture): Promise<Record<string, string>> {
+  const rows = await fixture.sql<{ projection: string; schema_name: string }>(
+    `SELECT projection, schema_name FROM read_models.projection_generations WHERE status = 'active' ORDER BY projection`,
+  );
+  return Object.fromEntries(rows.map((row) => [row.projection, row.schema_name]));
+}
