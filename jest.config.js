@@ -10,6 +10,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   moduleNameMapper: {
     '^@ledger/domain$': '<rootDir>/libs/domain/src',
+    '^@ledger/domain/testing$': '<rootDir>/libs/domain/src/testing',
     '^@ledger/event-store$': '<rootDir>/libs/event-store/src',
     '^@ledger/projections$': '<rootDir>/libs/projections/src',
     '^@ledger/read-models$': '<rootDir>/libs/read-models/src',

@@ -1,3 +1,4 @@
+import { Curp } from '@ledger/domain';
 import { buildCurp, curpCheckDigit } from './demo-curp';
 
 describe('demo CURP construction', () => {
@@ -23,5 +24,21 @@ describe('demo CURP construction', () => {
     // Sum for 'AAAA000000HDFXXX0' worked by hand: A=10 at weights 18..15 → 660, H=17 at 8 → 136,
     // D=13 at 7 → 91, F=15 at 6 → 90, X=34 at 5,4,3 → 408; total 1385 → (10 − 5) mod 10 = 5.
     expect(curpCheckDigit('AAAA000000HDFXXX0')).toBe('5');
+  });
+});
+
+describe('demo CURPs against the ledger’s own validation', () => {
+  it('are all accepted by the domain’s Curp value object', () => {
+    const surnames = ['Núñez', 'Cuevas', 'Ek', 'Ávila', 'Ibáñez', 'May'];
+    const given = ['María Guadalupe', 'José Luis', 'Óscar', 'Iñés', 'Noé', 'Ángel'];
+    for (const [i, firstSurname] of surnames.entries()) {
+      for (const [j, givenName] of given.entries()) {
+        const curp = buildCurp({
+          givenName, firstSurname, secondSurname: surnames[(i + j) % surnames.length],
+          birthDate: `19${60 + i * 6 + j}-0${1 + j}-1${i}`, sex: j % 2 ? 'H' : 'M', birthState: ['BC', 'QR', 'DF', 'NE'][j % 4], differentiator: i,
+        });
+        expect(Curp.isValid(curp)).toBe(true);
+      }
+    }
   });
 });
