@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import type { LedgerConfig } from '@ledger/platform';
+import { CommandsModule } from './commands/commands.module';
+import { AuthModule } from './platform/auth/auth.module';
+import { LedgerConfigModule } from './platform/config/config.module';
+import { ProblemDetailsFilter } from './platform/errors/problem-details.filter';
+import { createRequestValidationPipe } from './platform/errors/request-validation';
+import { HealthModule } from './platform/health/health.module';
+import { IdempotencyModule } from './platform/idempotency/idempotency.module';
+import { loggingOptions } from './platform/logging/logging.options';
+import { StorageModule } from './platform/storage/storage.module';
+
+/** The whole ledger service for one validated configuration. */
+@Module({})
+export class AppModule {
+  static forRoot(config: LedgerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LedgerConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggingOptions(config.logLevel)),
+        CqrsModule.forRoot(),
+        StorageModule,
+        AuthModule,
+        IdempotencyModule,
+        HealthModule,
+        CommandsModule,
+        // READ SIDE: import the read side's module here (query routes and the
+        // in-process projector, which runs only when config.projector is
+        // 'in-process'). It can inject LEDGER_CONFIG, LEDGER_DATABASE, PG_POOL
+        // (apps/ledger/src/platform/config/config.tokens.ts) and EVENT_STORE.
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createRequestValidationPipe },
+      ],
+    };
+  }
+}

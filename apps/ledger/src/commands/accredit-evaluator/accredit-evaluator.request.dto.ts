@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsString, Matches, MaxLength } from 'class-validator';
+import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
+
+export class AccreditEvaluatorRequest {
+  @ApiProperty({ example: 'eval-0042', description: "The evaluator's id; tokens of this evaluator carry it as `sub`" })
+  @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
+  evaluatorId: string;
+
+  @ApiProperty({ description: 'Personal data: kept only on the person stream' })
+  @IsString()
+  @MaxLength(64)
+  curp: string;
+
+  @ApiProperty({ description: 'Personal data: kept only on the person stream' })
+  @IsString()
+  @MaxLength(200)
+  fullName: string;
+
+  @ApiProperty({ example: 'ECE322-18', description: 'The provider issuing the credential: the caller’s organization' })
+  @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
+  providerId: string;
+
+  @ApiProperty({ type: [String], example: ['EC0105'] })
+  @IsString({ each: true })
+  @MaxLength(16, { each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  standards: string[];
+
+  @ApiProperty({ example: 'CED-2018-000123', description: 'The credential ("cédula") folio' })
+  @IsString()
+  @MaxLength(64)
+  credentialFolio: string;
+
+  @ApiProperty({ example: '2026-12-31', description: 'Calendar date, inclusive' })
+  @Matches(CALENDAR_DATE, { message: CALENDAR_DATE_MESSAGE })
+  validUntil: string;
+}

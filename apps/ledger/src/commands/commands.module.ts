@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { AccreditEvaluatorHttpController } from './accredit-evaluator/accredit-evaluator.http.controller';
+import { AccreditEvaluatorHandler } from './accredit-evaluator/accredit-evaluator.handler';
+import { AccreditProviderHttpController } from './accredit-provider/accredit-provider.http.controller';
+import { AccreditProviderHandler } from './accredit-provider/accredit-provider.handler';
+import { EnrollCandidateHttpController } from './enroll-candidate/enroll-candidate.http.controller';
+import { EnrollCandidateHandler } from './enroll-candidate/enroll-candidate.handler';
+import { IssueCertificateHttpController } from './issue-certificate/issue-certificate.http.controller';
+import { IssueCertificateHandler } from './issue-certificate/issue-certificate.handler';
+import { IssueCertificatesHttpController } from './issue-certificates/issue-certificates.http.controller';
+import { IssueCertificatesHandler } from './issue-certificates/issue-certificates.handler';
+import { RecordEvaluationHttpController } from './record-evaluation/record-evaluation.http.controller';
+import { RecordEvaluationHandler } from './record-evaluation/record-evaluation.handler';
+import { RecordTrainingHttpController } from './record-training/record-training.http.controller';
+import { RecordTrainingHandler } from './record-training/record-training.handler';
+import { RegisterStandardHttpController } from './register-standard/register-standard.http.controller';
+import { RegisterStandardHandler } from './register-standard/register-standard.handler';
+import { RevokeCertificateHttpController } from './revoke-certificate/revoke-certificate.http.controller';
+import { RevokeCertificateHandler } from './revoke-certificate/revoke-certificate.handler';
+import { RevokeEvaluatorAccreditationHttpController } from './revoke-evaluator-accreditation/revoke-evaluator-accreditation.http.controller';
+import { RevokeEvaluatorAccreditationHandler } from './revoke-evaluator-accreditation/revoke-evaluator-accreditation.handler';
+import { EventSourcedRepository } from './shared/event-sourced-repository';
+import { FolioCandidates, SubjectIds } from './shared/subject-ids';
+
+/** API.md's command table, row by row. */
+const controllers = [
+  RegisterStandardHttpController,
+  AccreditProviderHttpController,
+  AccreditEvaluatorHttpController,
+  RevokeEvaluatorAccreditationHttpController,
+  EnrollCandidateHttpController,
+  RecordTrainingHttpController,
+  RecordEvaluationHttpController,
+  IssueCertificateHttpController,
+  IssueCertificatesHttpController,
+  RevokeCertificateHttpController,
+];
+
+const commandHandlers = [
+  RegisterStandardHandler,
+  AccreditProviderHandler,
+  AccreditEvaluatorHandler,
+  RevokeEvaluatorAccreditationHandler,
+  EnrollCandidateHandler,
+  RecordTrainingHandler,
+  RecordEvaluationHandler,
+  IssueCertificateHandler,
+  IssueCertificatesHandler,
+  RevokeCertificateHandler,
+];
+
+const commandServices = [EventSourcedRepository, SubjectIds, FolioCandidates];
+
+@Module({ controllers, providers: [...commandHandlers, ...commandServices] })
+export class CommandsModule {}

@@ -1,0 +1,137 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  certificationDecider,
+  certificationStream,
+  Curp,
+  parseStandardCode,
+  personDecider,
+  personStream,
+  providerDecider,
+  providerStream,
+  standardDecider,
+  standardStream,
+  decideEnrollment,
+  type CertificationState,
+  type EarlierProcess,
+  type PersonState,
+} from '@ledger/domain';
+import type { CommandCaller } from '../../platform/idempotency/command-caller';
+import { uuidV5 } from '../../platform/idempotency/command-ids';
+import { withConcurrencyRetry } from '../shared/concurrency-retry';
+import { commandMetadata, EventSourcedRepository, eventsOfCommand, lastPositionOf, type LoadedStream } from '../shared/event-sourced-repository';
+import { SubjectIds } from '../shared/subject-ids';
+import { EnrollCandidateCommand, EnrollmentResponse } from './enroll-candidate.command';
+import type { EnrollCandidateRequest } from './enroll-candidate.request.dto';
+
+/**
+ * An enrollment opened on the person stream whose certification stream is
+ * still empty after this long was interrupted (its writer crashed between the
+ * two appends and its client never retried). Younger ones are presumed in flight.
+ */
+export const INTERRUPTED_ENROLLMENT_AFTER_MS = 30_000;
+
+interface EarlierStream {
+  processId: string;
+  loaded: LoadedStream<CertificationState>;
+}
+
+/**
+ * EnrollCandidate spans two streams, and no store offers a transaction across
+ * streams, so:
+ *
+ * 1. `person-{subjectId}` is the consistency boundary for "one open or valid
+ *    certification per person and standard": EnrollmentOpened is appended
+ *    there first, at the revision read (registering the person when new).
+ *    Two concurrent enrollments of one person cannot both pass.
+ * 2. Then CandidateEnrolled goes to `certification-{processId}` with
+ *    `no_stream`.
+ *
+ * The process id and every event id derive from the command id (itself
+ * derived from the Idempotency-Key), so a retry after a crash between 1 and
+ * 2 finds its own EnrollmentOpened (the domain answers "nothing new") and
+ * completes step 2 with the same ids.
+ *
+ * If the client never retries, the person must not stay blocked: the next
+ * enrollment of that person for that standard finds the process listed on
+ * the person stream with an empty certification stream, and, once it is
+ * older than INTERRUPTED_ENROLLMENT_AFTER_MS, takes that process id over and
+ * writes its own CandidateEnrolled there. Step 2's `no_stream` is the fence:
+ * if the original writer was merely slow, exactly one of the two appends
+ * succeeds and the other is answered from what is stored (or refused).
+ * The domain's rule is untouched: an interrupted process still counts as
+ * open, and it is completed rather than skipped.
+ */
+@CommandHandler(EnrollCandidateCommand)
+export class EnrollCandidateHandler implements ICommandHandler<EnrollCandidateCommand> {
+  constructor(
+    private readonly repository: EventSourcedRepository,
+    private readonly subjectIds: SubjectIds,
+  ) {}
+
+  async execute({ caller, request }: EnrollCandidateCommand): Promise<EnrollmentResponse> {
+    const curp = Curp.parse(request.curp);
+    const subjectId = this.subjectIds.of(curp);
+    const standardCode = parseStandardCode(request.standardCode);
+    return withConcurrencyRetry(() => this.enroll(caller, { ...request, curp: curp.value, standardCode }, subjectId));
+  }
+
+  private async enroll(caller: CommandCaller, request: EnrollCandidateRequest, subjectId: string): Promise<EnrollmentResponse> {
+    const { standardCode, providerId } = request;
+    const centreId = caller.actor.organizationId;
+    const [standard, provider, centre, person] = await Promise.all([
+      this.repository.load(standardStream(standardCode), standardDecider),
+      this.repository.load(providerStream(providerId), providerDecider),
+      centreId === providerId ? undefined : this.repository.load(providerStream(centreId), providerDecider),
+      this.repository.load(personStream(subjectId), personDecider),
+    ]);
+    const earlier = await this.earlierProcesses(person.state, standardCode);
+    const processId = this.processIdFor(caller.commandId, person, earlier);
+    const certification =
+      earlier.find((candidate) => candidate.processId === processId)?.loaded ??
+      (await this.repository.load(certificationStream(processId), certificationDecider));
+    const done = eventsOfCommand(certification, caller.commandId);
+    if (done.length > 0) return { processId, subjectId, position: done[done.length - 1].position.toString() };
+
+    const earlierProcesses: EarlierProcess[] = earlier.map(({ processId: id, loaded }) => ({ processId: id, state: loaded.state }));
+    const { curp, fullName, ...enrollment } = request;
+    const { personEvents, certificationEvents } = decideEnrollment(
+      {
+        type: 'EnrollCandidate',
+        data: { ...enrollment, processId, subjectId, standard: standard.state, provider: provider.state, centre: centre?.state, earlierProcesses },
+        metadata: commandMetadata(caller),
+      },
+      { curp, fullName },
+      person.state,
+      certification.state,
+    );
+    if (personEvents.length > 0) await this.repository.append(person.streamId, personEvents, person.expectedRevision, caller);
+    if (certificationEvents.length === 0) return { processId, subjectId, position: lastPositionOf(certification).toString() };
+    const position = await this.repository.append(certification.streamId, certificationEvents, 'no_stream', caller);
+    return { processId, subjectId, position: position.toString() };
+  }
+
+  /** The certification streams of every process the person stream lists for this standard. */
+  private async earlierProcesses(person: PersonState, standardCode: string): Promise<EarlierStream[]> {
+    if (person.status !== 'registered') return [];
+    const listed = person.enrollments.filter((enrollment) => enrollment.standardCode === standardCode);
+    return Promise.all(
+      listed.map(async ({ processId }) => ({ processId, loaded: await this.repository.load(certificationStream(processId), certificationDecider) })),
+    );
+  }
+
+  /** This command's own process id, unless an interrupted enrollment of this person and standard is waiting to be completed. */
+  private processIdFor(commandId: string, person: LoadedStream<PersonState>, earlier: readonly EarlierStream[]): string {
+    const own = uuidV5(`process:${commandId}`);
+    if (earlier.some((candidate) => candidate.processId === own)) return own;
+    const interrupted = earlier.find(
+      (candidate) => candidate.loaded.state.status === 'initial' && openedBefore(person, candidate.processId, Date.now() - INTERRUPTED_ENROLLMENT_AFTER_MS),
+    );
+    return interrupted?.processId ?? own;
+  }
+}
+
+/** True when the person stream recorded the opening of `processId` before `instantMs` (server clock). */
+function openedBefore(person: LoadedStream<PersonState>, processId: string, instantMs: number): boolean {
+  const opened = person.recorded.find((event) => event.type === 'EnrollmentOpened' && (event.data as { processId?: string }).processId === processId);
+  return opened !== undefined && Date.parse(opened.metadata.recordedAt) < instantMs;
+}

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import type { Employment } from '@ledger/domain';
+import { IDENTIFIER, IDENTIFIER_MESSAGE, INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
+
+export const EMPLOYMENTS: readonly Employment[] = ['base', 'confianza', 'honorarios', 'other'];
+
+export class JurisdictionRequest {
+  @ApiProperty({ example: 'BC', description: 'State code (CMX for Mexico City)' })
+  @IsString()
+  @MaxLength(3)
+  state: string;
+
+  @ApiPropertyOptional({ example: 'Tijuana' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  municipality?: string;
+}
+
+export class EnrollCandidateRequest {
+  @ApiProperty({ description: 'Personal data: kept only on the person stream, never in logs' })
+  @IsString()
+  @MaxLength(64)
+  curp: string;
+
+  @ApiProperty({ description: 'Personal data: kept only on the person stream' })
+  @IsString()
+  @MaxLength(200)
+  fullName: string;
+
+  @ApiProperty({ example: 'EC0105' })
+  @IsString()
+  @MaxLength(16)
+  standardCode: string;
+
+  @ApiProperty({ example: 'ECE322-18', description: 'The certifying provider (ECE or OC)' })
+  @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
+  providerId: string;
+
+  @ApiProperty({ example: 'Secretaría de Hacienda del Estado' })
+  @IsString()
+  @MaxLength(200)
+  agency: string;
+
+  @ApiProperty({ type: JurisdictionRequest })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => JurisdictionRequest)
+  jurisdiction: JurisdictionRequest;
+
+  @ApiProperty({ enum: EMPLOYMENTS })
+  @IsIn(EMPLOYMENTS)
+  employment: Employment;
+
+  @ApiPropertyOptional({ description: 'Business time of the enrollment; defaults to now; never in the future' })
+  @IsOptional()
+  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  enrolledAt?: string;
+}

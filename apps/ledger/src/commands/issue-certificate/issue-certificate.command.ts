@@ -1,0 +1,25 @@
+import { Command } from '@nestjs/cqrs';
+import { ApiProperty } from '@nestjs/swagger';
+import type { CommandCaller } from '../../platform/idempotency/command-caller';
+import type { IssueCertificateRequest } from './issue-certificate.request.dto';
+
+export class CertificateResponse {
+  @ApiProperty({ example: '7K3M-9QXD-2HBT-R', description: 'The public folio: unique, not guessable, with a check character' })
+  folio: string;
+
+  @ApiProperty({ example: '2023-11-13T17:00:00.000Z' })
+  validUntil: string;
+
+  @ApiProperty({ example: '42' })
+  position: string;
+}
+
+export class IssueCertificateCommand extends Command<CertificateResponse> {
+  constructor(
+    readonly caller: CommandCaller,
+    readonly processId: string,
+    readonly request: IssueCertificateRequest,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,22 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CallerOfCommand, type CommandCaller } from '../../platform/idempotency/command-caller';
+import { CommandEndpoint } from '../shared/command-endpoint.decorator';
+import { PositionResponse } from '../shared/command-responses';
+import { RevokeCertificateCommand } from './revoke-certificate.command';
+import { RevokeCertificateRequest } from './revoke-certificate.request.dto';
+
+@ApiTags('certificates')
+@Controller('v1/certificates/:folio/revocation')
+export class RevokeCertificateHttpController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @CommandEndpoint(201, 'certifier', 'authority')
+  @ApiOperation({ summary: 'RevokeCertificate: revoke a certificate with a reason (issuing certifier or authority); history is kept' })
+  @ApiCreatedResponse({ type: PositionResponse })
+  revoke(@Param('folio') folio: string, @Body() request: RevokeCertificateRequest, @CallerOfCommand() caller: CommandCaller): Promise<PositionResponse> {
+    return this.commandBus.execute(new RevokeCertificateCommand(caller, folio, request));
+  }
+}

@@ -1,0 +1,15 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
+
+export class RevokeCertificateRequest {
+  @ApiProperty({ example: 'Evidence found to be fabricated' })
+  @IsString()
+  @MaxLength(500)
+  reason: string;
+
+  @ApiPropertyOptional({ description: 'Business time of the revocation; defaults to now; never in the future' })
+  @IsOptional()
+  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  revokedAt?: string;
+}

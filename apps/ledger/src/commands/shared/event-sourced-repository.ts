@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CommandMetadata, Decider } from '@ledger/domain';
+import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '@ledger/event-store';
+import type { CommandCaller } from '../../platform/idempotency/command-caller';
+import { eventIdFor } from '../../platform/idempotency/command-ids';
+import { withConcurrencyRetry } from './concurrency-retry';
+import { LedgerEvent, occurredAtOf, parseLedgerEvent, schemaVersionOf } from './event-registry';
+
+/** A stream read and folded: the state to decide on and the revision to append at. */
+export interface LoadedStream<S> {
+  streamId: string;
+  state: S;
+  /** `no_stream` for a stream with no events yet, else the revision of its last event. */
+  expectedRevision: ExpectedRevision;
+  recorded: readonly RecordedEvent[];
+}
+
+/** The result of a command on one stream. */
+export interface StreamOutcome<S> {
+  /** Global position of the command's last event (or of the stream's last event when nothing was new). */
+  position: bigint;
+  /** The stream's state after the command. */
+  state: S;
+}
+
+export type Evolver<E, S> = Pick<Decider<unknown, E, S>, 'evolve' | 'initialState'>;
+
+/** The events a command already stored on a stream: found when a command is retried after a crash. */
+export function eventsOfCommand(loaded: LoadedStream<unknown>, commandId: string): RecordedEvent[] {
+  return loaded.recorded.filter((event) => event.metadata.commandId === commandId);
+}
+
+export function lastPositionOf(loaded: LoadedStream<unknown>): bigint {
+  return loaded.recorded.at(-1)?.position ?? -1n;
+}
+
+/** What a decider sees of the caller and the clock. */
+export function commandMetadata(caller: CommandCaller): CommandMetadata {
+  return { actor: caller.actor, now: new Date().toISOString() };
+}
+
+/**
+ * The load → fold → decide → append mechanics every command handler shares,
+ * so handlers only say which streams and which decision.
+ */
+@Injectable()
+export class EventSourcedRepository {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async load<E extends LedgerEvent, S>(streamId: string, decider: Evolver<E, S>): Promise<LoadedStream<S>> {
+    const recorded = await this.store.readStream(streamId);
+    const state = recorded.reduce((current, event) => decider.evolve(current, parseLedgerEvent(event) as E), decider.initialState);
+    const last = recorded.at(-1);
+    return { streamId, state, expectedRevision: last === undefined ? 'no_stream' : last.revision, recorded };
+  }
+
+  /**
+   * Appends with the given expected revision. Event ids derive from the
+   * command id, the stream and the index, so a retried command offers the
+   * store the same ids and the store keeps the first copy only.
+   */
+  async append(streamId: string, events: readonly LedgerEvent[], expectedRevision: ExpectedRevision, caller: CommandCaller): Promise<bigint> {
+    const recordedAt = new Date().toISOString();
+    const newEvents: NewEvent[] = events.map((event, index) => ({
+      id: eventIdFor(caller.commandId, streamId, index),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        actor: caller.actor,
+        commandId: caller.commandId,
+        correlationId: caller.correlationId,
+        causationId: caller.commandId,
+        occurredAt: occurredAtOf(event),
+        recordedAt,
+        schemaVersion: schemaVersionOf(event.type),
+      },
+    }));
+    const result = await this.store.appendToStream(streamId, newEvents, { expectedRevision });
+    return result.position;
+  }
+
+  /**
+   * The whole cycle for a command on one stream, retried on a concurrent
+   * write. A command already applied (same command id found on the stream)
+   * is answered from what it stored; a decision of "nothing to do" (the
+   * domain's idempotent retry) is answered with the stream as it is.
+   */
+  async decideAndAppend<C, E extends LedgerEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    commandOf: (loaded: LoadedStream<S>, metadata: CommandMetadata) => NoInfer<C>,
+    caller: CommandCaller,
+  ): Promise<StreamOutcome<S>> {
+    return withConcurrencyRetry(async () => {
+      const loaded = await this.load(streamId, decider);
+      const already = eventsOfCommand(loaded, caller.commandId);
+      if (already.length > 0) return { position: already[already.length - 1].position, state: loaded.state };
+      const events = decider.decide(commandOf(loaded, commandMetadata(caller)), loaded.state);
+      if (events.length === 0) return { position: lastPositionOf(loaded), state: loaded.state };
+      const position = await this.append(streamId, events, loaded.expectedRevision, caller);
+      return { position, state: events.reduce(decider.evolve, loaded.state) };
+    });
+  }
+}

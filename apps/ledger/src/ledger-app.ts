@@ -1,0 +1,27 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import type { LedgerConfig } from '@ledger/platform';
+import { AppModule } from './app.module';
+import { correlationIdMiddleware } from './platform/logging/correlation-id';
+import { setUpOpenApi } from './platform/openapi/openapi';
+
+/**
+ * The largest body the API reads. A batch of 5,000 process ids is about
+ * 200 KB; anything much larger is a mistake or an attack (413).
+ */
+export const BODY_LIMIT = '1mb';
+
+/** Builds the ledger's HTTP application (not yet listening). */
+export async function createLedgerApp(config: LedgerConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  // First, so that even a body the parser rejects is answered with a correlation id.
+  app.use(correlationIdMiddleware);
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  setUpOpenApi(app);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  return app;
+}

@@ -1,0 +1,54 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { HttpRequest } from '../http/http-types';
+import type { Actor, Role } from '@ledger/domain';
+import { ProblemException } from '../errors/problem.exception';
+import { attachActor } from './authenticated-request';
+import { IS_PUBLIC } from './public.decorator';
+import { ROLES } from './roles.decorator';
+import { actorFromClaims } from './token-claims';
+
+const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
+
+/**
+ * Global guard: every route needs a valid bearer token unless it is
+ * @Public(); a route with @Roles() also needs one of those roles. No, bad or
+ * expired token → 401; a role not allowed → 403.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const actor = await this.authenticate(request.headers.authorization);
+    attachActor(request, actor);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    if (roles && !roles.includes(actor.role)) {
+      throw new ProblemException(403, 'ROLE_NOT_ALLOWED', `This route is for ${roles.join(', ')}; the token's role is ${actor.role}`);
+    }
+    return true;
+  }
+
+  private async authenticate(header: string | undefined): Promise<Actor> {
+    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    if (!token) throw new ProblemException(401, 'UNAUTHENTICATED', 'A bearer token is required');
+    let claims: Record<string, unknown>;
+    try {
+      claims = await this.jwt.verifyAsync(token, { algorithms: ['HS256'] });
+    } catch (error) {
+      const expired = (error as Error).name === 'TokenExpiredError';
+      throw new ProblemException(401, expired ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED', expired ? 'The token has expired' : 'The token is not valid');
+    }
+    const actor = actorFromClaims(claims);
+    if (typeof actor === 'string') throw new ProblemException(401, 'UNAUTHENTICATED', actor);
+    return actor;
+  }
+}

@@ -1,0 +1,48 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { HttpRequest, HttpResponse } from '../http/http-types';
+import { correlationIdOf } from '../logging/correlation-id';
+import { answerFor } from './error-mapping';
+import { Problem, PROBLEM_CONTENT_TYPE, problemTypeOf } from './problem';
+
+/**
+ * The one place where errors become HTTP answers: RFC 9457 problem+json with a
+ * stable code and the correlation id. Unexpected errors are logged with their
+ * stack under the correlation id; the client gets neither stack nor message.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const request = host.switchToHttp().getRequest<HttpRequest>();
+    const response = host.switchToHttp().getResponse<HttpResponse>();
+    const answer = answerFor(error);
+    const correlationId = correlationIdOf(request);
+    if (answer.unexpected) this.logUnexpected(error, request, correlationId);
+    if (response.headersSent) {
+      // Too late to answer properly; make sure the connection does not hang.
+      response.end();
+      return;
+    }
+    const problem: Problem = {
+      type: problemTypeOf(answer.code),
+      title: answer.title,
+      status: answer.status,
+      detail: answer.detail,
+      code: answer.code,
+      instance: request.originalUrl ?? request.url,
+      correlationId,
+      ...(answer.errors ? { errors: answer.errors } : {}),
+    };
+    for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
+    if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    response.status(answer.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private logUnexpected(error: unknown, request: HttpRequest, correlationId: string): void {
+    // Only method and route: a URL or body could carry personal data.
+    const stack = error instanceof Error ? error.stack : String(error);
+    this.logger.error({ correlationId, method: request.method, route: request.route?.path, err: stack }, 'Unexpected error');
+  }
+}

@@ -1,0 +1,54 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { openLedgerDatabase, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
+import { LEDGER_CONFIG, LEDGER_DATABASE, PG_POOL } from '../config/config.tokens';
+import { createEventStore } from './event-store.factory';
+import { migrateLedgerSchema } from './ledger-migrations';
+
+/** Connections for the ledger's own tables; idempotency holds one per in-flight keyed command. */
+const POOL_SIZE = 30;
+
+async function openPool(database: LedgerDatabase): Promise<Pool> {
+  const pool = new Pool({ connectionString: database.url, max: POOL_SIZE, application_name: 'ledger' });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', (error) => new Logger('Storage').warn(`idle PostgreSQL client failed: ${error.message}`));
+  await migrateLedgerSchema(pool);
+  return pool;
+}
+
+/**
+ * Closes what the ledger opened, in dependency order, after the HTTP server
+ * has stopped taking requests: the event store and the pool first, the
+ * embedded PostgreSQL (if any) last.
+ */
+@Injectable()
+class StorageShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(LEDGER_DATABASE) private readonly database: LedgerDatabase,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.eventStore.close(), this.pool.end()]);
+    await this.database.close();
+  }
+}
+
+/** The database (embedded or external), a pool on it, and the event store. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: LEDGER_DATABASE,
+      inject: [LEDGER_CONFIG],
+      useFactory: (config: LedgerConfig) => openLedgerDatabase(config),
+    },
+    { provide: PG_POOL, inject: [LEDGER_DATABASE], useFactory: openPool },
+    { provide: EVENT_STORE, inject: [LEDGER_CONFIG, LEDGER_DATABASE], useFactory: createEventStore },
+    StorageShutdown,
+  ],
+  exports: [LEDGER_DATABASE, PG_POOL, EVENT_STORE],
+})
+export class StorageModule {}
