@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { makeCurpPerson } from '../../../libs/domain/src/testing';
+import { makeCurpPerson } from '@ledger/domain/testing';
 import type { LedgerServer } from './ledger-server';
 import { signToken, TestRole } from './tokens';
 

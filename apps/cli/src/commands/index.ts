@@ -1,0 +1,12 @@
+import type { CliCommand } from './cli-command';
+import { migrateCommand } from './migrate.command';
+import { tokenCommand } from './token.command';
+
+export type { CliCommand } from './cli-command';
+
+/**
+ * Every subcommand of `npm run ledger -- …`, one file each in this folder.
+ * To add one (rebuild, report, verify, seed…): write `<name>.command.ts`
+ * exporting a CliCommand and list it here.
+ */
+export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand];

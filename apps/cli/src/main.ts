@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { ConfigurationError } from '@ledger/platform';
+import { cliCommands } from './commands';
+
+/** The operators' tool: `npm run ledger -- <command> [options]`. */
+async function main(): Promise<void> {
+  const program = new Command('ledger').description('Operator commands of the certification ledger').showHelpAfterError();
+  for (const command of cliCommands) command.register(program);
+  await program.parseAsync(process.argv);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigurationError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`ledger: ${message}\n`);
+  process.exit(1);
+});
