@@ -97,16 +97,16 @@ export class EventStoreDbAllSubscription implements AllSubscription {
    * says `caught_up` once it has sent everything stored when it got there;
    * the events before that message may still sit unread in the client's
    * stream buffer, so the caught-up point is "after the events received so
-   * far plus those buffered", and it is reached when the consumer asks for
-   * the event after it — that is, when it is done with all of them.
+   * far plus those buffered". It is reached when the last of them is handed
+   * to the consumer (as in the PostgreSQL adapter: caughtUp() must not wait
+   * for a consumer that stops pulling once it has what it wanted).
    */
   private async *deliverFromOneSubscription(onProgress: () => void): AsyncGenerator<RecordedEvent> {
     const subscription = this.subscribe();
     let received = 0;
-    let finished = 0;
     let caughtUpAfter: number | undefined;
     const checkCaughtUp = (): void => {
-      if (caughtUpAfter !== undefined && finished >= caughtUpAfter) this.caughtUpSignal.resolve();
+      if (caughtUpAfter !== undefined && received >= caughtUpAfter) this.caughtUpSignal.resolve();
     };
     // A confirmed subscription is a working connection again: start the backoff over.
     subscription.on('confirmation', onProgress);
@@ -118,9 +118,8 @@ export class EventStoreDbAllSubscription implements AllSubscription {
       for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
         received++;
         const event = this.accept(resolved);
-        if (event) yield event;
-        finished++;
         checkCaughtUp();
+        if (event) yield event;
         if (this.isClosed) return;
       }
     } finally {
