@@ -72,18 +72,18 @@ async function readOnce(log: InMemoryLog, options: ReadReq.Options, writer: Resp
 const FORWARDS = ReadReq.Options.ReadDirection.FORWARDS;
 
 /** A stream without events is answered with a `stream_not_found` message, not with an error status. */
-function readStream(log: InMemoryLog, options: ReadReq.Options): StoredRecord[] | 'stream_not_found' {
+function readStream(log: InMemoryLog, options: ReadReq.Options): Iterable<StoredRecord> | 'stream_not_found' {
   const stream = options.getStream()!;
   const records = log.streamRecords(streamNameOf(stream.getStreamIdentifier()));
   if (!records || records.length === 0) return 'stream_not_found';
   const last = records.length - 1;
   if (options.getReadDirection() === FORWARDS) {
     const from = stream.hasEnd() ? records.length : stream.hasRevision() ? Number(stream.getRevision()) : 0;
-    return records.slice(from);
+    return walk(records, from, +1);
   }
   // Backwards from a revision past the end starts at the last event.
   const from = stream.hasRevision() ? Math.min(Number(stream.getRevision()), last) : stream.hasStart() ? 0 : last;
-  return records.slice(0, from + 1).reverse();
+  return walk(records, from, -1);
 }
 
 /**
@@ -92,20 +92,40 @@ function readStream(log: InMemoryLog, options: ReadReq.Options): StoredRecord[] 
  * the event at that position is not included (EventStoreDB's post-position
  * rule for backward reads).
  */
-function readAll(log: InMemoryLog, options: ReadReq.Options): StoredRecord[] {
+function readAll(log: InMemoryLog, options: ReadReq.Options): Iterable<StoredRecord> {
   const all = options.getAll()!;
-  const filter = eventFilterOf(options);
   const records = log.records;
-  const matching = (selected: StoredRecord[]): StoredRecord[] => (filter ? selected.filter(filter.matches) : selected);
+  const at = all.hasPosition() ? BigInt(all.getPosition()!.getCommitPosition()) : undefined;
+  let selected: Iterable<StoredRecord>;
   if (options.getReadDirection() === FORWARDS) {
-    if (all.hasEnd()) return [];
-    const from = all.hasPosition() ? BigInt(all.getPosition()!.getCommitPosition()) : 0n;
-    return matching(records.filter((record) => record.position >= from));
+    const from = all.hasEnd() ? records.length : at === undefined ? 0 : firstIndex(records, (record) => record.position >= at);
+    selected = walk(records, from, +1);
+  } else {
+    const to = all.hasStart() ? 0 : at === undefined ? records.length : firstIndex(records, (record) => record.endPosition > at);
+    selected = walk(records, to - 1, -1);
   }
-  if (all.hasStart()) return [];
-  const before = all.hasPosition() ? BigInt(all.getPosition()!.getCommitPosition()) : undefined;
-  const selected = before === undefined ? [...records] : records.filter((record) => record.endPosition <= before);
-  return matching(selected).reverse();
+  const filter = eventFilterOf(options);
+  return filter ? only(selected, filter.matches) : selected;
+}
+
+function* walk(records: readonly StoredRecord[], from: number, step: 1 | -1): Iterable<StoredRecord> {
+  for (let index = from; index >= 0 && index < records.length; index += step) yield records[index];
+}
+
+function* only(records: Iterable<StoredRecord>, matches: (record: StoredRecord) => boolean): Iterable<StoredRecord> {
+  for (const record of records) if (matches(record)) yield record;
+}
+
+/** Binary search: the first index where `isPast` holds, given it holds for every later index too. */
+function firstIndex(records: readonly StoredRecord[], isPast: (record: StoredRecord) => boolean): number {
+  let low = 0;
+  let high = records.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (isPast(records[middle])) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 // -------------------------------------------------------- subscriptions
@@ -171,18 +191,7 @@ function allSource(log: InMemoryLog, options: ReadReq.Options): SubscriptionSour
   if (all.hasEnd()) start = log.records.length;
   if (all.hasPosition()) {
     const after = BigInt(all.getPosition()!.getCommitPosition());
-    start = firstIndexAfter(log.records, after);
+    start = firstIndex(log.records, (record) => record.position > after);
   }
   return { records, start, filter: eventFilterOf(options) };
-}
-
-function firstIndexAfter(records: readonly StoredRecord[], position: bigint): number {
-  let low = 0;
-  let high = records.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (records[middle].position <= position) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -22,7 +22,9 @@ export function streamIdentifier(streamName: string): StreamIdentifier {
 
 /**
  * A proposed event id, in either wire format, as a canonical lower-case UUID;
- * undefined when it is not a UUID (EventStoreDB rejects such a write).
+ * undefined when it is not a UUID (EventStoreDB rejects such a write). The
+ * server would also take .NET's other Guid spellings ({…}, no hyphens); the
+ * client always sends the hyphenated one, so only that is accepted here.
  */
 export function parseUuid(uuid: UUID | undefined): string | undefined {
   if (!uuid) return undefined;
