@@ -39,7 +39,8 @@ export class EventStoreDbAllSubscription implements AllSubscription {
   private readonly eventTypes: ReadonlySet<string> | undefined;
   private readonly caughtUpSignal = signal();
   private current: AllStreamSubscription | undefined;
-  private isClosed = false;
+  /** Aborted by close(), which also cuts short a wait before resubscribing. */
+  private readonly closing = new AbortController();
   private iterated = false;
 
   constructor(
@@ -65,10 +66,14 @@ export class EventStoreDbAllSubscription implements AllSubscription {
 
   async close(): Promise<void> {
     if (this.isClosed) return;
-    this.isClosed = true;
+    this.closing.abort();
     this.caughtUpSignal.reject(new Error('Subscription closed before it caught up'));
     await this.stopCurrent();
     this.onClosed(this);
+  }
+
+  private get isClosed(): boolean {
+    return this.closing.signal.aborted;
   }
 
   private async *deliver(): AsyncGenerator<RecordedEvent> {
@@ -82,7 +87,7 @@ export class EventStoreDbAllSubscription implements AllSubscription {
           if (!isConnectionFailure(error)) throw error;
         }
         // The call ended or failed while we still want events: the connection is gone.
-        if (!this.isClosed) await delay(backoff(this.reconnect, failedAttempts++));
+        await sleep(backoff(this.reconnect, failedAttempts++), this.closing.signal);
       }
     } catch (error) {
       this.caughtUpSignal.reject(error);
@@ -184,8 +189,18 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `abort` fires. */
+function sleep(ms: number, abort: AbortSignal): Promise<void> {
+  if (abort.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      abort.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    abort.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** A promise settled from outside; settling twice is ignored, and nobody awaiting it is not an unhandled rejection. */

@@ -228,6 +228,21 @@ describe('EventStoreDbEventStore on the EventStoreDB test server', () => {
       expect(server.subscriptionsStarted - subscriptionsBefore).toBe(3); // the first, one after the drop, one after the restart
     });
 
+    it('ends the iteration at once when closed while waiting to resubscribe', async () => {
+      const patient = new EventStoreDbEventStore(server.connectionString, { reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000 } });
+      const subscription = patient.subscribeToAll({ eventTypes: [name('Never')] });
+      const iteration = new Reader(subscription).next(20_000).catch((error: Error) => error.message);
+      await subscription.caughtUp();
+      const restarting = server.restart({ downtimeMs: 300 });
+      await settle(); // the subscription has failed and is now waiting 10 s before subscribing again
+
+      const started = Date.now();
+      await patient.close();
+      await expect(iteration).resolves.toBe('the subscription ended');
+      expect(Date.now() - started).toBeLessThan(1000);
+      await restarting;
+    });
+
     it('ends the iteration on close and rejects caughtUp when closed before catching up', async () => {
       const subscription = store.subscribeToAll();
       const caughtUp = subscription.caughtUp();
