@@ -66,14 +66,14 @@ export class IdempotencyStore {
   private async claim(client: PoolClient, request: IdempotentRequest): Promise<boolean> {
     const { rowCount } = await client.query(
       `INSERT INTO ledger.idempotency_keys (scope, key, request_fingerprint, command_id, status_code, response_body)
-       VALUES ($1, $2, $3, $4, 0, 'null') ON CONFLICT (scope, key) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, 0, '') ON CONFLICT (scope, key) DO NOTHING`,
       [request.scope, request.key, request.fingerprint, request.commandId],
     );
     return rowCount === 1;
   }
 
   private async storedResponse(client: PoolClient, request: IdempotentRequest): Promise<StoredResponse> {
-    const { rows } = await client.query<{ request_fingerprint: string; status_code: number; response_body: unknown }>(
+    const { rows } = await client.query<{ request_fingerprint: string; status_code: number; response_body: string }>(
       'SELECT request_fingerprint, status_code, response_body FROM ledger.idempotency_keys WHERE scope = $1 AND key = $2',
       [request.scope, request.key],
     );
@@ -82,7 +82,7 @@ export class IdempotencyStore {
     if (row.request_fingerprint !== request.fingerprint) {
       throw new ProblemException(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with another request');
     }
-    return { statusCode: row.status_code, body: row.response_body };
+    return { statusCode: row.status_code, body: JSON.parse(row.response_body) };
   }
 
   /** Rolls back; a connection that cannot even roll back is destroyed instead of returned to the pool. Returns true when released. */

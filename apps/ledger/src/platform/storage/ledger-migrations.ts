@@ -16,6 +16,7 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
     name: 'idempotency keys',
     // One row per (caller, key), written in the same transaction that holds
     // the key while its command runs, so only completed commands are ever visible.
+    // The response is kept as the JSON text first sent (jsonb would reorder its keys).
     sql: `
       CREATE TABLE ledger.idempotency_keys (
         scope text NOT NULL,
@@ -23,7 +24,7 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
         request_fingerprint text NOT NULL,
         command_id uuid NOT NULL,
         status_code integer NOT NULL,
-        response_body jsonb NOT NULL,
+        response_body text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (scope, key)
       );`,

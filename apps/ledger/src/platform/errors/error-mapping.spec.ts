@@ -1,0 +1,61 @@
+import { DomainError } from '@ledger/domain';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '@ledger/event-store';
+import { answerFor } from './error-mapping';
+
+/** Nest's HttpException as the mapper sees it (the class itself is an ES module Jest cannot load). */
+class FakeHttpException extends Error {
+  constructor(message: string, private readonly status: number, readonly code?: string, override readonly cause?: unknown) {
+    super(message);
+  }
+  getStatus(): number {
+    return this.status;
+  }
+}
+
+describe('answerFor', () => {
+  it.each([
+    ['CURP_CHECK_DIGIT', 400],
+    ['NOT_ENROLLING_PROVIDER', 403],
+    ['PROCESS_NOT_FOUND', 404],
+    ['ALREADY_ENROLLED', 409],
+    ['NOT_COMPETENT', 422],
+  ] as const)('maps the domain error %s to %i by its kind', (code, status) => {
+    const answer = answerFor(new DomainError(code, 'message', { field: 'curp' }));
+    expect(answer).toMatchObject({ status, code, detail: 'message', unexpected: false });
+  });
+
+  it('names the field of a domain validation error', () => {
+    expect(answerFor(new DomainError('CURP_FORMAT', 'bad', { field: 'curp' })).errors).toEqual([{ field: 'curp', code: 'CURP_FORMAT', message: 'bad' }]);
+  });
+
+  it('maps store conflicts to 409', () => {
+    expect(answerFor(new WrongExpectedRevisionError('s', 1n, 2n))).toMatchObject({ status: 409, code: 'CONCURRENT_MODIFICATION' });
+    expect(answerFor(new DuplicateEventIdError('id', 's'))).toMatchObject({ status: 409, code: 'DUPLICATE_COMMAND' });
+  });
+
+  it('maps the read side’s projection lag to 503 with Retry-After, by its code alone', () => {
+    const lag = Object.assign(new Error('behind'), { code: 'PROJECTION_LAG', retryAfterSeconds: 2.2 });
+    expect(answerFor(lag)).toMatchObject({ status: 503, code: 'PROJECTION_LAG', headers: { 'Retry-After': '3' } });
+  });
+
+  it('recognises body-parser failures, also when Nest wrapped them', () => {
+    const parse = Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 });
+    expect(answerFor(parse)).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
+    expect(answerFor(new FakeHttpException('Unexpected token', 400, undefined, parse))).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
+    const large = Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 });
+    expect(answerFor(large)).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('keeps the status of HTTP exceptions, with their own code when they have one', () => {
+    expect(answerFor(new FakeHttpException('Cannot POST /x', 404))).toMatchObject({ status: 404, code: 'NOT_FOUND', detail: 'Cannot POST /x' });
+    expect(answerFor(new FakeHttpException('reused', 409, 'IDEMPOTENCY_KEY_REUSED'))).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('answers anything else with a bare 500 that reveals nothing', () => {
+    const answer = answerFor(new TypeError('secret internals at /srv/app.ts:42'));
+    expect(answer).toMatchObject({ status: 500, code: 'INTERNAL_ERROR', unexpected: true });
+    expect(answer.detail).not.toContain('secret');
+    expect(answerFor('a thrown string').status).toBe(500);
+    expect(answerFor(undefined).status).toBe(500);
+  });
+});
