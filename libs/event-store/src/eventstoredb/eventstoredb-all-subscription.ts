@@ -10,12 +10,7 @@
  * holds back the server through HTTP/2 flow control instead of filling memory.
  */
 import {
-  CancelledError,
-  DeadlineExceededError,
-  NotLeaderError,
   START,
-  TimeoutError,
-  UnavailableError,
   eventTypeFilter,
   excludeSystemEvents,
   type AllStreamResolvedEvent,
@@ -24,6 +19,7 @@ import {
   type Filter,
 } from '@eventstore/db-client';
 import type { AllSubscription, Position, RecordedEvent, SubscribeToAllOptions } from '../event-store.port';
+import { isConnectionFailure, isInvalidPosition, unreadablePosition } from './client-errors';
 import { isSystemEventType, positionOf, toClientPosition, toRecordedEvent } from './event-mapping';
 
 export interface ReconnectPolicy {
@@ -36,6 +32,8 @@ export interface ReconnectPolicy {
 export class EventStoreDbAllSubscription implements AllSubscription {
   /** Position of the last event received from the server: the resume point. */
   private lastPosition: Position | undefined;
+  /** The fromPosition asked for, while it may still turn out to be unreadable (see unreadablePosition). */
+  private unconfirmedStart: Position | undefined;
   private readonly eventTypes: ReadonlySet<string> | undefined;
   private readonly caughtUpSignal = signal();
   private current: AllStreamSubscription | undefined;
@@ -50,7 +48,8 @@ export class EventStoreDbAllSubscription implements AllSubscription {
     private readonly onClosed: (subscription: EventStoreDbAllSubscription) => void,
   ) {
     // Negative: the head of an empty log (headPosition() = -1): from the start.
-    this.lastPosition = options.fromPosition !== undefined && options.fromPosition >= 0n ? options.fromPosition : undefined;
+    this.lastPosition = options.fromPosition !== undefined && options.fromPosition > 0n ? options.fromPosition : undefined;
+    this.unconfirmedStart = this.lastPosition;
     this.eventTypes = options.eventTypes ? new Set(options.eventTypes) : undefined;
   }
 
@@ -84,6 +83,10 @@ export class EventStoreDbAllSubscription implements AllSubscription {
           yield* this.deliverFromOneSubscription(() => (failedAttempts = 0));
         } catch (error) {
           if (this.isClosed) return;
+          if (isInvalidPosition(error)) {
+            this.lowerUnreadableStart();
+            continue;
+          }
           if (!isConnectionFailure(error)) throw error;
         }
         // The call ended or failed while we still want events: the connection is gone.
@@ -114,7 +117,10 @@ export class EventStoreDbAllSubscription implements AllSubscription {
       if (caughtUpAfter !== undefined && received >= caughtUpAfter) this.caughtUpSignal.resolve();
     };
     // A confirmed subscription is a working connection again: start the backoff over.
-    subscription.on('confirmation', onProgress);
+    subscription.on('confirmation', () => {
+      this.unconfirmedStart = undefined;
+      onProgress();
+    });
     subscription.on('caughtUp', () => {
       caughtUpAfter ??= received + subscription.readableLength;
       checkCaughtUp();
@@ -130,6 +136,18 @@ export class EventStoreDbAllSubscription implements AllSubscription {
     } finally {
       await this.stopCurrent();
     }
+  }
+
+  /**
+   * Subscribing is exclusive of the position, so one lower serves as well:
+   * nothing can start between an event and the byte after it. Only once, and
+   * only for the position the caller gave; a resume point is always an event's.
+   */
+  private lowerUnreadableStart(): void {
+    const start = this.unconfirmedStart;
+    if (start === undefined || this.lastPosition !== start) throw unreadablePosition(this.lastPosition ?? 0n);
+    this.unconfirmedStart = undefined;
+    this.lastPosition = start - 1n;
   }
 
   private subscribe(): AllStreamSubscription {
@@ -168,17 +186,6 @@ export class EventStoreDbAllSubscription implements AllSubscription {
     await subscription.unsubscribe();
     subscription.destroy();
   }
-}
-
-/** Errors after which the same subscription, opened again, can succeed. */
-function isConnectionFailure(error: unknown): boolean {
-  return (
-    error instanceof UnavailableError ||
-    error instanceof CancelledError ||
-    error instanceof DeadlineExceededError ||
-    error instanceof TimeoutError ||
-    error instanceof NotLeaderError
-  );
 }
 
 function backoff(policy: ReconnectPolicy, failedAttempts: number): number {

@@ -167,6 +167,14 @@ describe('@eventstore/db-client against the EventStoreDB test server', () => {
       expect(forwards.map((e) => e.event!.revision)).toEqual([1n, 2n]);
       expect(backwards.map((e) => e.event!.revision)).toEqual([0n]);
     });
+
+    it('refuses to read from inside a record (an event position + 1) with INVALID_ARGUMENT', async () => {
+      const { position } = await client.appendToStream(stream('inside'), events(1));
+      const inside = { commit: position!.commit + 1n, prepare: position!.prepare + 1n };
+
+      const error = await collect(client.readAll({ fromPosition: inside })).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 3, message: expect.stringMatching(/invalid position/) });
+    });
   });
 
   describe('subscriptions', () => {

@@ -142,6 +142,26 @@ describe('EventStoreDbEventStore on the EventStoreDB test server', () => {
       expect(await store.readAll({ maxCount: 0 })).toEqual([]);
     });
 
+    it('reads from an event position + 1, which EventStoreDB itself cannot read from', async () => {
+      const streamId = name('plus-one');
+      await store.appendToStream(streamId, [event('A'), event('B'), event('C')]);
+      const [a, b] = (await store.readStream(streamId)).map((e) => e.position);
+
+      expect((await store.readAll({ fromPosition: a + 1n, maxCount: 2 })).map((e) => e.type)).toEqual(['B', 'C']);
+      expect((await store.readAll({ fromPosition: b + 1n, direction: 'backwards', maxCount: 2 })).map((e) => e.type)).toEqual(['B', 'A']);
+      const subscription = store.subscribeToAll({ fromPosition: a + 1n });
+      const [first] = await new Reader(subscription).take(1);
+      await subscription.close();
+      expect(first).toMatchObject({ streamId, type: 'B' });
+    });
+
+    it('refuses a position inside an event with a RangeError', async () => {
+      const { position } = await store.appendToStream(name('inside'), [event('A', { padding: 'x'.repeat(50) })]);
+      await expect(store.readAll({ fromPosition: position + 2n })).rejects.toBeInstanceOf(RangeError);
+      const subscription = store.subscribeToAll({ fromPosition: position + 2n });
+      await expect(new Reader(subscription).next()).rejects.toBeInstanceOf(RangeError);
+    });
+
     it('reports the last non-system event as the head, -1 on a log with only system events', async () => {
       const fresh = await startEventStoreDbTestServer();
       const freshStore = new EventStoreDbEventStore(fresh.connectionString);

@@ -5,7 +5,11 @@
  * - $all holds the server's own events ($metadata, $statsCollected, …). They
  *   are not the ledger's: readAll, headPosition and subscriptions leave every
  *   event whose type starts with `$` out.
- * - Positions are byte offsets in the transaction file: increasing, not dense.
+ * - Positions are byte offsets in the transaction file: increasing, not dense,
+ *   and $all can only be read from where a record starts. An event's position
+ *   + 1 (what a reader asks for to continue after that event) is served from
+ *   the event's own position, leaving it out; any other in-between position
+ *   is refused with a RangeError.
  * - DuplicateEventIdError: EventStoreDB has no index by event id. Its
  *   idempotency works on the stream being appended to: the same ids offered
  *   again to the same stream at the same place (same expected revision, or
@@ -42,6 +46,7 @@ import {
   type SubscribeToAllOptions,
 } from '../event-store.port';
 import { EventStoreDbAllSubscription, type ReconnectPolicy } from './eventstoredb-all-subscription';
+import { isInvalidPosition, unreadablePosition } from './client-errors';
 import {
   assertMaxCount,
   isSystemEventType,
@@ -142,45 +147,59 @@ export class EventStoreDbEventStore implements EventStore {
     await this.client.dispose();
   }
 
-  /** From a position, inclusive: EventStoreDB's forward reads of $all include the event at the position. */
   private async readAllForwards(fromPosition: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
+    if (fromPosition === undefined || fromPosition <= 0n) return this.readAllForwardsFrom(START, undefined, maxCount);
+    return this.atReadablePosition(fromPosition, (at) =>
+      this.readAllForwardsFrom(toClientPosition(at), at === fromPosition ? undefined : at, maxCount));
+  }
+
+  /**
+   * Forwards from a position, inclusive: EventStoreDB's forward reads of $all
+   * include the event at the position. Events at or before `skipUpTo` are left
+   * out (the event a page starts with when it was taken already).
+   */
+  private async readAllForwardsFrom(
+    start: ClientPosition | typeof START,
+    skipUpTo: Position | undefined,
+    maxCount: number,
+  ): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
-    let from: ClientPosition | typeof START = fromPosition !== undefined && fromPosition > 0n ? toClientPosition(fromPosition) : START;
-    let skipUpTo: Position | undefined;
+    let from = start;
     for (;;) {
-      // One more than needed once the page starts with the already-taken event.
+      // One more than needed when the page starts with an event to skip.
       const wanted = Math.min(maxCount - events.length, this.pageSize) + (skipUpTo === undefined ? 0 : 1);
       const page = await this.readAllPage(from, FORWARDS, wanted);
       for (const resolved of page) {
-        const position = positionOf(resolved);
-        if (skipUpTo !== undefined && position <= skipUpTo) continue;
+        if (skipUpTo !== undefined && positionOf(resolved) <= skipUpTo) continue;
         if (!isSystemEventType(resolved.event?.type ?? '$>')) events.push(toRecordedEvent(resolved));
         if (events.length === maxCount) return events;
       }
       const last = page[page.length - 1];
       if (!last || page.length < wanted) return events;
-      // The next page starts at the last event read, which is then skipped.
       skipUpTo = positionOf(last);
       from = toClientPosition(skipUpTo);
     }
   }
 
-  /**
-   * From a position, inclusive as the port wants. EventStoreDB's backward reads
-   * of $all exclude the event at the given position (they return the events
-   * that end before it), so that one is fetched on its own first.
-   */
   private async readAllBackwards(fromPosition: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    let from: ClientPosition | typeof END = END;
-    if (fromPosition !== undefined) {
-      if (fromPosition < 0n) return [];
-      const [atPosition] = await this.readAllPage(toClientPosition(fromPosition), FORWARDS, 1);
-      if (atPosition && positionOf(atPosition) === fromPosition && !isSystemEventType(atPosition.event?.type ?? '$>')) {
-        events.push(toRecordedEvent(atPosition));
-      }
-      from = toClientPosition(fromPosition);
-    }
+    if (fromPosition === undefined) return this.readAllBackwardsFrom(END, [], maxCount);
+    if (fromPosition < 0n) return [];
+    return this.atReadablePosition(fromPosition, async (at) => {
+      // EventStoreDB's backward reads of $all exclude the event at the given
+      // position (they return the events that end before it); the port
+      // includes it, so that one is fetched on its own first.
+      const [atPosition] = await this.readAllPage(toClientPosition(at), FORWARDS, 1);
+      const included = atPosition && positionOf(atPosition) === at && !isSystemEventType(atPosition.event?.type ?? '$>');
+      return this.readAllBackwardsFrom(toClientPosition(at), included ? [toRecordedEvent(atPosition)] : [], maxCount);
+    });
+  }
+
+  private async readAllBackwardsFrom(
+    start: ClientPosition | typeof END,
+    events: RecordedEvent[],
+    maxCount: number,
+  ): Promise<RecordedEvent[]> {
+    let from = start;
     while (events.length < maxCount) {
       const wanted = Math.min(maxCount - events.length, this.pageSize);
       const page = await this.readAllPage(from, BACKWARDS, wanted);
@@ -192,6 +211,20 @@ export class EventStoreDbEventStore implements EventStore {
       from = toClientPosition(positionOf(page[page.length - 1]));
     }
     return events;
+  }
+
+  /** Reads at `position`, or, if EventStoreDB cannot read from there, at one lower (see unreadablePosition). */
+  private async atReadablePosition<T>(position: Position, read: (at: Position) => Promise<T>): Promise<T> {
+    try {
+      return await read(position);
+    } catch (error) {
+      if (!isInvalidPosition(error)) throw error;
+    }
+    try {
+      return await read(position - 1n);
+    } catch (error) {
+      throw isInvalidPosition(error) ? unreadablePosition(position) : error;
+    }
   }
 
   private async readAllPage(

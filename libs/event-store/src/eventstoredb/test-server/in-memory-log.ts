@@ -61,6 +61,30 @@ export class InMemoryLog {
     return this.all;
   }
 
+  /** Where the next record will start: the end of the transaction file. */
+  get endPosition(): bigint {
+    return this.nextPosition;
+  }
+
+  /**
+   * Whether $all can be read from this position. A node reads the record that
+   * starts there, so a position inside a record (an event's position + 1, say)
+   * fails with "invalid position"; the start (0) and the end and beyond are fine.
+   */
+  isReadablePosition(position: bigint): boolean {
+    if (position === 0n || position >= this.nextPosition) return true;
+    let low = 0;
+    let high = this.all.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const candidate = this.all[middle].position;
+      if (candidate === position) return true;
+      if (candidate < position) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
+  }
+
   streamRecords(streamId: string): readonly StoredRecord[] | undefined {
     return this.streams.get(streamId);
   }

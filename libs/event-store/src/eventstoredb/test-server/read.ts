@@ -43,6 +43,12 @@ async function serveRead(log: InMemoryLog, call: ReadCall): Promise<void> {
     call.emit('error', { code: status.INVALID_ARGUMENT, details: 'ReadReq without stream options' });
     return;
   }
+  const from = options.getAll()?.getPosition();
+  if (from && !log.isReadablePosition(BigInt(from.getCommitPosition()))) {
+    // EventStoreDB's answer, for reads and subscriptions alike (no confirmation first).
+    call.emit('error', { code: status.INVALID_ARGUMENT, details: 'Trying to read from an invalid position.' });
+    return;
+  }
   const writer = new ResponseWriter(call);
   if (options.hasSubscription()) {
     await subscribe(log, options, writer);
