@@ -180,7 +180,11 @@ async function pump(log: InMemoryLog, source: SubscriptionSource, format: UuidFo
   }
 }
 
-/** From a revision: the events after it (subscriptions are exclusive of their start point). */
+/**
+ * From a revision: the events after it (subscriptions are exclusive of their
+ * start point). A stream that does not exist yet gets `caught_up` too, as from
+ * EventStoreDB 24.2 (23.10 sent none in that case).
+ */
 function streamSource(log: InMemoryLog, options: ReadReq.Options): SubscriptionSource {
   const stream = options.getStream()!;
   const name = streamNameOf(stream.getStreamIdentifier());
