@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { LedgerConfig } from '@ledger/platform';
 import { AppModule } from './app.module';
+import { jsonOnlyMiddleware } from './platform/http/json-only.middleware';
 import { correlationIdMiddleware } from './platform/logging/correlation-id';
 import { setUpOpenApi } from './platform/openapi/openapi';
 
@@ -13,6 +14,16 @@ import { setUpOpenApi } from './platform/openapi/openapi';
  */
 export const BODY_LIMIT = '1mb';
 
+/**
+ * Keys that reach an object's prototype when copied naively (as DTO
+ * transformation does). No API field has these names, so a body holding one
+ * is refused as malformed rather than half-applied.
+ */
+function refuseForbiddenKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new SyntaxError(`forbidden key ${key}`);
+  return value;
+}
+
 /** Builds the ledger's HTTP application (not yet listening). */
 export async function createLedgerApp(config: LedgerConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
@@ -20,7 +31,8 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.disable('x-powered-by');
   // First, so that even a body the parser rejects is answered with a correlation id.
   app.use(correlationIdMiddleware);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(jsonOnlyMiddleware);
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys });
   setUpOpenApi(app);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;

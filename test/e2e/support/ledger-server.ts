@@ -33,6 +33,10 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for /health. */
   readyTimeoutMs?: number;
+  /** Start through `npm start`, exactly as the README says, instead of node directly. */
+  viaNpmStart?: boolean;
+  /** Leave the secrets unconfigured: the server generates them into the data folder. */
+  secretsFromDataDir?: boolean;
 }
 
 export function newSecrets(): LedgerSecretsForTests {
@@ -67,28 +71,25 @@ export async function startLedgerServer(options: StartOptions): Promise<LedgerSe
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
   const secrets = options.secrets ?? newSecrets();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    LEDGER_DATA_DIR: dataDir,
-    LEDGER_TOKEN_KEY: secrets.tokenKey,
-    LEDGER_SUBJECT_KEY: secrets.subjectKey,
-    LEDGER_FOLIO_KEY: secrets.folioKey,
-    LOG_LEVEL: process.env.LEDGER_E2E_LOG_LEVEL ?? 'warn',
-    ...options.env,
-  };
-  delete env.DATABASE_URL;
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LOG_LEVEL: process.env.LEDGER_E2E_LOG_LEVEL ?? 'warn' };
+  for (const name of ['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'LEDGER_TOKEN_KEY', 'LEDGER_SUBJECT_KEY', 'LEDGER_FOLIO_KEY']) delete env[name];
+  if (!options.secretsFromDataDir) Object.assign(env, { LEDGER_TOKEN_KEY: secrets.tokenKey, LEDGER_SUBJECT_KEY: secrets.subjectKey, LEDGER_FOLIO_KEY: secrets.folioKey });
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'],
-    { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  Object.assign(env, options.env);
+  // Its own process group, so that a kill reaches npm, node and an embedded PostgreSQL alike.
+  const child = options.viaNpmStart
+    ? spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    : spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilHealthy(baseUrl, child, () => output, options.readyTimeoutMs ?? 60_000);
+  await waitUntilHealthy(baseUrl, child, () => output, options.readyTimeoutMs ?? 90_000);
   return { baseUrl, port, dataDir, secrets, output: () => output, kill: (signal = 'SIGTERM') => stop(child, signal) };
 }
 
@@ -104,14 +105,36 @@ async function waitUntilHealthy(baseUrl: string, child: ChildProcess, output: ()
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-  child.kill('SIGKILL');
+  await stop(child, 'SIGKILL');
   throw new Error(`ledger not healthy after ${timeoutMs} ms:\n${output()}`);
 }
 
+/** Signals the whole process group (npm, node, an embedded PostgreSQL) and waits for the leader to exit. */
 function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolveExit) => {
     child.once('exit', (code) => resolveExit(code));
-    child.kill(signal);
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      child.kill(signal);
+    }
+  });
+}
+
+/** Runs the CLI (`npm run ledger -- …` without npm) and returns its exit code and output. */
+export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cliEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: cliEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk) => (stdout += chunk));
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
   });
 }

@@ -135,7 +135,7 @@ function fromBodyParser(error: unknown): ErrorAnswer | undefined {
   const source = typeof fieldOf(error, 'type') === 'string' || !(cause instanceof Error) ? error : cause;
   const type = fieldOf(source, 'type');
   if (type === 'entity.parse.failed') {
-    return { status: 400, code: 'MALFORMED_JSON', title: titleOf(400), detail: 'The request body is not valid JSON', unexpected: false };
+    return { status: 400, code: 'MALFORMED_JSON', title: titleOf(400), detail: 'The request body is not valid JSON (or uses a forbidden key such as __proto__)', unexpected: false };
   }
   if (type === 'entity.too.large') {
     return { status: 413, code: 'PAYLOAD_TOO_LARGE', title: titleOf(413), detail: 'The request body is too large', unexpected: false };
