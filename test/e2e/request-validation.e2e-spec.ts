@@ -4,6 +4,8 @@ import { createTestDatabase } from '../support/test-database';
 import { Callers, callersFor, competentProcess, enrollmentBody, EVIDENCE, nextPerson, post, PROVIDER_ID, seedReferenceData } from './support/ledger-client';
 import { LedgerServer, startLedgerServer } from './support/ledger-server';
 
+const SOME_UUID = 'e3b0c442-98fc-4c14-9afb-f4c8996fb924';
+
 interface BadBody {
   name: string;
   path: () => string;
@@ -77,7 +79,7 @@ describe('request validation and fuzzing', () => {
     { name: 'process id not a UUID', path: () => '/v1/enrollments/not-a-uuid/certificate', caller: 'certifier', body: {}, fields: ['processId'] },
     { name: 'batch of non-UUIDs', path: () => '/v1/certificate-batches', caller: 'certifier', body: { processIds: ['x'] }, fields: ['processIds'] },
     { name: 'empty batch', path: () => '/v1/certificate-batches', caller: 'certifier', body: { processIds: [] }, fields: ['processIds'] },
-    { name: 'batch with duplicates', path: () => '/v1/certificate-batches', caller: 'certifier', body: { processIds: [processId, processId] }, fields: ['processIds'] },
+    { name: 'batch with duplicates', path: () => '/v1/certificate-batches', caller: 'certifier', body: { processIds: [SOME_UUID, SOME_UUID] }, fields: ['processIds'] },
     { name: 'revocation without reason', path: () => '/v1/certificates/0000-0000-0000-0/revocation', caller: 'authority', body: {}, fields: ['reason'] },
     { name: 'folio with a typo', path: () => '/v1/certificates/0000-0000-0000-1/revocation', caller: 'authority', body: { reason: 'r' }, fields: ['folio'], code: 'FOLIO_CHECK' },
     { name: 'evaluator id with spaces', path: () => '/v1/evaluators/a%20b/revocations', caller: 'authority', body: { standardCode: 'EC0105', reason: 'r' }, fields: ['evaluatorId'] },
