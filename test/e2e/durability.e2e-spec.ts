@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresEventStore } from '@ledger/event-store';
 import request from 'supertest';
@@ -33,7 +33,8 @@ describe('durability', () => {
         const events = await store.readStream('standard-EC0105');
         expect(events.map((event) => [event.type, event.position.toString()])).toEqual([['StandardRegistered', acknowledged.body.position]]);
       } finally {
-        await second.kill('SIGTERM');
+        // A graceful stop finishes cleanly.
+        expect(await second.kill('SIGTERM')).toBe(0);
       }
     } finally {
       await store.close();
@@ -70,8 +71,18 @@ describe('durability', () => {
       } finally {
         await second.kill('SIGTERM');
       }
+      // The embedded PostgreSQL was stopped cleanly: its lock file is gone.
+      await waitFor(() => !existsSync(join(data.dir, 'postgres', 'cluster', 'postmaster.pid')), 10_000);
     } finally {
       data.remove();
     }
   });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

