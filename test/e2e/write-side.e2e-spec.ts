@@ -239,6 +239,8 @@ describe('write side over HTTP', () => {
       { processId: enrolledOnly, status: 'rejected', error: { status: 422, code: 'NOT_COMPETENT', detail: expect.any(String) } },
       { processId: unknown, status: 'rejected', error: { status: 404, code: 'PROCESS_NOT_FOUND', detail: expect.any(String) } },
     ]);
+    const itemEvent = (await store.readStream(`certification-${ready[0]}`)).at(-1);
+    expect(itemEvent?.metadata.causationId).not.toBe(itemEvent?.metadata.commandId);
     const tooMany = await post(server, '/v1/certificate-batches', callers.certifier, { processIds: Array.from({ length: 5001 }, (_, i) => uuidV5(`n${i}`)) });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors[0].field).toBe('processIds');

@@ -10,9 +10,11 @@ const PARALLEL_ITEMS = 16;
 
 /**
  * A batch is many IssueCertificate commands, each with its own command id
- * derived from the batch's: a retried batch (same Idempotency-Key) retries
- * every item with the same ids, so items already issued are answered from
- * the ledger and the rest are completed. One item's refusal never stops the others.
+ * derived from the batch's, and the batch's id as causation id (so the audit
+ * trail ties every certificate to its ceremony). A retried batch (same
+ * Idempotency-Key) retries every item with the same ids: items already issued
+ * are answered from the ledger and the rest are completed. One item's refusal
+ * never stops the others.
  */
 @CommandHandler(IssueCertificatesCommand)
 export class IssueCertificatesHandler implements ICommandHandler<IssueCertificatesCommand> {
@@ -33,7 +35,7 @@ export class IssueCertificatesHandler implements ICommandHandler<IssueCertificat
   }
 
   private async issueOne(processId: string, issuedAt: string | undefined, caller: IssueCertificatesCommand['caller']): Promise<BatchItemResult> {
-    const itemCaller = { ...caller, commandId: childCommandId(caller.commandId, processId) };
+    const itemCaller = { ...caller, commandId: childCommandId(caller.commandId, processId), causationId: caller.commandId };
     try {
       const issued = await this.commandBus.execute(new IssueCertificateCommand(itemCaller, processId, { issuedAt }));
       return { processId, status: 'issued', ...issued };

@@ -69,7 +69,7 @@ export class EventSourcedRepository {
         actor: caller.actor,
         commandId: caller.commandId,
         correlationId: caller.correlationId,
-        causationId: caller.commandId,
+        causationId: caller.causationId ?? caller.commandId,
         occurredAt: occurredAtOf(event),
         recordedAt,
         schemaVersion: schemaVersionOf(event.type),

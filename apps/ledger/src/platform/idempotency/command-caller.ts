@@ -8,6 +8,8 @@ export interface CommandCaller {
   actor: Actor;
   commandId: string;
   correlationId: string;
+  /** What caused this command: absent for a command from the API (its own id is the cause), the batch for a batch's item. */
+  causationId?: string;
 }
 
 interface WithCommandId {
