@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '@ledger/platform';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -42,18 +42,6 @@ export interface StartOptions {
 export function newSecrets(): LedgerSecretsForTests {
   const key = () => randomBytes(32).toString('base64url');
   return { tokenKey: key(), subjectKey: key(), folioKey: key() };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 export function temporaryDataDir(): { dir: string; remove: () => void } {

@@ -20,7 +20,7 @@ import { RevokeCertificateHandler } from './revoke-certificate/revoke-certificat
 import { RevokeEvaluatorAccreditationHttpController } from './revoke-evaluator-accreditation/revoke-evaluator-accreditation.http.controller';
 import { RevokeEvaluatorAccreditationHandler } from './revoke-evaluator-accreditation/revoke-evaluator-accreditation.handler';
 import { EventSourcedRepository } from './shared/event-sourced-repository';
-import { FolioCandidates, SubjectIds } from './shared/subject-ids';
+import { FolioCandidates, SubjectIds } from './shared/keyed-ids';
 
 /** API.md's command table, row by row. */
 const controllers = [

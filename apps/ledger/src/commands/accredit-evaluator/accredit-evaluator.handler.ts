@@ -1,9 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Curp, evaluatorDecider, evaluatorStream, personDecider, personStream } from '@ledger/domain';
-import { SubjectIds } from '../shared/subject-ids';
 import { PositionResponse, positionOf } from '../shared/command-responses';
 import { withConcurrencyRetry } from '../shared/concurrency-retry';
-import { commandMetadata, EventSourcedRepository, eventsOfCommand } from '../shared/event-sourced-repository';
+import { commandMetadata, EventSourcedRepository, eventsOfCommand, lastPositionOf } from '../shared/event-sourced-repository';
+import { SubjectIds } from '../shared/keyed-ids';
 import { AccreditEvaluatorCommand } from './accredit-evaluator.command';
 
 /**
@@ -23,7 +23,7 @@ export class AccreditEvaluatorHandler implements ICommandHandler<AccreditEvaluat
   async execute({ caller, request }: AccreditEvaluatorCommand): Promise<PositionResponse> {
     const curp = Curp.parse(request.curp);
     const subjectId = this.subjectIds.of(curp);
-    const { curp: _curp, fullName, ...credential } = request;
+    const { curp: _, fullName, ...credential } = request;
     return withConcurrencyRetry(async () => {
       const [person, evaluator] = await Promise.all([
         this.repository.load(personStream(subjectId), personDecider),
@@ -35,7 +35,7 @@ export class AccreditEvaluatorHandler implements ICommandHandler<AccreditEvaluat
       const credentialEvents = evaluatorDecider.decide({ type: 'AccreditEvaluator', data: { ...credential, subjectId }, metadata }, evaluator.state);
       const personEvents = personDecider.decide({ type: 'RegisterPerson', data: { subjectId, curp: curp.value, fullName }, metadata }, person.state);
       if (personEvents.length > 0) await this.repository.append(person.streamId, personEvents, person.expectedRevision, caller);
-      if (credentialEvents.length === 0) return positionOf(evaluator.recorded.at(-1)?.position ?? -1n);
+      if (credentialEvents.length === 0) return positionOf(lastPositionOf(evaluator));
       return positionOf(await this.repository.append(evaluator.streamId, credentialEvents, evaluator.expectedRevision, caller));
     });
   }

@@ -19,7 +19,7 @@ import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { uuidV5 } from '../../platform/idempotency/command-ids';
 import { withConcurrencyRetry } from '../shared/concurrency-retry';
 import { commandMetadata, EventSourcedRepository, eventsOfCommand, lastPositionOf, type LoadedStream } from '../shared/event-sourced-repository';
-import { SubjectIds } from '../shared/subject-ids';
+import { SubjectIds } from '../shared/keyed-ids';
 import { EnrollCandidateCommand, EnrollmentResponse } from './enroll-candidate.command';
 import type { EnrollCandidateRequest } from './enroll-candidate.request.dto';
 

@@ -11,7 +11,7 @@ import {
 import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { withConcurrencyRetry } from '../shared/concurrency-retry';
 import { commandMetadata, EventSourcedRepository, type LoadedStream } from '../shared/event-sourced-repository';
-import { FolioCandidates } from '../shared/subject-ids';
+import { FolioCandidates } from '../shared/keyed-ids';
 import { CertificateResponse, IssueCertificateCommand } from './issue-certificate.command';
 
 /** Folios have 60 random-looking bits: a second candidate is already a curiosity; this is only a bound. */
