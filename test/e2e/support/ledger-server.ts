@@ -77,8 +77,19 @@ export async function startLedgerServer(options: StartOptions): Promise<LedgerSe
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilHealthy(baseUrl, child, () => output, options.readyTimeoutMs ?? 90_000);
-  return { baseUrl, port, dataDir, secrets, output: () => output, kill: (signal = 'SIGTERM') => stop(child, signal) };
+  try {
+    await waitUntilHealthy(baseUrl, child, () => output, options.readyTimeoutMs ?? 90_000);
+  } catch (error) {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  // A data folder made here is removed with the server; one passed in belongs to the test (it may restart on it).
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    const code = await stop(child, signal);
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    return code;
+  };
+  return { baseUrl, port, dataDir, secrets, output: () => output, kill };
 }
 
 async function waitUntilHealthy(baseUrl: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
