@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { AppendResult } from '../event-store.port';
-import { AppendOutcome, PendingAppend } from './append-decision';
-import { writeAppends } from './append-transaction';
+import { appendResult, PendingAppend } from './append-decision';
+import { appendOptimistically, WrittenBatch, writeAppends } from './log-writer';
 import { inTransaction } from './transaction';
 
 interface QueuedAppend {
@@ -11,11 +11,12 @@ interface QueuedAppend {
 }
 
 /**
- * Group commit: appends that arrive while a transaction is in flight wait in a
- * queue and are all written by the next transaction, so one fsync and one
- * round of the append lock serve many appends. Each append still gets its own
- * revision check and its own outcome. One transaction at a time per process;
- * other processes' writers queue on the append lock.
+ * Group commit: appends wait in a queue, and each transaction writes all that
+ * the queue held when it started, so one commit (one fsync, one turn of the
+ * append lock) serves many appends, each still with its own revision check and
+ * its own outcome. One transaction at a time per process: what arrives
+ * meanwhile makes the next batch. Other processes' writers meet this one at
+ * the append lock.
  */
 export class GroupCommitWriter {
   private queue: QueuedAppend[] = [];
@@ -23,7 +24,7 @@ export class GroupCommitWriter {
 
   constructor(
     private readonly pool: Pool,
-    /** Bounds a transaction's size; an append larger than this still goes, alone. */
+    /** Bounds a transaction; an append larger than this still goes, alone. */
     private readonly maxEventsPerTransaction: number,
     private readonly onCommitted: () => void,
   ) {}
@@ -61,9 +62,9 @@ export class GroupCommitWriter {
 
   /** Never rejects: every failure is handed to the appends it belongs to. */
   private async writeIsolated(batch: QueuedAppend[]): Promise<void> {
-    let outcomes: AppendOutcome[];
+    let written: WrittenBatch;
     try {
-      outcomes = await this.writeBatch(batch);
+      written = await this.writeBatch(batch.map((queued) => queued.append));
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       // The database refused the whole batch (a value it cannot store, a lost
@@ -72,15 +73,18 @@ export class GroupCommitWriter {
       for (const queued of batch) await this.writeIsolated([queued]);
       return;
     }
-    outcomes.forEach((outcome, index) => {
-      if (outcome.ok) batch[index].resolve(outcome.result);
-      else batch[index].reject(outcome.error);
+    written.outcomes.forEach((outcome, index) => {
+      if (outcome.kind === 'failed') batch[index].reject(outcome.error);
+      else batch[index].resolve(appendResult(outcome, written.head));
     });
   }
 
-  private async writeBatch(batch: readonly QueuedAppend[]): Promise<AppendOutcome[]> {
-    const outcomes = await inTransaction(this.pool, (client) => writeAppends(client, batch.map((queued) => queued.append)));
-    if (outcomes.some((outcome) => outcome.ok)) this.onCommitted();
-    return outcomes;
+  private async writeBatch(appends: readonly PendingAppend[]): Promise<WrittenBatch> {
+    // Optimistic first; if another writer changed one of the batch's streams
+    // meanwhile, again under the lock, where that cannot happen.
+    const written =
+      (await appendOptimistically(this.pool, appends)) ?? (await inTransaction(this.pool, (client) => writeAppends(client, appends)));
+    if (written.outcomes.some((outcome) => outcome.kind === 'written')) this.onCommitted();
+    return written;
   }
 }

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { LOCK_CLASS, MIGRATION_LOCK } from './schema';
+import { APPEND_LOCK, APPENDED_CHANNEL, LOCK_CLASS, MIGRATION_LOCK } from './schema';
 import { inTransaction } from './transaction';
 
 interface Migration {
@@ -12,16 +12,18 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    description: 'events log',
+    description: 'events log and its append function',
     sql: `
+      -- json, not jsonb: events come back byte for byte as appended (key order,
+      -- any string JSON allows), and appends skip the conversion to binary.
       CREATE TABLE event_store.events (
         position  bigint PRIMARY KEY CHECK (position >= 0),
         id        uuid   NOT NULL UNIQUE,
         stream_id text   NOT NULL,
         revision  bigint NOT NULL CHECK (revision >= 0),
         type      text   NOT NULL,
-        data      jsonb  NOT NULL,
-        metadata  jsonb  NOT NULL,
+        data      json   NOT NULL,
+        metadata  json   NOT NULL,
         CONSTRAINT events_stream_revision UNIQUE (stream_id, revision)
       );
 
@@ -36,6 +38,47 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER events_append_only
         BEFORE UPDATE OR DELETE OR TRUNCATE ON event_store.events
         FOR EACH STATEMENT EXECUTE FUNCTION event_store.refuse_change();
+
+      -- Inserts rows the client decided against a state it read earlier (the
+      -- last revision of each stream, -1 for none), unless that state has
+      -- changed since. Under the append lock, which every writer takes, rows
+      -- get the positions after the current head, so positions become visible
+      -- in order. Returns that head, or NULL when the client must decide again.
+      -- Called as a statement of its own, it holds the lock only while the
+      -- server works and commits, never across a round trip to the client.
+      CREATE FUNCTION event_store.append_decided(
+        checked_streams text[], checked_revisions bigint[],
+        ids uuid[], stream_ids text[], revisions bigint[], types text[], data json[], metadata json[]
+      ) RETURNS bigint LANGUAGE plpgsql
+        -- Plan each call for the table as it is now: a plan cached while the
+        -- table was small would scan it whole once it has grown.
+        SET plan_cache_mode = force_custom_plan
+      AS $$
+      DECLARE
+        head bigint;
+      BEGIN
+        -- Only under READ COMMITTED does each statement below take a snapshot
+        -- after the lock is granted, and so see the previous holder's rows.
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'event_store.append_decided needs READ COMMITTED, not %', current_setting('transaction_isolation');
+        END IF;
+        PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${APPEND_LOCK});
+        IF EXISTS (
+             SELECT 1 FROM unnest(checked_streams, checked_revisions) AS s(stream_id, revision)
+              WHERE s.revision <> coalesce((SELECT max(e.revision) FROM event_store.events e WHERE e.stream_id = s.stream_id), -1))
+           OR EXISTS (SELECT 1 FROM event_store.events e WHERE e.id = ANY(ids)) THEN
+          RETURN NULL;
+        END IF;
+        SELECT coalesce(max(e.position), -1) INTO head FROM event_store.events e;
+        INSERT INTO event_store.events (position, id, stream_id, revision, type, data, metadata)
+        SELECT head + r.n, r.id, r.stream_id, r.revision, r.type, r.data, r.metadata
+          FROM unnest(ids, stream_ids, revisions, types, data, metadata)
+               WITH ORDINALITY AS r(id, stream_id, revision, type, data, metadata, n);
+        -- Delivered at commit, to every process's subscriptions.
+        PERFORM pg_notify('${APPENDED_CHANNEL}', (head + cardinality(ids))::text);
+        RETURN head;
+      END
+      $$;
     `,
   },
 ];

@@ -33,7 +33,7 @@ export interface PostgresEventStoreOptions {
 /**
  * The event store on PostgreSQL (schema `event_store`). Call `migrate()` once
  * at start. Appends from every process are serialised by one advisory lock
- * and batched by group commit; see append-transaction.ts for why.
+ * and batched by group commit; see log-writer.ts for why.
  */
 export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
@@ -49,8 +49,7 @@ export class PostgresEventStore implements EventStore {
   /** A Pool passed in stays the caller's to end; one built from a connection string is ended by close(). */
   constructor(connection: Pool | string, options: PostgresEventStoreOptions = {}) {
     this.ownsPool = typeof connection === 'string';
-    this.pool =
-      typeof connection === 'string' ? new Pool({ connectionString: connection, max: options.poolSize ?? 10 }) : connection;
+    this.pool = typeof connection === 'string' ? ownPool(connection, options.poolSize ?? 10) : connection;
     this.options = {
       maxEventsPerTransaction: options.maxEventsPerTransaction ?? 2000,
       subscriptionBatchSize: options.subscriptionBatchSize ?? 500,
@@ -113,4 +112,15 @@ export class PostgresEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('The event store is closed');
   }
+}
+
+/**
+ * The pool drops an idle connection that the server ends (a restart, a
+ * failover, a shutdown racing close()) and opens a new one when next needed;
+ * without a listener, that 'error' event would crash the process.
+ */
+function ownPool(connectionString: string, size: number): Pool {
+  const pool = new Pool({ connectionString, max: size });
+  pool.on('error', () => undefined);
+  return pool;
 }
