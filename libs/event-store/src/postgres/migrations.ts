@@ -12,18 +12,16 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    description: 'events log and its append function',
+    description: 'events log',
     sql: `
-      -- json, not jsonb: events come back byte for byte as appended (key order,
-      -- any string JSON allows), and appends skip the conversion to binary.
       CREATE TABLE event_store.events (
         position  bigint PRIMARY KEY CHECK (position >= 0),
         id        uuid   NOT NULL UNIQUE,
         stream_id text   NOT NULL,
         revision  bigint NOT NULL CHECK (revision >= 0),
         type      text   NOT NULL,
-        data      json   NOT NULL,
-        metadata  json   NOT NULL,
+        data      jsonb  NOT NULL,
+        metadata  jsonb  NOT NULL,
         CONSTRAINT events_stream_revision UNIQUE (stream_id, revision)
       );
 
@@ -38,14 +36,25 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER events_append_only
         BEFORE UPDATE OR DELETE OR TRUNCATE ON event_store.events
         FOR EACH STATEMENT EXECUTE FUNCTION event_store.refuse_change();
+    `,
+  },
+  {
+    version: 2,
+    description: 'json columns, and the append function',
+    sql: `
+      -- json, not jsonb: events come back byte for byte as appended (key order,
+      -- any string JSON allows), and appends skip the conversion to binary.
+      ALTER TABLE event_store.events
+        ALTER COLUMN data TYPE json USING data::json,
+        ALTER COLUMN metadata TYPE json USING metadata::json;
 
-      -- Inserts rows the client decided against a state it read earlier (the
-      -- last revision of each stream, -1 for none), unless that state has
-      -- changed since. Under the append lock, which every writer takes, rows
-      -- get the positions after the current head, so positions become visible
-      -- in order. Returns that head, or NULL when the client must decide again.
-      -- Called as a statement of its own, it holds the lock only while the
-      -- server works and commits, never across a round trip to the client.
+      -- Inserts rows the client decided against a state (the last revision of
+      -- each stream, -1 for none), unless the log no longer matches it. Under
+      -- the append lock, which every writer takes, rows get the positions after
+      -- the current head, so positions become visible in order. Returns that
+      -- head, or NULL when the client must decide again. Called as a statement
+      -- of its own, it holds the lock only while the server works and commits,
+      -- never across a round trip to the client.
       CREATE FUNCTION event_store.append_decided(
         checked_streams text[], checked_revisions bigint[],
         ids uuid[], stream_ids text[], revisions bigint[], types text[], data json[], metadata json[]

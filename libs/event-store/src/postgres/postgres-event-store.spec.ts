@@ -224,11 +224,11 @@ describe('PostgresEventStore.migrate', () => {
       await Promise.all(stores.map((store) => store.migrate()));
       await stores[0].migrate();
       await sql.connect();
-      const migrations = await sql.query('SELECT version FROM event_store.migrations');
+      const migrations = await sql.query('SELECT version FROM event_store.migrations ORDER BY version');
       const unlogged = await sql.query(`
         SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = 'event_store' AND c.relpersistence <> 'p'`);
-      expect(migrations.rows).toEqual([{ version: 1 }]);
+      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }]);
       expect(unlogged.rows).toEqual([]);
     } finally {
       await sql.end();
