@@ -1,6 +1,9 @@
 import type { Projection, Row, RowChange, RowReader, RowRef, TableDefinition } from './projection';
 
-type Pending = { readonly kind: 'row'; readonly row: Row } | { readonly kind: 'patch'; readonly key: Row; readonly set: Row };
+/** A whole row to write (`insertOnly`: appended, so a plain insert), or columns to set on a stored row. */
+type Pending =
+  | { readonly kind: 'row'; readonly row: Row; readonly insertOnly: boolean }
+  | { readonly kind: 'patch'; readonly key: Row; readonly set: Row };
 
 export interface CounterDelta {
   readonly key: Row;
@@ -28,7 +31,6 @@ export class BatchRows implements RowReader {
   private readonly loaded = new Map<string, Map<string, Row | null>>();
   private readonly pending = new Map<string, Map<string, Pending>>();
   private readonly counters = new Map<string, Map<string, CounterDelta>>();
-  private readonly appends = new Map<string, Row[]>();
 
   constructor(projection: Projection) {
     this.tables = new Map(projection.tables.map((table) => [table.name, table]));
@@ -69,7 +71,7 @@ export class BatchRows implements RowReader {
   apply(change: RowChange): void {
     switch (change.kind) {
       case 'put':
-        return this.setPending(change.table, change.row, { kind: 'row', row: change.row });
+        return this.setPending(change.table, change.row, { kind: 'row', row: change.row, insertOnly: false });
       case 'patch':
         return this.applyPatch(change.table, change.key, change.set);
       case 'add':
@@ -89,10 +91,10 @@ export class BatchRows implements RowReader {
       const pending = [...(this.pending.get(table.name)?.values() ?? [])];
       return {
         table,
-        puts: pending.flatMap((entry) => (entry.kind === 'row' ? [entry.row] : [])),
+        puts: pending.flatMap((entry) => (entry.kind === 'row' && !entry.insertOnly ? [entry.row] : [])),
         patches: pending.flatMap((entry) => (entry.kind === 'patch' ? [{ key: entry.key, set: entry.set }] : [])),
         counters: [...(this.counters.get(table.name)?.values() ?? [])],
-        appends: this.appends.get(table.name) ?? [],
+        appends: pending.flatMap((entry) => (entry.kind === 'row' && entry.insertOnly ? [entry.row] : [])),
       };
     });
   }
@@ -100,11 +102,14 @@ export class BatchRows implements RowReader {
   private applyPatch(table: string, key: Row, set: Row): void {
     const id = this.keyId(table, key);
     const pending = this.pending.get(table)?.get(id);
-    if (pending?.kind === 'row') return this.setPending(table, key, { kind: 'row', row: { ...pending.row, ...set } });
+    if (pending?.kind === 'row') {
+      if (pending.insertOnly) throw new Error(`${table} ${id} was appended, and appended rows never change`);
+      return this.setPending(table, key, { kind: 'row', row: { ...pending.row, ...set }, insertOnly: false });
+    }
     if (pending?.kind === 'patch') return this.setPending(table, key, { kind: 'patch', key, set: { ...pending.set, ...set } });
     const loaded = this.loaded.get(table)?.get(id);
     // A row we already hold is rewritten whole: one upsert instead of an UPDATE joined on its key.
-    if (loaded) return this.setPending(table, key, { kind: 'row', row: { ...loaded, ...set } });
+    if (loaded) return this.setPending(table, key, { kind: 'row', row: { ...loaded, ...set }, insertOnly: false });
     this.setPending(table, key, { kind: 'patch', key: this.keyOnly(table, key), set });
   }
 
@@ -117,11 +122,11 @@ export class BatchRows implements RowReader {
     deltas.set(id, delta);
   }
 
+  /** Appended rows are kept by key too, so that later events of the batch can read them. */
   private appendRow(table: string, row: Row): void {
-    this.definition(table);
-    let rows = this.appends.get(table);
-    if (!rows) this.appends.set(table, (rows = []));
-    rows.push(row);
+    const id = this.keyId(table, row);
+    if (this.pending.get(table)?.has(id)) throw new Error(`${table} ${id} was written twice in one batch by an append`);
+    this.setPending(table, row, { kind: 'row', row, insertOnly: true });
   }
 
   private setPending(table: string, keySource: Row, entry: Pending): void {

@@ -1,14 +1,15 @@
 import type { RecordedEvent } from '@ledger/event-store';
 import { BatchRows, type TableWrites } from './batch-rows';
 import type { QueryQueue } from './query-queue';
-import { handles, type Projection, type Row, type RowRef } from './projection';
+import { handles, type Projection, type Row, type RowRef, type TableDefinition } from './projection';
+import { copyRows, type CopyFromStdin } from './copy-from';
 import {
-  addToCountersStatement,
-  insertStatement,
-  patchStatement,
+  addToCountersFromStage,
+  ident,
+  patchFromStage,
+  qualified,
   selectByKeysStatement,
-  upsertStatement,
-  type Statement,
+  upsertFromStage,
 } from './sql';
 
 /** Writes queued on a client; `failure` resolves (never rejects) once they all ran. */
@@ -48,7 +49,7 @@ export function foldAndWrite(client: QueryQueue, projection: Projection, schema:
   for (const event of batch.events) {
     for (const change of projection.fold(batch.rows, event)) batch.rows.apply(change);
   }
-  return { failure: runAll(client, batch.rows.writes().flatMap((writes) => statementsFor(schema, writes))) };
+  return { failure: runAll(client, batch.rows.writes().flatMap((writes) => writesFor(schema, writes))) };
 }
 
 async function fetchReads(
@@ -70,18 +71,53 @@ async function fetchReads(
   missing.forEach(([table, keys], index) => rows.load(table, keys, results[index].rows as Row[]));
 }
 
-function statementsFor(schema: string, writes: TableWrites): Statement[] {
+/** One step of a batch's writes: a COPY, or a statement without parameters. */
+type Write = CopyFromStdin | string;
+
+/**
+ * Rows that may already exist (puts, patches, counters) are COPYed into the
+ * table's staging table and merged from there by one statement; append-only
+ * rows are COPYed straight into the table. The staging table is emptied after
+ * each use so the next group of the batch starts clean.
+ */
+function writesFor(schema: string, writes: TableWrites): Write[] {
   const { table } = writes;
-  const statements: Statement[] = [];
-  if (writes.puts.length > 0) statements.push(upsertStatement(schema, table, writes.puts));
+  const target = qualified(schema, table.name);
+  const stage = stageOf(schema, table);
+  const staged = (rows: readonly Row[], columns: readonly string[], merge: string): Write[] => [
+    copyRows(stage, table, rows, columns),
+    merge,
+    `DELETE FROM ${stage}`,
+  ];
+  const steps: Write[] = [];
+  if (writes.puts.length > 0) steps.push(...staged(writes.puts, Object.keys(table.columns), upsertFromStage(target, stage, table)));
   for (const [columns, patches] of groupBy(writes.patches, (patch) => Object.keys(patch.set))) {
-    statements.push(patchStatement(schema, table, columns, patches));
+    const rows = patches.map(({ key, set }) => ({ ...set, ...key }));
+    steps.push(...staged(rows, [...table.primaryKey, ...columns], patchFromStage(target, stage, table, columns)));
   }
   for (const [columns, deltas] of groupBy(writes.counters, (delta) => Object.keys(delta.counters))) {
-    statements.push(addToCountersStatement(schema, table, columns, deltas));
+    const rows = deltas.map(({ key, counters }) => ({ ...key, ...counters }));
+    steps.push(...staged(rows, [...table.primaryKey, ...columns], addToCountersFromStage(target, stage, table, columns)));
   }
-  if (writes.appends.length > 0) statements.push(insertStatement(schema, table, writes.appends));
-  return statements;
+  if (writes.appends.length > 0) steps.push(copyRows(target, table, writes.appends));
+  return steps;
+}
+
+/** A session's staging table for one generation's table: temporary, unlogged by nature, emptied at every commit. */
+function stageOf(schema: string, table: TableDefinition): string {
+  return `pg_temp.${ident(`stage_${schema}_${table.name}`)}`;
+}
+
+/**
+ * Creates the staging tables of a generation on a connection, once per
+ * session and outside any batch, so that a rolled-back batch cannot take them away.
+ */
+export async function createStagingTables(client: QueryQueue, projection: Projection, schema: string): Promise<void> {
+  for (const table of projection.tables) {
+    await client.run(
+      `CREATE TEMP TABLE IF NOT EXISTS ${stageOf(schema, table)} (LIKE ${qualified(schema, table.name)}) ON COMMIT DELETE ROWS`,
+    );
+  }
 }
 
 function groupBy<T>(items: readonly T[], columnsOf: (item: T) => string[]): [string[], T[]][] {
@@ -97,8 +133,8 @@ function groupBy<T>(items: readonly T[], columnsOf: (item: T) => string[]): [str
 }
 
 /** Queues every statement at once; resolves with the first failure, or null when all succeeded. */
-async function runAll(client: QueryQueue, statements: readonly Statement[]): Promise<Error | null> {
-  const results = await Promise.allSettled(statements.map((statement) => client.query(statement)));
+async function runAll(client: QueryQueue, writes: readonly Write[]): Promise<Error | null> {
+  const results = await Promise.allSettled(writes.map((write) => client.run(write)));
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   return failure ? (failure.reason as Error) : null;
 }

@@ -1,4 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
+import type { Queryable } from './query-queue';
 import type { Projection } from './projection';
 import { createIndexSql, createTableSql, ident, qualified } from './sql';
 
@@ -32,8 +33,6 @@ export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
 export const ADVISORY_LOCK_NAMESPACE = 0x4c454447;
 /** Second key of the transaction lock that serialises creating generations. */
 const CREATION_LOCK = 0;
-
-type Queryable = Pick<ClientBase, 'query'>;
 
 interface GenerationRow {
   id: number;
@@ -163,7 +162,7 @@ export type SwitchOutcome = { switched: true; retired?: Generation } | { switche
  * the comparison; swapping the views in the same transaction means a query
  * sees either the old tables or the new ones, never a mix.
  */
-export async function switchToGeneration(client: ClientBase, projection: Projection, building: Generation): Promise<SwitchOutcome> {
+export async function switchToGeneration(client: Queryable, projection: Projection, building: Generation): Promise<SwitchOutcome> {
   await client.query('BEGIN');
   try {
     const { rows } = await client.query<GenerationRow>(

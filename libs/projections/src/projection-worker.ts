@@ -1,6 +1,6 @@
 import type { AllSubscription, EventStore, RecordedEvent } from '@ledger/event-store';
 import type { Client } from 'pg';
-import { fetchBatch, foldAndWrite, type FetchedBatch } from './batch-writer';
+import { createStagingTables, fetchBatch, foldAndWrite, type FetchedBatch } from './batch-writer';
 import {
   advanceCheckpoint,
   CHECKPOINT_CHANNEL,
@@ -54,17 +54,20 @@ class FeedLost extends Error {
  */
 export class ProjectionWorker {
   private readonly feeds: Feed[];
+  /** Every statement on the connection goes through it, in order. */
+  private readonly queue: QueryQueue;
   private stopped = false;
   private subscription?: AllSubscription;
   private wakeUp?: () => void;
 
   constructor(
-    private readonly client: Client,
+    client: Client,
     private readonly store: EventStore,
     feeds: readonly Feed[],
     private readonly options: WorkerOptions,
   ) {
     this.feeds = [...feeds];
+    this.queue = new QueryQueue(client);
   }
 
   get generations(): readonly Generation[] {
@@ -72,6 +75,7 @@ export class ProjectionWorker {
   }
 
   async run(): Promise<void> {
+    for (const feed of this.feeds) await createStagingTables(this.queue, feed.projection, feed.generation.schema);
     while (!this.stopped && this.feeds.length > 0) {
       await this.catchUp();
       if (this.stopped || this.feeds.length === 0) break;
@@ -113,11 +117,11 @@ export class ProjectionWorker {
   private async switchCaughtUpBuilds(): Promise<boolean> {
     for (const feed of this.feeds.filter((candidate) => candidate.generation.status === 'building')) {
       if (!feed.generation.indexed) {
-        await indexGeneration(this.client, feed.projection, feed.generation);
+        await indexGeneration(this.queue, feed.projection, feed.generation);
         feed.generation = { ...feed.generation, indexed: true };
         return false; // indexing took time: catch up again before comparing checkpoints
       }
-      const outcome = await switchToGeneration(this.client, feed.projection, { ...feed.generation, checkpoint: feed.checkpoint });
+      const outcome = await switchToGeneration(this.queue, feed.projection, { ...feed.generation, checkpoint: feed.checkpoint });
       if (!outcome.switched) return false;
       feed.generation = { ...feed.generation, status: 'active', checkpoint: feed.checkpoint };
       this.options.onSwitch?.(feed.projection, feed.generation, outcome.retired);
@@ -181,7 +185,7 @@ export class ProjectionWorker {
   /** Stops feeding generations that a switch retired while this worker was idle. */
   private async dropLostFeeds(): Promise<void> {
     for (const feed of [...this.feeds]) {
-      const current = await findGeneration(this.client, feed.generation.id);
+      const current = await findGeneration(this.queue, feed.generation.id);
       if (!current || current.status === 'retired') this.removeFeed(feed);
     }
   }
@@ -211,10 +215,9 @@ export class ProjectionWorker {
     const last = events[events.length - 1].position;
     const due = this.feeds.filter((feed) => feed.checkpoint < last);
     if (due.length === 0) return;
-    const client = this.client;
-    await client.query(this.options.asynchronousCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
+    const queue = this.queue;
+    await queue.run(this.options.asynchronousCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
     // Every projection's reads are queued first, so folding one overlaps writing the previous one.
-    const queue = new QueryQueue(client);
     const fetched = due.map((feed) => this.fetch(queue, feed, events));
     try {
       const failures = [];
@@ -225,13 +228,14 @@ export class ProjectionWorker {
       const failure = (await Promise.all(failures)).find((error) => error !== null);
       if (failure) throw failure;
       for (const feed of due) {
-        if (!(await advanceCheckpoint(client, feed.generation, feed.checkpoint, last))) throw new FeedLost(feed);
+        if (!(await advanceCheckpoint(queue, feed.generation, feed.checkpoint, last))) throw new FeedLost(feed);
       }
-      await client.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, String(last)]);
-      await client.query('COMMIT');
+      await queue.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, String(last)]);
+      await queue.run('COMMIT');
     } catch (error) {
       await Promise.allSettled(fetched);
-      await client.query('ROLLBACK').catch(() => undefined);
+      // Queued behind every write of the batch, so nothing can run after it outside the transaction.
+      await queue.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
     for (const feed of due) feed.checkpoint = last;

@@ -23,7 +23,7 @@ export interface Projection {
   fold(rows: RowReader, event: RecordedEvent): readonly RowChange[];
 }
 
-export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'jsonb';
+export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'json' | 'jsonb';
 
 /** A column value as the fold sees it: instants are canonical ISO strings, dates `YYYY-MM-DD`, bigints decimal strings. */
 export type Value = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };

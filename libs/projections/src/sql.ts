@@ -1,9 +1,10 @@
 import type { ColumnType, Row, TableDefinition, Value } from './projection';
 
 /**
- * SQL for projection tables. Every multi-row statement passes one array per
- * column and expands them with `unnest`, so a statement has a handful of
- * parameters whatever the number of rows, and PostgreSQL parses it once.
+ * SQL for projection tables. Rows reach PostgreSQL by COPY (see
+ * batch-writer.ts); a fetch by many keys passes one array per key column and
+ * expands them with `unnest`, so it has a handful of parameters whatever the
+ * number of keys.
  */
 
 export interface Statement {
@@ -54,7 +55,7 @@ export function createIndexSql(schema: string, table: TableDefinition, columns: 
 }
 
 function arrayOf(type: ColumnType, rows: readonly Row[], column: string): unknown[] {
-  if (type === 'jsonb') return rows.map((row) => (row[column] == null ? null : JSON.stringify(row[column])));
+  if (type === 'jsonb' || type === 'json') return rows.map((row) => (row[column] == null ? null : JSON.stringify(row[column])));
   return rows.map((row) => (row[column] === undefined ? null : row[column]));
 }
 
@@ -63,82 +64,50 @@ function unnestOf(table: TableDefinition, columns: readonly string[], firstParam
   return `unnest(${parameters.join(', ')})`;
 }
 
-function columnsOf(table: TableDefinition, columns: readonly string[]): string {
+export function columnsOf(table: TableDefinition, columns: readonly string[]): string {
   for (const column of columns) {
     if (!(column in table.columns)) throw new Error(`Table ${table.name} has no column ${column}`);
   }
   return columns.map(ident).join(', ');
 }
 
-/** Inserts rows, replacing every non-key column of rows whose key exists. */
-export function upsertStatement(schema: string, table: TableDefinition, rows: readonly Row[]): Statement {
+/**
+ * Writes from a staging table (a temporary copy of the table's columns that
+ * the batch filled with COPY): inserts its rows, replacing every non-key
+ * column of rows whose key exists.
+ */
+export function upsertFromStage(target: string, stage: string, table: TableDefinition): string {
   const columns = Object.keys(table.columns);
   const others = columns.filter((column) => !table.primaryKey.includes(column));
   const onConflict =
     others.length === 0
       ? 'DO NOTHING'
       : `DO UPDATE SET ${others.map((column) => `${ident(column)} = EXCLUDED.${ident(column)}`).join(', ')}`;
-  return {
-    text:
-      `INSERT INTO ${qualified(schema, table.name)} (${columnsOf(table, columns)}) ` +
-      `SELECT * FROM ${unnestOf(table, columns)} ON CONFLICT (${columnsOf(table, table.primaryKey)}) ${onConflict}`,
-    values: columns.map((column) => arrayOf(table.columns[column], rows, column)),
-  };
+  const list = columnsOf(table, columns);
+  return `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stage} ON CONFLICT (${columnsOf(table, table.primaryKey)}) ${onConflict}`;
 }
 
-/** Inserts rows that cannot exist yet (append-only tables). */
-export function insertStatement(schema: string, table: TableDefinition, rows: readonly Row[]): Statement {
-  const columns = Object.keys(table.columns);
-  return {
-    text: `INSERT INTO ${qualified(schema, table.name)} (${columnsOf(table, columns)}) SELECT * FROM ${unnestOf(table, columns)}`,
-    values: columns.map((column) => arrayOf(table.columns[column], rows, column)),
-  };
-}
-
-/** Sets the same columns on many rows, each to its own value. Callers group patches by the columns they set. */
-export function patchStatement(
-  schema: string,
-  table: TableDefinition,
-  setColumns: readonly string[],
-  patches: readonly { key: Row; set: Row }[],
-): Statement {
-  const keyColumns = table.primaryKey;
-  const columns = [...keyColumns, ...setColumns];
-  const rows = patches.map(({ key, set }) => ({ ...set, ...key }));
-  const assignments = setColumns.map((column) => `${ident(column)} = v.${ident(column)}`).join(', ');
-  const match = keyColumns.map((column) => `t.${ident(column)} = v.${ident(column)}`).join(' AND ');
-  return {
-    text:
-      `UPDATE ${qualified(schema, table.name)} AS t SET ${assignments} ` +
-      `FROM ${unnestOf(table, columns)} AS v(${columnsOf(table, columns)}) WHERE ${match}`,
-    values: columns.map((column) => arrayOf(table.columns[column], rows, column)),
-  };
+/** Sets some columns of stored rows to the staged values, matching on the primary key. */
+export function patchFromStage(target: string, stage: string, table: TableDefinition, setColumns: readonly string[]): string {
+  const assignments = setColumns.map((column) => `${ident(column)} = s.${ident(column)}`).join(', ');
+  const match = table.primaryKey.map((column) => `t.${ident(column)} = s.${ident(column)}`).join(' AND ');
+  return `UPDATE ${target} AS t SET ${assignments} FROM ${stage} AS s WHERE ${match}`;
 }
 
 /**
- * Adds deltas to counter columns, inserting missing rows with the delta as
- * their value. Deltas are summed per key in SQL as well, so two spellings of
- * one instant in a key still make one row.
+ * Adds staged deltas to counter columns, inserting missing rows with the
+ * delta as their value. Deltas are summed per key in SQL as well, so two
+ * spellings of one instant in a key still make one row.
  */
-export function addToCountersStatement(
-  schema: string,
-  table: TableDefinition,
-  counterColumns: readonly string[],
-  deltas: readonly { key: Row; counters: Readonly<Record<string, number>> }[],
-): Statement {
-  const keyColumns = table.primaryKey;
-  const columns = [...keyColumns, ...counterColumns];
-  const rows = deltas.map(({ key, counters }) => ({ ...key, ...counters }) as Record<string, Value>);
-  const sums = counterColumns.map((column) => `sum(v.${ident(column)})::${table.columns[column]}`);
+export function addToCountersFromStage(target: string, stage: string, table: TableDefinition, counterColumns: readonly string[]): string {
+  const keys = columnsOf(table, table.primaryKey);
+  const sums = counterColumns.map((column) => `sum(${ident(column)})::${table.columns[column]}`);
   const additions = counterColumns.map((column) => `${ident(column)} = t.${ident(column)} + EXCLUDED.${ident(column)}`);
-  const keys = keyColumns.map((column) => `v.${ident(column)}`).join(', ');
-  return {
-    text:
-      `INSERT INTO ${qualified(schema, table.name)} AS t (${columnsOf(table, columns)}) ` +
-      `SELECT ${keys}, ${sums.join(', ')} FROM ${unnestOf(table, columns)} AS v(${columnsOf(table, columns)}) ` +
-      `GROUP BY ${keys} ON CONFLICT (${columnsOf(table, keyColumns)}) DO UPDATE SET ${additions.join(', ')}`,
-    values: columns.map((column) => arrayOf(table.columns[column], rows, column)),
-  };
+  return (
+    `INSERT INTO ${target} AS t (${keys}, ${columnsOf(table, counterColumns)}) ` +
+    `SELECT ${keys}, ${sums.join(', ')} FROM ${stage} GROUP BY ${keys} ` +
+    `ON CONFLICT (${keys}) DO UPDATE SET ${additions.join(', ')}`
+  );
 }
 
 /** Fetches rows by primary key. */

@@ -1,42 +1,39 @@
 import type { RecordedEvent } from '@ledger/event-store';
-import { ENVELOPE_COLUMNS, envelopeColumns, positionOf } from '../ledger-events';
-import { append, type Projection, type RowChange, type TableDefinition } from '../projection';
+import { asLedgerEvent, envelopeColumns, positionOf, type LedgerEvent } from '../ledger-events';
+import { append, put, ref, type Projection, type RowChange, type RowReader, type RowRef } from '../projection';
+import { auditEventsTable, evaluatorSubjectsTable, processSubjectsTable } from './audit.tables';
 
-/** One row per event of the log: who did what, when, on whose behalf and as part of which command. */
-export const auditEventsTable: TableDefinition = {
-  name: 'audit_events',
-  published: true,
-  columns: {
-    position: 'bigint',
-    event_id: 'text',
-    type: 'text',
-    stream_id: 'text',
-    revision: 'bigint',
-    ...ENVELOPE_COLUMNS,
-    schema_version: 'integer',
-  },
-  primaryKey: ['position'],
-  indexes: [
-    ['actor_id', 'position'],
-    ['actor_org', 'position'],
-    ['type', 'position'],
-    ['stream_id', 'position'],
-    ['occurred_at'],
-  ],
-};
+const PROCESS_SUBJECTS = processSubjectsTable.name;
+const EVALUATOR_SUBJECTS = evaluatorSubjectsTable.name;
 
-/** The audit trail is the envelope of every event; event data (which may hold personal data) stays out. */
+/** The audit trail, person timelines and process steps: every event once, with the person it is about. */
 export const auditProjection: Projection = {
   name: 'audit',
   version: 1,
   eventTypes: 'all',
-  tables: [auditEventsTable],
-  reads: () => [],
-  fold: (_rows, event) => [auditEntry(event)],
+  tables: [auditEventsTable, processSubjectsTable, evaluatorSubjectsTable],
+  reads,
+  fold,
 };
 
-function auditEntry(event: RecordedEvent): RowChange {
-  return append(auditEventsTable.name, {
+function reads(recorded: RecordedEvent): RowRef[] {
+  const event = asLedgerEvent(recorded);
+  switch (event.type) {
+    case 'TrainingRecorded':
+    case 'EvaluationRecorded':
+    case 'CertificateRevoked':
+    case 'FolioAssigned':
+      return [ref(PROCESS_SUBJECTS, { process_id: event.data.processId })];
+    case 'EvaluatorAccreditationRevoked':
+      return [ref(EVALUATOR_SUBJECTS, { evaluator_id: event.data.evaluatorId })];
+    default:
+      return [];
+  }
+}
+
+function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
+  const event = asLedgerEvent(recorded);
+  const entry = append(auditEventsTable.name, {
     position: positionOf(event),
     event_id: event.id,
     type: event.type,
@@ -44,5 +41,69 @@ function auditEntry(event: RecordedEvent): RowChange {
     revision: event.revision.toString(),
     ...envelopeColumns(event),
     schema_version: event.metadata?.schemaVersion ?? null,
+    subject_id: subjectOf(rows, event) ?? null,
+    details: detailsOf(event),
   });
+  if (event.type === 'CandidateEnrolled') {
+    // A process is enrolled once (the domain refuses a second enrollment under the same id), so the row is appended.
+    return [entry, append(PROCESS_SUBJECTS, { process_id: event.data.processId, subject_id: event.data.subjectId })];
+  }
+  if (event.type === 'EvaluatorAccredited') {
+    return [entry, put(EVALUATOR_SUBJECTS, { evaluator_id: event.data.evaluatorId, subject_id: event.data.subjectId })];
+  }
+  return [entry];
+}
+
+/** The person an event is about; undefined for standards, providers and event types this code does not know. */
+function subjectOf(rows: RowReader, event: LedgerEvent): string | undefined {
+  switch (event.type) {
+    case 'PersonRegistered':
+    case 'PersonalDataRectified':
+    case 'EnrollmentOpened':
+    case 'CandidateEnrolled':
+    case 'CertificateIssued':
+    case 'EvaluatorAccredited':
+      return event.data.subjectId;
+    case 'TrainingRecorded':
+    case 'EvaluationRecorded':
+    case 'CertificateRevoked':
+    case 'FolioAssigned':
+      return rows.get(PROCESS_SUBJECTS, { process_id: event.data.processId })?.subject_id as string | undefined;
+    case 'EvaluatorAccreditationRevoked':
+      return rows.get(EVALUATOR_SUBJECTS, { evaluator_id: event.data.evaluatorId })?.subject_id as string | undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What an auditor sees of an event. Person events are reduced to what is not
+ * personal data (the CURP and the name stay in the person stream); the other
+ * events of the ledger carry none. Unknown types show nothing, since nobody
+ * has checked what they hold.
+ */
+function detailsOf(event: LedgerEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'PersonRegistered':
+      return { registeredAt: event.data.registeredAt };
+    case 'PersonalDataRectified':
+      return { rectifiedAt: event.data.rectifiedAt };
+    case 'StandardRegistered':
+    case 'StandardRetired':
+    case 'ProviderAccredited':
+    case 'EvaluatorAccredited':
+    case 'EvaluatorAccreditationRevoked':
+    case 'EnrollmentOpened':
+    case 'CandidateEnrolled':
+    case 'TrainingRecorded':
+    case 'EvaluationRecorded':
+    case 'CertificateIssued':
+    case 'CertificateRevoked':
+    case 'FolioAssigned': {
+      const { subjectId: _subject, ...details } = event.data as { subjectId?: string };
+      return details;
+    }
+    default:
+      return {};
+  }
 }

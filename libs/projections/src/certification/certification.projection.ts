@@ -1,8 +1,8 @@
 import type { CertificateIssued, CertificateRevoked, CandidateEnrolled, EvaluationRecorded, TrainingRecorded } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
-import { asLedgerEvent, envelopeColumns, positionOf, unexpectedEvent } from '../ledger-events';
-import { addTo, append, patch, put, ref, type Projection, type Row, type RowChange, type RowReader, type RowRef } from '../projection';
-import { certificatesTable, certificationCountsTable, processesTable, processStepsTable } from './certification.tables';
+import { asLedgerEvent, positionOf, unexpectedEvent } from '../ledger-events';
+import { addTo, patch, put, ref, type Projection, type Row, type RowChange, type RowReader, type RowRef } from '../projection';
+import { certificatesTable, certificationCountsTable, processesTable } from './certification.tables';
 
 type Recorded<E extends { type: string; data: unknown }> = RecordedEvent<E['type'], E['data']>;
 
@@ -11,7 +11,7 @@ const CERTIFICATES = certificatesTable.name;
 const COUNTS = certificationCountsTable.name;
 
 /**
- * Certification processes with their steps, certificates, and the counts
+ * Certification processes, certificates, and the counts
  * dashboards read. Counts live in this projection, not one of their own, so
  * they move in the same transaction as the certificate rows and always equal
  * them.
@@ -20,7 +20,7 @@ export const certificationProjection: Projection = {
   name: 'certification',
   version: 1,
   eventTypes: ['CandidateEnrolled', 'TrainingRecorded', 'EvaluationRecorded', 'CertificateIssued', 'CertificateRevoked'],
-  tables: [processesTable, processStepsTable, certificatesTable, certificationCountsTable],
+  tables: [processesTable, certificatesTable, certificationCountsTable],
   reads,
   fold,
 };
@@ -36,15 +36,15 @@ function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
   const event = asLedgerEvent(recorded);
   switch (event.type) {
     case 'CandidateEnrolled':
-      return [enrolled(event), step(event)];
+      return [enrolled(event)];
     case 'TrainingRecorded':
-      return [trained(event), step(event)];
+      return [trained(event)];
     case 'EvaluationRecorded':
-      return [evaluated(event), step(event)];
+      return [evaluated(event)];
     case 'CertificateIssued':
-      return [...issued(rows, event), step(event)];
+      return issued(rows, event);
     case 'CertificateRevoked':
-      return [...revoked(rows, event), step(event)];
+      return revoked(rows, event);
     default:
       return unexpectedEvent('certification', event as never);
   }
@@ -157,16 +157,4 @@ function countKey(certificate: Row, revoked: boolean): Row {
     valid_until: certificate.valid_until,
     revoked,
   };
-}
-
-/** The step's details are the event's data without the process id the row already has; nothing personal is in it. */
-function step(event: Recorded<{ type: string; data: { processId: string } }>): RowChange {
-  const { processId, ...details } = event.data;
-  return append(processStepsTable.name, {
-    process_id: processId,
-    position: positionOf(event),
-    type: event.type,
-    ...envelopeColumns(event),
-    details,
-  });
 }

@@ -1,7 +1,6 @@
-import { ENVELOPE_COLUMNS } from '../ledger-events';
 import type { TableDefinition } from '../projection';
 
-/** One row per certification process, as it stands now. */
+/** One row per certification process, as it stands now; its steps are its stream's rows in audit_events. */
 export const processesTable: TableDefinition = {
   name: 'processes',
   published: true,
@@ -30,20 +29,6 @@ export const processesTable: TableDefinition = {
   },
   primaryKey: ['process_id'],
   indexes: [['subject_id'], ['provider_id'], ['folio']],
-};
-
-/** Every event of a process, in order, with who recorded it: the process's steps and the certificate's provenance. */
-export const processStepsTable: TableDefinition = {
-  name: 'process_steps',
-  published: true,
-  columns: {
-    process_id: 'text',
-    position: 'bigint',
-    type: 'text',
-    ...ENVELOPE_COLUMNS,
-    details: 'jsonb',
-  },
-  primaryKey: ['process_id', 'position'],
 };
 
 /**

@@ -1,0 +1,50 @@
+import { ENVELOPE_COLUMNS } from '../ledger-events';
+import type { TableDefinition } from '../projection';
+
+/**
+ * One row per event of the log: who did what, when, on whose behalf, as part
+ * of which command, about which person, and what (the event's data without
+ * personal data). Indexed three ways it is also each person's timeline
+ * (`subject_id`) and each process's steps (`stream_id`), so those read models
+ * cost no second copy of every event.
+ */
+export const auditEventsTable: TableDefinition = {
+  name: 'audit_events',
+  published: true,
+  columns: {
+    position: 'bigint',
+    event_id: 'text',
+    type: 'text',
+    stream_id: 'text',
+    revision: 'bigint',
+    ...ENVELOPE_COLUMNS,
+    schema_version: 'integer',
+    subject_id: 'text',
+    details: 'json',
+  },
+  primaryKey: ['position'],
+  indexes: [
+    ['stream_id', 'position'],
+    ['subject_id', 'position'],
+    ['actor_id', 'position'],
+    ['actor_org', 'position'],
+    ['type', 'position'],
+    ['occurred_at'],
+  ],
+};
+
+/** Whose process it is, for the events of a process that do not name the person. */
+export const processSubjectsTable: TableDefinition = {
+  name: 'process_subjects',
+  published: false,
+  columns: { process_id: 'text', subject_id: 'text' },
+  primaryKey: ['process_id'],
+};
+
+/** Which person an evaluator is, for the evaluator events that do not name the person. */
+export const evaluatorSubjectsTable: TableDefinition = {
+  name: 'evaluator_subjects',
+  published: false,
+  columns: { evaluator_id: 'text', subject_id: 'text' },
+  primaryKey: ['evaluator_id'],
+};
