@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigurationError } from '@ledger/platform';
 import { cliCommands } from './commands';
+import { OperatorError } from './commands/cli-command';
 
 /** The operators' tool: `npm run ledger -- <command> [options]`. */
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigurationError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const message = error instanceof ConfigurationError || error instanceof OperatorError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`ledger: ${message}\n`);
   process.exit(1);
 });

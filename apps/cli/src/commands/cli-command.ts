@@ -4,3 +4,8 @@ import type { Command } from 'commander';
 export interface CliCommand {
   register(program: Command): void;
 }
+
+/** A failure the operator can act on: printed as its message alone, without a stack. */
+export class OperatorError extends Error {
+  override readonly name = 'OperatorError';
+}

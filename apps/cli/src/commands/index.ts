@@ -1,5 +1,6 @@
 import type { CliCommand } from './cli-command';
 import { migrateCommand } from './migrate.command';
+import { seedCommand } from './seed.command';
 import { tokenCommand } from './token.command';
 
 export type { CliCommand } from './cli-command';
@@ -9,4 +10,4 @@ export type { CliCommand } from './cli-command';
  * To add one (rebuild, report, verify, seed…): write `<name>.command.ts`
  * exporting a CliCommand and list it here.
  */
-export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand];
+export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand];
