@@ -90,6 +90,19 @@ const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 3,
+    description: 'append function keeps cached plans on the indexes',
+    sql: `
+      -- Every statement of append_decided finds rows by key. Forbidding
+      -- sequential scans keeps even a plan cached while the table was small on
+      -- the indexes, so calls no longer need planning each time.
+      ALTER FUNCTION event_store.append_decided(text[], bigint[], uuid[], text[], bigint[], text[], json[], json[])
+        RESET plan_cache_mode;
+      ALTER FUNCTION event_store.append_decided(text[], bigint[], uuid[], text[], bigint[], text[], json[], json[])
+        SET enable_seqscan = off;
+    `,
+  },
 ];
 
 /**

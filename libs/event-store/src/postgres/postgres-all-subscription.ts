@@ -21,7 +21,8 @@ export interface SubscriptionLimits {
  * consumer has taken every event of the previous one, so a slow consumer
  * holds at most one page in memory. Order and completeness come from the
  * append lock (a visible position has no invisible one below it); the
- * subscription only has to read forwards from its cursor.
+ * subscription only has to read forwards from its cursor. A failed read ends
+ * the iteration with its error: resubscribe from the last position handled.
  */
 export class PostgresAllSubscription implements AllSubscription {
   /** Every matching event at or below the cursor has been handed to the consumer. */

@@ -228,7 +228,7 @@ describe('PostgresEventStore.migrate', () => {
       const unlogged = await sql.query(`
         SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = 'event_store' AND c.relpersistence <> 'p'`);
-      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       expect(unlogged.rows).toEqual([]);
     } finally {
       await sql.end();
