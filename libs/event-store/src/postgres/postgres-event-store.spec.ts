@@ -6,7 +6,6 @@ import { createPostgresTestStore, PostgresTestStore } from '../testing/postgres-
 import { SubscriptionReader } from '../testing/subscription-reader';
 import { testEvent, uniqueName } from '../testing/test-events';
 import * as logWriter from './log-writer';
-import { writeAppends } from './log-writer';
 import { PostgresEventStore } from './postgres-event-store';
 import { prepareAppend } from './prepare-append';
 
@@ -111,9 +110,9 @@ describe('PostgresEventStore', () => {
     try {
       // A writer in another session takes the next position and stalls before committing.
       await slowWriter.query('BEGIN');
-      const held = await writeAppends(slowWriter, [prepareAppend(uniqueName('slow'), [testEvent(type, { n: 0 })], 'any')]);
+      const held = await logWriter.writeAppends(slowWriter, [prepareAppend(uniqueName('slow'), [testEvent(type, { n: 0 })], 'any')]);
       let laterSettled = false;
-      const later = [1, 2, 3].map((n) => store.appendToStream(uniqueName('fast'), [testEvent(type, { n })]));
+      const later = [1, 2, 3].map((n) => store.appendToStream(uniqueName('fast'), [testEvent(type, { n })], { expectedRevision: 'no_stream' }));
       void Promise.allSettled(later).then(() => (laterSettled = true));
       await sleep(500);
 
