@@ -1,6 +1,5 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { readModelMigrations } from './migrations';
+import { createReadModelDataSource } from './read-model-data-source';
 
 /** Key of the session lock that keeps two processes from migrating at once (`RMIG`). */
 const MIGRATION_LOCK = 0x524d4947;
@@ -13,19 +12,11 @@ const MIGRATION_LOCK = 0x524d4947;
 export async function runReadModelMigrations(connectionString: string): Promise<string[]> {
   const lock = new Client({ connectionString });
   await lock.connect();
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: connectionString,
-    migrations: readModelMigrations,
-    migrationsTableName: 'read_model_migrations',
-    migrationsTransactionMode: 'each',
-    synchronize: false,
-    logging: false,
-  });
+  const dataSource = createReadModelDataSource(connectionString, 1);
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await dataSource.initialize();
-    const applied = await dataSource.runMigrations();
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();

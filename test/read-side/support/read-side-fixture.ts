@@ -1,4 +1,5 @@
 import { PostgresEventStore } from '@ledger/event-store';
+import { ledgerProjections, ProjectionRunner } from '@ledger/projections';
 import { Pool } from 'pg';
 import { runReadModelMigrations } from '../../../libs/read-models/src/run-migrations';
 import { createTestDatabase } from '../../support/test-database';
@@ -55,4 +56,24 @@ export async function activeSchemas(fixture: ReadSideFixture): Promise<Record<st
     `SELECT projection, schema_name FROM read_models.projection_generations WHERE status = 'active' ORDER BY projection`,
   );
   return Object.fromEntries(rows.map((row) => [row.projection, row.schema_name]));
+}
+
+/** Runs the projections in this process until they have folded the whole log, then stops them. */
+export async function catchUpReadModels(fixture: ReadSideFixture, batchSize = 500): Promise<void> {
+  const head = await fixture.store.headPosition();
+  const runner = new ProjectionRunner({ connectionString: fixture.url, store: fixture.store, projections: ledgerProjections, batchSize });
+  await runner.start();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const rows = await fixture.sql<{ checkpoint: string }>(
+        `SELECT checkpoint::text FROM read_models.projection_generations WHERE status = 'active'`,
+      );
+      if (rows.length === ledgerProjections.length && rows.every((row) => BigInt(row.checkpoint) >= head)) return;
+      if (Date.now() > deadline) throw new Error('read models did not catch up in time');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await runner.stop();
+  }
 }

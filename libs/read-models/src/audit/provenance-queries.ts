@@ -1,0 +1,97 @@
+import { Folio } from '@ledger/domain';
+import type { DataSource } from 'typeorm';
+import { CertificateEntity } from '../entities/certificate.entity';
+import { notFound } from '../query-error';
+import { AccreditationQueries, type EvaluatorAccreditationView } from '../registry/accreditation-queries';
+import { eventsOfStream, type ActorView, type TimelineEntryView } from './audit-queries';
+
+/** One fact of a certificate's history: what, when (business and recorded), by whom, at which position. */
+export interface ProvenanceStep {
+  type: string;
+  position: string;
+  occurredAt: string | null;
+  recordedAt: string | null;
+  actor: ActorView;
+  commandId: string | null;
+  correlationId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface EvaluationProvenance extends ProvenanceStep {
+  /** The evaluator's credential for the standard that applied on the evaluation date, and whether it was in force. */
+  accreditation: (EvaluatorAccreditationView & { inForce: boolean }) | null;
+}
+
+export interface CertificateProvenance {
+  folio: string;
+  processId: string;
+  subjectId: string;
+  standardCode: string;
+  enrollment: ProvenanceStep | null;
+  trainings: ProvenanceStep[];
+  evaluations: EvaluationProvenance[];
+  folioAssignment: ProvenanceStep | null;
+  issuance: ProvenanceStep | null;
+  revocation: ProvenanceStep | null;
+  position: string;
+}
+
+/**
+ * Who enrolled, trained, evaluated, issued and revoked a certificate, with
+ * times and positions, and for each evaluation the evaluator's accreditation
+ * in force that day: the comptroller's question "was this certificate
+ * granted by people entitled to grant it?".
+ */
+export class ProvenanceQueries {
+  private readonly accreditations: AccreditationQueries;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.accreditations = new AccreditationQueries(dataSource);
+  }
+
+  async ofCertificate(input: string): Promise<CertificateProvenance> {
+    const folio = Folio.parse(input).value;
+    const certificate = await this.dataSource.getRepository(CertificateEntity).findOneBy({ folio });
+    if (!certificate) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
+    const steps = await eventsOfStream(this.dataSource, `certification-${certificate.processId}`);
+    const [assignment] = await eventsOfStream(this.dataSource, `folio-${folio}`);
+    const first = (type: string) => steps.find((step) => step.type === type) ?? null;
+    return {
+      folio,
+      processId: certificate.processId,
+      subjectId: certificate.subjectId,
+      standardCode: certificate.standardCode,
+      enrollment: stepOf(first('CandidateEnrolled')),
+      trainings: steps.filter((step) => step.type === 'TrainingRecorded').map((step) => stepOf(step)!),
+      evaluations: await Promise.all(
+        steps.filter((step) => step.type === 'EvaluationRecorded').map((step) => this.evaluation(step, certificate.standardCode)),
+      ),
+      folioAssignment: stepOf(assignment ?? null),
+      issuance: stepOf(first('CertificateIssued')),
+      revocation: stepOf(first('CertificateRevoked')),
+      position: certificate.position,
+    };
+  }
+
+  private async evaluation(step: TimelineEntryView, standardCode: string): Promise<EvaluationProvenance> {
+    const evaluatorId = String(step.details.evaluatorId ?? '');
+    const on = String(step.details.evaluatedAt ?? step.occurredAt ?? '');
+    const standing = on ? await this.accreditations.evaluatorOn(evaluatorId, standardCode, on) : null;
+    const accreditation = standing?.accreditation ? { ...standing.accreditation, inForce: standing.accredited } : null;
+    return { ...stepOf(step)!, accreditation };
+  }
+}
+
+function stepOf(step: TimelineEntryView | null): ProvenanceStep | null {
+  if (!step) return null;
+  return {
+    type: step.type,
+    position: step.position,
+    occurredAt: step.occurredAt,
+    recordedAt: step.recordedAt,
+    actor: step.actor,
+    commandId: step.commandId,
+    correlationId: step.correlationId,
+    details: step.details,
+  };
+}

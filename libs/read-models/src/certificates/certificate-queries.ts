@@ -1,0 +1,168 @@
+import { Folio } from '@ledger/domain';
+import type { DataSource } from 'typeorm';
+import { decodeCursor, pageOf, pageSize, type Page } from '../pagination';
+import { notFound } from '../query-error';
+import { SqlConditions } from '../sql-builder';
+import { addCertificateFilters, type CertificateFilters, type CertificateStatus, type CertificateViewer, type StatusSql } from './certificate-filters';
+
+/** A certificate as API.md shapes it. */
+export interface CertificateView {
+  folio: string;
+  status: CertificateStatus;
+  standardCode: string;
+  holderName: string | null;
+  subjectId: string;
+  providerId: string;
+  evaluatorId: string;
+  agency: string | null;
+  jurisdiction: { state: string | null; municipality: string | null };
+  employment: string | null;
+  issuedAt: string;
+  validUntil: string;
+  revokedAt?: string;
+  revocationReason?: string;
+  position: string;
+}
+
+/** What anyone holding a folio may see: no CURP, no subjectId, no work data. */
+export interface PublicCertificateView {
+  folio: string;
+  holderName: string | null;
+  standardCode: string;
+  standardTitle: string | null;
+  providerId: string;
+  providerName: string | null;
+  issuedAt: string;
+  validUntil: string;
+  status: CertificateStatus;
+  revokedAt?: string;
+}
+
+interface CertificateRow {
+  folio: string;
+  status: CertificateStatus;
+  standard_code: string;
+  holder_name: string | null;
+  subject_id: string;
+  provider_id: string;
+  evaluator_id: string;
+  agency: string | null;
+  state: string | null;
+  municipality: string | null;
+  employment: string | null;
+  issued_at: string;
+  valid_until: string;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+  issued_position: string;
+  position: string;
+}
+
+/** Status now: revoked wins, then expiry against the request's instant (a placeholder). */
+export function currentStatusSql(alias: string, now: string): StatusSql {
+  return {
+    revoked: `${alias}.revoked_at IS NOT NULL`,
+    expired: `(${alias}.revoked_at IS NULL AND ${alias}.valid_until < ${now}::timestamptz)`,
+    valid: `(${alias}.revoked_at IS NULL AND ${alias}.valid_until >= ${now}::timestamptz)`,
+  };
+}
+
+/** The holder's latest name (optionally as known at a position), by the name history's primary key. */
+export function holderNameJoin(alias: string, atPositionParameter?: string): string {
+  const known = atPositionParameter ? ` AND h.position <= ${atPositionParameter}` : '';
+  return `LEFT JOIN LATERAL (
+      SELECT h.full_name FROM read_models.holder_names h
+       WHERE h.subject_id = ${alias}.subject_id${known} ORDER BY h.position DESC LIMIT 1) n ON TRUE`;
+}
+
+const CERTIFICATE_COLUMNS = `c.folio, c.standard_code, n.full_name AS holder_name, c.subject_id, c.provider_id, c.evaluator_id,
+  c.agency, c.state, c.municipality, c.employment,
+  read_models.iso_instant(c.issued_at) AS issued_at, read_models.iso_instant(c.valid_until) AS valid_until,
+  read_models.iso_instant(c.revoked_at) AS revoked_at, c.revocation_reason, c.issued_position::text, c.position::text`;
+
+export class CertificateQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(filters: CertificateFilters, viewer: CertificateViewer, page: { limit?: number; cursor?: string }, now = new Date().toISOString()): Promise<Page<CertificateView>> {
+    const limit = pageSize(page.limit);
+    const where = new SqlConditions();
+    const status = currentStatusSql('c', where.parameters.add(now));
+    addCertificateFilters(where, 'c', filters, viewer, status);
+    where.whereIf(decodeCursor(page.cursor), 'c.issued_position > ?::bigint');
+    const rows: CertificateRow[] = await this.dataSource.query(
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS}
+         FROM read_models.certificates c ${holderNameJoin('c')}
+        WHERE ${where.sql} ORDER BY c.issued_position LIMIT ${limit + 1}`,
+      where.parameters.values,
+    );
+    return pageOf(rows, limit, certificateOf, (row) => row.issued_position);
+  }
+
+  async byFolio(input: string, viewer: CertificateViewer, now = new Date().toISOString()): Promise<CertificateView> {
+    const folio = Folio.parse(input).value;
+    const where = new SqlConditions();
+    const status = currentStatusSql('c', where.parameters.add(now));
+    where.where('c.folio = ?', folio).whereIf(viewer.ownProviderId, 'c.provider_id = ?');
+    const [row]: CertificateRow[] = await this.dataSource.query(
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS} FROM read_models.certificates c ${holderNameJoin('c')} WHERE ${where.sql}`,
+      where.parameters.values,
+    );
+    // Another provider's certificate answers like a missing one: its existence is not the caller's business.
+    if (!row) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
+    return certificateOf(row);
+  }
+
+  /**
+   * Public verification. The folio is checked first, so a mistyped one (its
+   * check character disagrees: FOLIO_CHECK) is told apart from a well-typed
+   * one the registry does not hold (404).
+   */
+  async verify(input: string, now = new Date().toISOString()): Promise<PublicCertificateView> {
+    const folio = Folio.parse(input).value;
+    const status = currentStatusSql('c', '$2');
+    const [row]: (CertificateRow & { standard_title: string | null; provider_name: string | null })[] = await this.dataSource.query(
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS}, s.title AS standard_title, p.name AS provider_name
+         FROM read_models.certificates c ${holderNameJoin('c')}
+         LEFT JOIN read_models.standards s ON s.code = c.standard_code
+         LEFT JOIN read_models.providers p ON p.provider_id = c.provider_id
+        WHERE c.folio = $1`,
+      [folio, now],
+    );
+    if (!row) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio} is registered`);
+    return {
+      folio: row.folio,
+      holderName: row.holder_name,
+      standardCode: row.standard_code,
+      standardTitle: row.standard_title,
+      providerId: row.provider_id,
+      providerName: row.provider_name,
+      issuedAt: row.issued_at,
+      validUntil: row.valid_until,
+      status: row.status,
+      ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+    };
+  }
+}
+
+export function statusColumn(status: StatusSql): string {
+  return `CASE WHEN ${status.revoked} THEN 'revoked' WHEN ${status.expired} THEN 'expired' ELSE 'valid' END AS status`;
+}
+
+function certificateOf(row: CertificateRow): CertificateView {
+  return {
+    folio: row.folio,
+    status: row.status,
+    standardCode: row.standard_code,
+    holderName: row.holder_name,
+    subjectId: row.subject_id,
+    providerId: row.provider_id,
+    evaluatorId: row.evaluator_id,
+    agency: row.agency,
+    jurisdiction: { state: row.state, municipality: row.municipality },
+    employment: row.employment,
+    issuedAt: row.issued_at,
+    validUntil: row.valid_until,
+    ...(row.revoked_at ? { revokedAt: row.revoked_at, revocationReason: row.revocation_reason ?? '' } : {}),
+    position: row.position,
+  };
+}

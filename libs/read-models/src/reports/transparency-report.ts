@@ -1,0 +1,151 @@
+import { isIsoDate } from '@ledger/domain';
+import type { DataSource } from 'typeorm';
+import { addCertificateFilters, instantOf, type CertificateFilters, type CertificateStatus, type StatusSql } from '../certificates/certificate-filters';
+import { holderNameJoin } from '../certificates/certificate-queries';
+import { reachedPosition } from '../projection-positions';
+import { invalidField } from '../query-error';
+import { SqlConditions } from '../sql-builder';
+
+/** The projections a report reads: certificates, and names as the ledger knew them. */
+export const REPORT_PROJECTIONS = ['certification', 'people'] as const;
+const CHUNK = 5_000;
+
+export interface TransparencyReportRequest {
+  /** Business date (`YYYY-MM-DD`, the whole day) or instant the report describes. */
+  readonly asOf: string;
+  /** Knowledge time: only events at or before this position count. Default: as far as the read models have got. */
+  readonly atPosition?: bigint;
+  readonly filters: CertificateFilters;
+}
+
+export interface TransparencyReportRow {
+  folio: string;
+  holderName: string | null;
+  standardCode: string;
+  providerId: string;
+  agency: string | null;
+  jurisdiction: { state: string | null; municipality: string | null };
+  employment: string | null;
+  issuedAt: string;
+  validUntil: string;
+  status: CertificateStatus;
+}
+
+export interface TransparencyReport {
+  readonly asOf: string;
+  readonly position: string;
+  readonly totals: Readonly<Record<CertificateStatus, number>>;
+  /** The certificates ordered by folio, in chunks, so a report of any size streams in bounded memory. */
+  chunks(): AsyncIterable<TransparencyReportRow[]>;
+}
+
+/**
+ * Transparency reports, bitemporal: certificates as they stood on business
+ * date `asOf` (issued, revoked, expired on or before it) as the ledger knew
+ * them at `atPosition` (facts recorded later are ignored, names included).
+ * Everything a report reads at or before its position never changes
+ * afterwards, in this generation or a rebuilt one, so the same request gives
+ * the same bytes whenever it is made.
+ */
+export class TransparencyReports {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Waits until the read models reach a position, or throws the lag error. */
+    private readonly waitForPosition: (position: bigint) => Promise<unknown>,
+  ) {}
+
+  async prepare(request: TransparencyReportRequest): Promise<TransparencyReport> {
+    const asOf = canonicalAsOf(request.asOf);
+    const cutoff = cutoffOf(asOf);
+    const reached = await this.dataSource.transaction((manager) => reachedPosition(manager, REPORT_PROJECTIONS));
+    const position = request.atPosition ?? reached;
+    if (position > reached) await this.waitForPosition(position);
+    const query = reportQuery(request.filters, cutoff, position);
+    const [totals]: Record<CertificateStatus, string>[] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'valid')::text AS valid,
+              count(*) FILTER (WHERE status = 'revoked')::text AS revoked,
+              count(*) FILTER (WHERE status = 'expired')::text AS expired
+         FROM (${query.sql}) r`,
+      query.values,
+    );
+    const dataSource = this.dataSource;
+    return {
+      asOf,
+      position: position.toString(),
+      totals: { valid: Number(totals.valid), revoked: Number(totals.revoked), expired: Number(totals.expired) },
+      async *chunks() {
+        for (let after = ''; ; ) {
+          const rows: ReportRowSql[] = await dataSource.query(
+            `SELECT * FROM (${query.sql}) r WHERE r.folio > $${query.values.length + 1} ORDER BY r.folio LIMIT ${CHUNK}`,
+            [...query.values, after],
+          );
+          if (rows.length > 0) yield rows.map(rowOf);
+          if (rows.length < CHUNK) return;
+          after = rows[rows.length - 1].folio;
+        }
+      },
+    };
+  }
+}
+
+interface ReportRowSql {
+  folio: string;
+  holder_name: string | null;
+  standard_code: string;
+  provider_id: string;
+  agency: string | null;
+  state: string | null;
+  municipality: string | null;
+  employment: string | null;
+  issued_at: string;
+  valid_until: string;
+  status: CertificateStatus;
+}
+
+/** The certificates of the report with their status as of the cutoff, known at the position. */
+function reportQuery(filters: CertificateFilters, cutoff: string, position: bigint): { sql: string; values: unknown[] } {
+  const where = new SqlConditions();
+  const at = where.parameters.add(position.toString());
+  const before = where.parameters.add(cutoff);
+  const revoked = `COALESCE(c.revoked_position <= ${at}::bigint AND c.revoked_at < ${before}::timestamptz, false)`;
+  const status: StatusSql = {
+    revoked,
+    expired: `(NOT ${revoked} AND c.valid_until < ${before}::timestamptz)`,
+    valid: `(NOT ${revoked} AND c.valid_until >= ${before}::timestamptz)`,
+  };
+  where.where(`c.issued_position <= ${at}::bigint`).where(`c.issued_at < ${before}::timestamptz`);
+  addCertificateFilters(where, 'c', filters, {}, status);
+  const sql = `SELECT c.folio, n.full_name AS holder_name, c.standard_code, c.provider_id, c.agency, c.state, c.municipality,
+      c.employment, read_models.iso_instant(c.issued_at) AS issued_at, read_models.iso_instant(c.valid_until) AS valid_until,
+      CASE WHEN ${status.revoked} THEN 'revoked' WHEN ${status.expired} THEN 'expired' ELSE 'valid' END AS status
+    FROM read_models.certificates c ${holderNameJoin('c', `${at}::bigint`)}
+    WHERE ${where.sql}`;
+  return { sql, values: where.parameters.values };
+}
+
+function rowOf(row: ReportRowSql): TransparencyReportRow {
+  return {
+    folio: row.folio,
+    holderName: row.holder_name,
+    standardCode: row.standard_code,
+    providerId: row.provider_id,
+    agency: row.agency,
+    jurisdiction: { state: row.state, municipality: row.municipality },
+    employment: row.employment,
+    issuedAt: row.issued_at,
+    validUntil: row.valid_until,
+    status: row.status,
+  };
+}
+
+/** A date stays a date; an instant is written canonically, so equal requests echo equal text. */
+function canonicalAsOf(asOf: string | undefined): string {
+  if (asOf === undefined || asOf === '') throw invalidField('asOf', 'asOf (the business date the report describes) is required');
+  return isIsoDate(asOf) ? asOf : instantOf(asOf, 'asOf');
+}
+
+/** The first instant after the business time described: the end of the day for a date. */
+function cutoffOf(asOf: string): string {
+  const start = Date.parse(isIsoDate(asOf) ? `${asOf}T00:00:00.000Z` : asOf);
+  return new Date(start + (isIsoDate(asOf) ? 86_400_000 : 1)).toISOString();
+}

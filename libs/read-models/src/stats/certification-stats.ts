@@ -1,0 +1,75 @@
+import type { DataSource } from 'typeorm';
+import { addCertificateFilters, type CertificateFilters, type CertificateViewer, type StatusSql } from '../certificates/certificate-filters';
+import { reachedPosition } from '../projection-positions';
+import { invalidField } from '../query-error';
+import { SqlConditions } from '../sql-builder';
+
+export const STATS_DIMENSIONS = ['state', 'municipality', 'agency', 'standard', 'provider', 'employment', 'month'] as const;
+export type StatsDimension = (typeof STATS_DIMENSIONS)[number];
+
+export interface CertificationStats {
+  groups: { key: Partial<Record<StatsDimension, string | null>>; count: number }[];
+  /** The position the counts were computed at. */
+  position: string;
+}
+
+/** How each dimension reads from `certification_counts` ('' stands for a missing municipality in its key). */
+const DIMENSION_SQL: Readonly<Record<StatsDimension, string>> = {
+  state: `k.state`,
+  municipality: `NULLIF(k.municipality, '')`,
+  agency: `k.agency`,
+  standard: `k.standard_code`,
+  provider: `k.provider_id`,
+  employment: `k.employment`,
+  month: `to_char(k.issued_at AT TIME ZONE 'UTC', 'YYYY-MM')`,
+};
+
+export function parseGroupBy(groupBy: string | undefined): StatsDimension[] {
+  if (groupBy === undefined || groupBy.trim() === '') return [];
+  const dimensions = groupBy.split(',').map((name) => name.trim());
+  for (const name of dimensions) {
+    if (!(STATS_DIMENSIONS as readonly string[]).includes(name)) {
+      throw invalidField('groupBy', `groupBy takes a comma-separated list of ${STATS_DIMENSIONS.join(', ')}`);
+    }
+  }
+  if (new Set(dimensions).size !== dimensions.length) throw invalidField('groupBy', 'groupBy names a dimension twice');
+  return dimensions as StatsDimension[];
+}
+
+/**
+ * Certificate counts for dashboards, summed from the counts the certification
+ * projection keeps, and the position they stand at, both read in one snapshot.
+ */
+export class CertificationStatsQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async count(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer = {}, now = new Date().toISOString()): Promise<CertificationStats> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const position = await reachedPosition(manager, ['certification']);
+      const where = new SqlConditions();
+      addCertificateFilters(where, 'k', filters, viewer, () => countsStatusSql(where.parameters.add(now)));
+      const keys = groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} AS d${index}`);
+      const grouping = groupBy.length === 0 ? '' : `GROUP BY ${groupBy.map((_, index) => index + 1).join(', ')}`;
+      const ordering = groupBy.length === 0 ? '' : `ORDER BY ${groupBy.map((_, index) => `${index + 1} NULLS FIRST`).join(', ')}`;
+      const rows: Record<string, string | null>[] = await manager.query(
+        `SELECT ${[...keys, 'sum(k.certificates)::text AS count'].join(', ')}
+           FROM read_models.certification_counts k WHERE ${where.sql} ${grouping}
+         HAVING sum(k.certificates) > 0 ${ordering}`,
+        where.parameters.values,
+      );
+      const groups = rows.map((row) => ({
+        key: Object.fromEntries(groupBy.map((dimension, index) => [dimension, row[`d${index}`]])),
+        count: Number(row.count),
+      }));
+      return { groups, position: position.toString() };
+    });
+  }
+}
+
+function countsStatusSql(now: string): StatusSql {
+  return {
+    revoked: `k.revoked`,
+    expired: `(NOT k.revoked AND k.valid_until < ${now}::timestamptz)`,
+    valid: `(NOT k.revoked AND k.valid_until >= ${now}::timestamptz)`,
+  };
+}
