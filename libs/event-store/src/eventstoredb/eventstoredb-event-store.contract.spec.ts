@@ -7,7 +7,7 @@
  * of a real node too.
  */
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store.port';
-import { describeEventStoreContract } from '../testing/event-store.contract';
+import { describeEventStoreContract, type EventStoreUnderTest } from '../testing/event-store.contract';
 import { SubscriptionReader } from '../testing/subscription-reader';
 import { testEvent, uniqueName } from '../testing/test-events';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
@@ -27,17 +27,21 @@ async function startNode(): Promise<Node> {
   return { connectionString: server.connectionString, stop: () => server.stop() };
 }
 
-describeEventStoreContract(EXTERNAL ? `EventStoreDB at ${EXTERNAL}` : 'EventStoreDB test server', async () => {
-    const node = await startNode();
-    const store = new EventStoreDbEventStore(node.connectionString, { reconnect: FAST_RECONNECT });
-    return {
-      store,
-      teardown: async () => {
-        await store.close();
-        await node.stop();
-      },
-    };
-  },
+async function eventStoreDbUnderTest(): Promise<EventStoreUnderTest> {
+  const node = await startNode();
+  const store = new EventStoreDbEventStore(node.connectionString, { reconnect: FAST_RECONNECT });
+  return {
+    store,
+    teardown: async () => {
+      await store.close();
+      await node.stop();
+    },
+  };
+}
+
+describeEventStoreContract(
+  EXTERNAL ? `EventStoreDB at ${EXTERNAL}` : 'EventStoreDB test server',
+  eventStoreDbUnderTest,
   // EventStoreDB has no index by event id; see EventStoreCapabilities.
   { rejectsIdsStoredInOtherStreams: false },
 );
