@@ -76,7 +76,7 @@ export class ProvenanceQueries {
   private async evaluation(step: TimelineEntryView, standardCode: string): Promise<EvaluationProvenance> {
     const evaluatorId = String(step.details.evaluatorId ?? '');
     const on = String(step.details.evaluatedAt ?? step.occurredAt ?? '');
-    const standing = on ? await this.accreditations.evaluatorOn(evaluatorId, standardCode, on) : null;
+    const standing = on ? await this.accreditations.evaluatorOn(evaluatorId, standardCode, on, step.position) : null;
     const accreditation = standing?.accreditation ? { ...standing.accreditation, inForce: standing.accredited } : null;
     return { ...stepOf(step)!, accreditation };
   }

@@ -21,7 +21,7 @@ export interface AccreditationStanding {
   standardCode: string;
   on: string;
   accredited: boolean;
-  /** The credential that applied on that date (the latest granted by then), in force or not. */
+  /** The credential that applied (the latest granted), in force or not. */
   accreditation: EvaluatorAccreditationView | null;
 }
 
@@ -29,22 +29,25 @@ export class AccreditationQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * The credential granted last on or before `on` (a later one for the same
-   * standard supersedes an earlier one) is in force when `on` is within its
-   * validity and it had not been revoked by then.
+   * The credential for the standard is the latest one granted (a later grant
+   * supersedes; a credential carries no start date, as in the domain). It is
+   * in force on `on` when that date is within its validity and it had not
+   * been revoked by then. With `atPosition`, only what the ledger knew at that
+   * position counts: provenance asks it as of the evaluation's own position,
+   * which is what the evaluation was decided against.
    */
-  async evaluatorOn(evaluatorId: string, standardCode: string, on: string): Promise<AccreditationStanding> {
+  async evaluatorOn(evaluatorId: string, standardCode: string, on: string, atPosition?: string): Promise<AccreditationStanding> {
     const instant = instantOf(on, 'on');
-    const row = await this.dataSource
+    const query = this.dataSource
       .getRepository(EvaluatorAccreditationEntity)
       .createQueryBuilder('a')
       .where('a.evaluator_id = :evaluatorId AND a.standard_code = :standardCode', { evaluatorId, standardCode })
-      .andWhere('a.accredited_at <= :instant', { instant })
-      .orderBy('a.accredited_at', 'DESC')
-      .addOrderBy('a.position', 'DESC')
-      .getOne();
-    const accredited =
-      row !== null && isoDateOf(instant) <= row.validUntil && (row.revokedAt === null || row.revokedAt.toISOString() > instant);
+      .orderBy('a.position', 'DESC');
+    if (atPosition !== undefined) query.andWhere('a.position <= :atPosition', { atPosition });
+    const row = await query.getOne();
+    const revocationKnown = row?.revokedPosition != null && (atPosition === undefined || BigInt(row.revokedPosition) <= BigInt(atPosition));
+    const revoked = revocationKnown && row!.revokedAt!.toISOString() <= instant;
+    const accredited = row !== null && isoDateOf(instant) <= row.validUntil && !revoked;
     return { evaluatorId, standardCode, on: instant, accredited, accreditation: row && accreditationOf(row) };
   }
 }

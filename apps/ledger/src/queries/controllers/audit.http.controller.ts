@@ -1,0 +1,32 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditQueries, ProvenanceQueries, type AuditEventView, type CertificateProvenance, type Page } from '@ledger/read-models';
+import { AuditEventsQuery } from '../dto/audit-events.query.dto';
+import { ReadQuery } from '../dto/read-query.dto';
+import { QueryEndpoint } from '../query-endpoint.decorator';
+
+@ApiTags('audit')
+@Controller('v1/audit')
+export class AuditHttpController {
+  constructor(
+    private readonly audit: AuditQueries,
+    private readonly provenance: ProvenanceQueries,
+  ) {}
+
+  @Get('events')
+  @QueryEndpoint('comptroller')
+  @ApiOperation({ summary: 'The audit trail: one row per event, in log order, filtered' })
+  events(@Query() query: AuditEventsQuery): Promise<Page<AuditEventView>> {
+    const { actorId, role, organizationId, type, streamId, from, to } = query;
+    return this.audit.events({ actorId, role, organizationId, type, streamId, from, to }, query);
+  }
+
+  @Get('certificates/:folio/provenance')
+  @QueryEndpoint('comptroller')
+  @ApiOperation({
+    summary: "Who enrolled, trained, evaluated (with the evaluator's accreditation in force that day), issued and revoked a certificate",
+  })
+  provenanceOf(@Param('folio') folio: string, @Query() _query: ReadQuery): Promise<CertificateProvenance> {
+    return this.provenance.ofCertificate(folio);
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CertificateQueries, type PublicCertificateView } from '@ledger/read-models';
+import { ReadQuery } from '../dto/read-query.dto';
+import { PublicQueryEndpoint } from '../query-endpoint.decorator';
+
+@ApiTags('public')
+@Controller('v1/public/certificates')
+export class PublicCertificatesHttpController {
+  constructor(private readonly certificates: CertificateQueries) {}
+
+  @Get(':folio')
+  @PublicQueryEndpoint()
+  @ApiOperation({
+    summary: 'Verify a certificate by its folio, without credentials',
+    description:
+      'Answers the holder name, standard, provider, dates and status, never a CURP. A folio whose check character does not match ' +
+      '(a typo) is 400 FOLIO_CHECK; a well-formed folio the registry does not hold is 404 CERTIFICATE_NOT_FOUND.',
+  })
+  verify(@Param('folio') folio: string, @Query() _query: ReadQuery): Promise<PublicCertificateView> {
+    return this.certificates.verify(folio);
+  }
+}

@@ -1,0 +1,58 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
+import { PageQuery, QUERY_TEXT, QUERY_TEXT_MESSAGE } from './read-query.dto';
+
+const ROLES = ['authority', 'certifier', 'registrar', 'evaluator', 'comptroller', 'system'];
+
+export class AuditEventsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'The acting token subject' })
+  @IsOptional()
+  @Matches(QUERY_TEXT, { message: QUERY_TEXT_MESSAGE })
+  actorId?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: string;
+
+  @ApiPropertyOptional({ description: 'The organization the actor acted for' })
+  @IsOptional()
+  @Matches(QUERY_TEXT, { message: QUERY_TEXT_MESSAGE })
+  organizationId?: string;
+
+  @ApiPropertyOptional({ description: 'Event type', example: 'CertificateIssued' })
+  @IsOptional()
+  @Matches(QUERY_TEXT, { message: QUERY_TEXT_MESSAGE })
+  type?: string;
+
+  @ApiPropertyOptional({ example: 'certification-6f1c…' })
+  @IsOptional()
+  @Matches(QUERY_TEXT, { message: QUERY_TEXT_MESSAGE })
+  streamId?: string;
+
+  @ApiPropertyOptional({ description: 'Business time (occurredAt) on or after' })
+  @IsOptional()
+  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Business time (occurredAt) on or before; a date covers the whole day' })
+  @IsOptional()
+  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  to?: string;
+}
+
+export class EvaluatorAccreditationQuery {
+  @ApiPropertyOptional({ example: 'EC0105', required: true })
+  @Matches(QUERY_TEXT, { message: QUERY_TEXT_MESSAGE })
+  standard: string;
+
+  @ApiPropertyOptional({ description: 'The date (or instant) asked about', example: '2018-11-01', required: true })
+  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  on: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{1,20}$/, { message: 'must be a decimal integer' })
+  minPosition?: string;
+}

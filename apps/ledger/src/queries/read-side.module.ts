@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, Module, OnModuleDestroy, type Provider } from '@nestjs/common';
+import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import type { LedgerConfig, LedgerDatabase } from '@ledger/platform';
+import { CheckpointWatcher, ensureGenerations, ledgerProjections, ProjectionRunner } from '@ledger/projections';
+import {
+  AccreditationQueries,
+  AuditQueries,
+  CertificateQueries,
+  CertificationStatsQueries,
+  createReadModelDataSource,
+  EnrollmentQueries,
+  ProvenanceQueries,
+  REPORT_PROJECTIONS,
+  runReadModelMigrations,
+  TransparencyReports,
+} from '@ledger/read-models';
+import { LEDGER_CONFIG, LEDGER_DATABASE } from '../platform/config/config.tokens';
+import { AuditHttpController } from './controllers/audit.http.controller';
+import { CertificatesHttpController } from './controllers/certificates.http.controller';
+import { EnrollmentsHttpController } from './controllers/enrollments.http.controller';
+import { EvaluatorsHttpController } from './controllers/evaluators.http.controller';
+import { PeopleHttpController } from './controllers/people.http.controller';
+import { PublicCertificatesHttpController } from './controllers/public-certificates.http.controller';
+import { ReportsHttpController } from './controllers/reports.http.controller';
+import { StatsHttpController } from './controllers/stats.http.controller';
+import { READ_MODELS, CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS, PROJECTION_RUNNER } from './read-side.tokens';
+import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
+
+const logger = new Logger('ReadSide');
+
+/**
+ * Migrates the read side, gives every projection an active generation (so
+ * the views queries read exist before the first request), then opens the
+ * TypeORM DataSource the queries use.
+ */
+async function openReadModels(database: LedgerDatabase): Promise<DataSource> {
+  await runReadModelMigrations(database.url);
+  const pool = new Pool({ connectionString: database.url, max: 1 });
+  try {
+    await ensureGenerations(pool, ledgerProjections);
+  } finally {
+    await pool.end();
+  }
+  const dataSource = createReadModelDataSource(database.url);
+  return dataSource.initialize();
+}
+
+/** The projector inside the ledger process, unless LEDGER_PROJECTOR=off says it runs as apps/projector. */
+async function startProjector(config: LedgerConfig, database: LedgerDatabase, store: EventStore): Promise<ProjectionRunner | null> {
+  if (config.projector !== 'in-process') return null;
+  const runner = new ProjectionRunner({
+    connectionString: database.url,
+    store,
+    projections: ledgerProjections,
+    log: (message) => logger.log(message),
+  });
+  await runner.start();
+  return runner;
+}
+
+async function startWatcher(database: LedgerDatabase): Promise<CheckpointWatcher> {
+  const watcher = new CheckpointWatcher({ connectionString: database.url, log: (message) => logger.warn(message) });
+  await watcher.start();
+  return watcher;
+}
+
+const infrastructure: Provider[] = [
+  { provide: READ_MODELS, inject: [LEDGER_DATABASE], useFactory: openReadModels },
+  // After READ_MODELS: the projector needs the migrated control table.
+  { provide: PROJECTION_RUNNER, inject: [LEDGER_CONFIG, LEDGER_DATABASE, EVENT_STORE, READ_MODELS], useFactory: startProjector },
+  { provide: CHECKPOINT_WATCHER, inject: [LEDGER_DATABASE, READ_MODELS], useFactory: startWatcher },
+];
+
+const queryServices: Provider[] = [
+  { provide: CertificateQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new CertificateQueries(ds) },
+  { provide: CertificationStatsQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new CertificationStatsQueries(ds) },
+  { provide: AuditQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new AuditQueries(ds) },
+  { provide: ProvenanceQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new ProvenanceQueries(ds) },
+  { provide: EnrollmentQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new EnrollmentQueries(ds) },
+  { provide: AccreditationQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new AccreditationQueries(ds) },
+  {
+    provide: TransparencyReports,
+    inject: [READ_MODELS, CHECKPOINT_WATCHER],
+    useFactory: (ds: DataSource, watcher: CheckpointWatcher) =>
+      new TransparencyReports(ds, (position) => watcher.waitForPosition(position, MIN_POSITION_WAIT_MS, REPORT_PROJECTIONS)),
+  },
+];
+
+const queryControllers = [
+  CertificatesHttpController,
+  PublicCertificatesHttpController,
+  EnrollmentsHttpController,
+  PeopleHttpController,
+  AuditHttpController,
+  StatsHttpController,
+  ReportsHttpController,
+  EvaluatorsHttpController,
+];
+
+/**
+ * Stops the projector and closes the read side's connections when the app
+ * closes. This runs at module destruction, before the storage module closes
+ * the event store and the database in its application-shutdown hook.
+ */
+@Injectable()
+class ReadSideShutdown implements OnModuleDestroy {
+  constructor(
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner | null,
+    @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+  ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.runner?.stop();
+    await this.watcher.stop();
+    await this.readModels.destroy();
+  }
+}
+
+/**
+ * The read side of the ledger: query routes over the read models, and the
+ * projector in-process (embedded mode and single-instance deployments).
+ * Needs the platform's global LEDGER_CONFIG, LEDGER_DATABASE and EVENT_STORE.
+ */
+@Module({
+  controllers: queryControllers,
+  providers: [...infrastructure, ...queryServices, ReadYourWritesInterceptor, ReadSideShutdown],
+})
+export class ReadSideModule {}
