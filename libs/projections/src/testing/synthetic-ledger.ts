@@ -13,6 +13,8 @@ export interface SyntheticLedgerOptions {
   readonly people: number;
   readonly seed?: number;
   readonly waveSize?: number;
+  /** Write standards, providers and evaluators first (default); off for a second ledger on the same log. */
+  readonly registry?: boolean;
 }
 
 export interface StreamAppend {
@@ -78,7 +80,7 @@ export class SyntheticLedger {
   }
 
   *appends(): Generator<StreamAppend> {
-    yield* this.registry();
+    if (this.options.registry !== false) yield* this.registry();
     const waveSize = this.options.waveSize ?? 400;
     const waves = Math.max(1, Math.ceil(this.options.people / waveSize));
     for (let wave = 0; wave < waves; wave += 1) {
@@ -277,11 +279,11 @@ export class SyntheticLedger {
     };
   }
 
-  /** Deterministic ids: the same seed writes the same log. */
+  /** Deterministic ids: the same seed writes the same log, another seed other ids. */
   private uuid(): string {
     this.sequence += 1;
-    const body = this.sequence.toString(16).padStart(12, '0');
-    return `5eed0000-0000-4000-8000-${body}`;
+    const seed = ((this.options.seed ?? 2018) & 0xffff).toString(16).padStart(4, '0');
+    return `5eed${seed}-0000-4000-8000-${this.sequence.toString(16).padStart(12, '0')}`;
   }
 }
 

