@@ -1,29 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { EventStoreDbEventStore } from '@ledger/event-store';
-import { createTestDatabase } from '../support/test-database';
-import { callersFor, competentProcess, post, seedReferenceData } from './support/ledger-client';
-import { LedgerServer, startLedgerServer } from './support/ledger-server';
+import { post } from './support/ledger-client';
+import { startLedgerServer, temporaryDataDir } from './support/ledger-server';
+import { signToken } from './support/tokens';
 
 const CONNECTION_LINE = /^esdb:\/\/127\.0\.0\.1:\d+\?tls=false$/m;
 
 /**
- * With EVENTSTORE_CONNECTION_STRING set, the same commands run on the
- * EventStoreDB adapter (here against the repository's in-memory gRPC test
- * server), PostgreSQL keeping only the ledger's own tables.
+ * EventStoreDB mode as the README starts it: `npm run esdb:test-server` in
+ * one process, then `npm start` with EVENTSTORE_CONNECTION_STRING and nothing
+ * else configured, so events go to EventStoreDB and the read models and
+ * idempotency records to the embedded PostgreSQL. Every write-side check runs
+ * in this mode too (write-side.e2e-spec.ts, with the test server in-process);
+ * this suite is the path through the two npm scripts.
  */
-describe('EventStoreDB mode', () => {
+describe('EventStoreDB mode through npm start', () => {
   let esdb: ChildProcess;
   let connectionString: string;
-  let database: { url: string; drop: () => Promise<void> };
-  let server: LedgerServer;
-  let store: EventStoreDbEventStore;
 
   beforeAll(async () => {
-    esdb = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'libs/event-store/src/eventstoredb/test-server/main.ts'], {
-      cwd: resolve(__dirname, '../..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // Its own process group: npm does not pass a SIGTERM on to the script.
+    esdb = spawn('npm', ['run', '--silent', 'esdb:test-server'], { cwd: resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'], detached: true });
     connectionString = await new Promise<string>((resolveLine, reject) => {
       let output = '';
       esdb.stdout?.on('data', (chunk: Buffer) => {
@@ -31,38 +30,53 @@ describe('EventStoreDB mode', () => {
         const match = CONNECTION_LINE.exec(output);
         if (match) resolveLine(match[0]);
       });
-      esdb.once('exit', (code) => reject(new Error(`EventStoreDB test server exited with ${code}: ${output}`)));
+      esdb.once('exit', (code) => reject(new Error(`npm run esdb:test-server exited with ${code}: ${output}`)));
     });
-    database = await createTestDatabase('esdb_mode');
-    server = await startLedgerServer({ databaseUrl: database.url, env: { EVENTSTORE_CONNECTION_STRING: connectionString, LEDGER_PROJECTOR: 'off' } });
-    store = EventStoreDbEventStore.fromConnectionString(connectionString);
   });
 
   afterAll(async () => {
-    await store?.close();
-    await server?.kill('SIGTERM');
-    await database?.drop();
-    esdb?.kill('SIGTERM');
+    if (esdb?.exitCode === null && esdb.signalCode === null) {
+      const exited = new Promise((resolveExit) => esdb.once('exit', resolveExit));
+      process.kill(-(esdb.pid as number), 'SIGTERM');
+      await exited;
+    }
   });
 
-  it('certifies on EventStoreDB, one certificate for concurrent issuances, with idempotent replay', async () => {
-    const callers = callersFor(server);
-    await seedReferenceData(server, callers);
-    const processId = await competentProcess(server, callers);
-    const responses = await Promise.all(
-      Array.from({ length: 10 }, () => post(server, `/v1/enrollments/${processId}/certificate`, callers.certifier, { issuedAt: '2018-11-13T17:00:00Z' })),
-    );
-    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(201));
-    expect(new Set(responses.map((response) => response.body.folio)).size).toBe(1);
-    const events = await store.readStream(`certification-${processId}`);
-    expect(events.map((event) => event.type)).toEqual(['CandidateEnrolled', 'EvaluationRecorded', 'CertificateIssued']);
-    expect(events[2].metadata.actor.organizationId).toBe('ECE322-18');
-
-    const body = { reason: 'Issued to the wrong person' };
-    const revoked = await post(server, `/v1/certificates/${responses[0].body.folio}/revocation`, callers.certifier, body, { 'Idempotency-Key': 'revoke-1' });
-    const replayed = await post(server, `/v1/certificates/${responses[0].body.folio}/revocation`, callers.certifier, body, { 'Idempotency-Key': 'revoke-1' });
-    expect([revoked.status, replayed.status]).toEqual([201, 201]);
-    expect(replayed.body).toEqual(revoked.body);
-    expect((await store.readStream(`certification-${processId}`)).filter((event) => event.type === 'CertificateRevoked')).toHaveLength(1);
+  it('starts with only EVENTSTORE_CONNECTION_STRING, writes events to EventStoreDB and replays an Idempotency-Key', async () => {
+    const data = temporaryDataDir();
+    const store = EventStoreDbEventStore.fromConnectionString(connectionString);
+    try {
+      const server = await startLedgerServer({ viaNpmStart: true, dataDir: data.dir, secretsFromDataDir: true, env: { EVENTSTORE_CONNECTION_STRING: connectionString } });
+      try {
+        // No DATABASE_URL: the ledger made its own PostgreSQL under the data folder.
+        expect(existsSync(join(data.dir, 'postgres', 'cluster', 'PG_VERSION'))).toBe(true);
+        const tokenKey = readFileSync(join(data.dir, 'secrets', 'token.key'), 'utf8').trim();
+        const authority = `Bearer ${signToken(tokenKey, { sub: 'conocer-admin', role: 'authority', org: 'CONOCER' })}`;
+        const body = { code: 'EC0076', version: '01', title: 'Evaluación de la competencia de candidatos', validityYears: 3 };
+        const registered = await post(server, '/v1/standards', authority, body, { 'Idempotency-Key': 'ec0076' });
+        expect(registered.status).toBe(201);
+        const replayed = await post(server, '/v1/standards', authority, body, { 'Idempotency-Key': 'ec0076' });
+        expect(replayed.status).toBe(201);
+        expect(replayed.body).toEqual(registered.body);
+        expect(replayed.headers['idempotent-replayed']).toBe('true');
+        const events = await store.readStream('standard-EC0076');
+        expect(events.map((event) => [event.type, event.position.toString()])).toEqual([['StandardRegistered', registered.body.position]]);
+      } finally {
+        await server.kill('SIGTERM');
+      }
+      // The embedded PostgreSQL was stopped cleanly with the ledger: its lock file is gone.
+      await waitFor(() => !existsSync(join(data.dir, 'postgres', 'cluster', 'postmaster.pid')), 10_000);
+    } finally {
+      await store.close();
+      data.remove();
+    }
   });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+}

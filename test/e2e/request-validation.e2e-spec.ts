@@ -1,8 +1,8 @@
-import { PostgresEventStore } from '@ledger/event-store';
+import type { EventStore } from '@ledger/event-store';
 import request from 'supertest';
-import { createTestDatabase } from '../support/test-database';
 import { Callers, callersFor, competentProcess, enrollmentBody, EVIDENCE, nextPerson, post, PROVIDER_ID, seedReferenceData } from './support/ledger-client';
-import { LedgerServer, startLedgerServer } from './support/ledger-server';
+import { eventStoreDbMode, POSTGRES_MODE, type LedgerMode, type LedgerUnderTest } from './support/ledger-modes';
+import { LedgerServer } from './support/ledger-server';
 
 const SOME_UUID = 'e3b0c442-98fc-4c14-9afb-f4c8996fb924';
 
@@ -19,27 +19,27 @@ interface BadBody {
 /**
  * Bad requests are answered 400 (or 413) with problem+json naming each
  * offending field, and write nothing; no request of any shape gets a 500.
+ * Once per event store: PostgreSQL, and EventStoreDB (the test server) with
+ * its read models and idempotency records at DATABASE_URL ("nothing written"
+ * is the adapter's headPosition, which skips the node's own events).
  */
-describe('request validation and fuzzing', () => {
-  let database: { url: string; drop: () => Promise<void> };
+describe.each<LedgerMode>([POSTGRES_MODE, eventStoreDbMode('DATABASE_URL')])('request validation and fuzzing: $name', (mode) => {
+  let ledger: LedgerUnderTest;
   let server: LedgerServer;
-  let store: PostgresEventStore;
+  let store: EventStore;
   let callers: Callers;
   let processId: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('validation');
-    server = await startLedgerServer({ databaseUrl: database.url });
-    store = new PostgresEventStore(database.url);
+    ledger = await mode.start({ databasePrefix: 'validation' });
+    ({ server, store } = ledger);
     callers = callersFor(server);
     await seedReferenceData(server, callers);
     processId = await competentProcess(server, callers);
   });
 
   afterAll(async () => {
-    await store?.close();
-    await server?.kill('SIGTERM');
-    await database?.drop();
+    await ledger?.stop();
   });
 
   const standard = { code: 'EC0217', version: '01', title: 'Impartición de cursos', validityYears: 3 };

@@ -1,8 +1,8 @@
-import { PostgresEventStore, type RecordedEvent } from '@ledger/event-store';
+import { type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { subjectIdOf } from '@ledger/platform';
+import { Client } from 'pg';
 import request from 'supertest';
 import { commandIdFor, eventIdFor, uuidV5 } from '../../apps/ledger/src/platform/idempotency/command-ids';
-import { createTestDatabase } from '../support/test-database';
 import {
   Callers,
   callersFor,
@@ -16,13 +16,23 @@ import {
   PROVIDER_ID,
   seedReferenceData,
 } from './support/ledger-client';
-import { LedgerServer, startLedgerServer } from './support/ledger-server';
+import { eventStoreDbMode, POSTGRES_MODE, type LedgerMode, type LedgerUnderTest } from './support/ledger-modes';
+import { LedgerServer } from './support/ledger-server';
 import { signToken } from './support/tokens';
 
-describe('write side over HTTP', () => {
-  let database: { url: string; drop: () => Promise<void> };
+/**
+ * Every write-side check, once per event store: PostgreSQL (DATABASE_URL),
+ * and EventStoreDB (the wire-level test server) with nothing configured but
+ * EVENTSTORE_CONNECTION_STRING, read models and idempotency records then
+ * going to the embedded PostgreSQL. The store is read back through the same
+ * port the ledger writes through; on EventStoreDB its readAll and
+ * headPosition leave out the server's own events ($statsCollected, …),
+ * which the test server writes all along.
+ */
+describe.each<LedgerMode>([POSTGRES_MODE, eventStoreDbMode('embedded')])('write side over HTTP: $name', (mode) => {
+  let ledger: LedgerUnderTest;
   let server: LedgerServer;
-  let store: PostgresEventStore;
+  let store: EventStore;
   let callers: Callers;
   const curpsSent: string[] = [];
 
@@ -31,17 +41,14 @@ describe('write side over HTTP', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase('write_side');
-    server = await startLedgerServer({ databaseUrl: database.url, env: { LOG_LEVEL: 'info' } });
-    store = new PostgresEventStore(database.url);
+    ledger = await mode.start({ databasePrefix: 'write_side', server: { env: { LOG_LEVEL: 'info' } } });
+    ({ server, store } = ledger);
     callers = callersFor(server);
     await seedReferenceData(server, callers);
   });
 
   afterAll(async () => {
-    await store?.close();
-    await server?.kill('SIGTERM');
-    await database?.drop();
+    await ledger?.stop();
   });
 
   it('walks from RegisterStandard EC0105 to a folio, then revokes it', async () => {
@@ -307,6 +314,52 @@ describe('write side over HTTP', () => {
     expect(judged.status).toBe(422);
     expect(judged.body.code).toBe('EVALUATOR_NOT_ACCREDITED');
     expect(EVALUATOR_ID).not.toBe(evaluatorId);
+  });
+
+  it('replays a keyed revocation without revoking twice', async () => {
+    const processId = await competentProcess(server, callers);
+    const issued = await post(server, `/v1/enrollments/${processId}/certificate`, callers.certifier, { issuedAt: '2018-11-13T17:00:00Z' });
+    expect(issued.status).toBe(201);
+    const body = { reason: 'Issued to the wrong person' };
+    const path = `/v1/certificates/${issued.body.folio}/revocation`;
+    const revoked = await post(server, path, callers.certifier, body, { 'Idempotency-Key': 'revoke-1' });
+    const replayed = await post(server, path, callers.certifier, body, { 'Idempotency-Key': 'revoke-1' });
+    expect([revoked.status, replayed.status]).toEqual([201, 201]);
+    expect(replayed.body).toEqual(revoked.body);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    const events = await store.readStream(`certification-${processId}`);
+    expect(events.map((event) => event.type)).toEqual(['CandidateEnrolled', 'EvaluationRecorded', 'CertificateIssued', 'CertificateRevoked']);
+    expect(events[3].position.toString()).toBe(revoked.body.position);
+  });
+
+  it('keeps the events in its event store and the idempotency records in PostgreSQL', async () => {
+    const body = { code: 'EC0435', version: '01', title: 'Prestación de servicios de atención a personas', validityYears: 3 };
+    const registered = await post(server, '/v1/standards', callers.authority, body, { 'Idempotency-Key': 'register-ec0435' });
+    expect(registered.status).toBe(201);
+    const events = await store.readStream('standard-EC0435');
+    expect(events.map((event) => [event.type, event.position.toString()])).toEqual([['StandardRegistered', registered.body.position]]);
+
+    const database = new Client({ connectionString: await ledger.postgresUrl() });
+    await database.connect();
+    try {
+      const { rows } = await database.query<{ events_table: string | null; keys: string }>(
+        "SELECT to_regclass('event_store.events')::text AS events_table, (SELECT count(*) FROM ledger.idempotency_keys WHERE key = 'register-ec0435') AS keys",
+      );
+      expect(rows[0].keys).toBe('1');
+      // PostgreSQL holds the events only when it is the event store.
+      expect(rows[0].events_table).toBe(ledger.eventStore === 'postgresql' ? 'event_store.events' : null);
+    } finally {
+      await database.end();
+    }
+
+    if (ledger.esdb) {
+      expect(ledger.esdb.log.streamRecords('standard-EC0435')?.map((record) => record.type)).toEqual(['StandardRegistered']);
+      // The node's own events were written between the ledger's all along, so the
+      // checks above that nothing was written held with them in the log.
+      const records = ledger.esdb.log.records;
+      const firstOwn = records.findIndex((record) => !record.type.startsWith('$'));
+      expect(records.slice(firstOwn).filter((record) => record.type === '$statsCollected').length).toBeGreaterThan(0);
+    }
   });
 
   it('echoes the correlation id, and generates one when absent', async () => {

@@ -53,7 +53,15 @@ describe('loadLedgerConfig', () => {
     }
   });
 
-  it('needs DATABASE_URL beside EventStoreDB', () => {
-    expect(() => loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://h:2113' })).toThrow(/DATABASE_URL/);
+  it('puts events in EventStoreDB and keeps read models in the embedded PostgreSQL when DATABASE_URL is not set', () => {
+    const config = loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://h:2113?tls=false' });
+    expect(config).toMatchObject({ port: 3000, projector: 'in-process', logLevel: 'info', eventStoreConnectionString: 'esdb://h:2113?tls=false' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/\.ledger-data$/);
+  });
+
+  it('takes an EventStoreDB cluster address (esdb+discover) and refuses other schemes', () => {
+    expect(loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb+discover://cluster.example:2113' }).eventStoreConnectionString).toBe('esdb+discover://cluster.example:2113');
+    expect(() => loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: 'http://h:2113' })).toThrow(/EVENTSTORE_CONNECTION_STRING must start with esdb:\/\/ or esdb\+discover:\/\//);
   });
 });

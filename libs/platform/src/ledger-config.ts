@@ -15,9 +15,16 @@ export interface LedgerConfig {
   readonly port: number;
   /** Absolute path; holds generated secrets and, in embedded mode, PostgreSQL. */
   readonly dataDir: string;
-  /** External PostgreSQL; when absent the ledger runs an embedded one under dataDir. */
+  /**
+   * External PostgreSQL; when absent the ledger runs an embedded one under
+   * dataDir. It holds the read models and idempotency records in every mode,
+   * and the events too unless eventStoreConnectionString is set.
+   */
   readonly databaseUrl?: string;
-  /** When set, events go to EventStoreDB instead of PostgreSQL. */
+  /**
+   * When set, events go to EventStoreDB instead of PostgreSQL; read models and
+   * idempotency records stay in PostgreSQL (databaseUrl, or the embedded one).
+   */
   readonly eventStoreConnectionString?: string;
   /** Secrets given by configuration; the missing ones are generated into dataDir. */
   readonly tokenKey?: string;
@@ -58,9 +65,6 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     projector: readChoice('LEDGER_PROJECTOR', env.LEDGER_PROJECTOR, ['in-process', 'off'], 'in-process', problems),
     logLevel: readChoice('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info', problems),
   };
-  if (config.eventStoreConnectionString && !config.databaseUrl) {
-    problems.push('EVENTSTORE_CONNECTION_STRING needs DATABASE_URL too (read models and idempotency records live in PostgreSQL)');
-  }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
 }
