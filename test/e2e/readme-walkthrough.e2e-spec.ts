@@ -30,7 +30,7 @@ describe('README walk-through', () => {
 
   it('goes from registering EC0105 to a certificate folio', () => {
     expect(walkthrough).toContain('/certificate');
-    const env = { ...process.env, B: server.baseUrl, LEDGER_DATA_DIR: data.dir, DATABASE_URL: database.url };
+    const env: NodeJS.ProcessEnv = { ...process.env, B: server.baseUrl, LEDGER_DATA_DIR: data.dir, DATABASE_URL: database.url };
     for (const name of ['LEDGER_TOKEN_KEY', 'LEDGER_SUBJECT_KEY', 'LEDGER_FOLIO_KEY']) delete env[name];
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', walkthrough], { cwd: join(__dirname, '../..'), env, encoding: 'utf8', timeout: 120_000 });
     const answers = run.stdout.trim().split('\n');

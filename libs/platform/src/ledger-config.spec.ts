@@ -60,8 +60,12 @@ describe('loadLedgerConfig', () => {
     expect(config.dataDir).toMatch(/\.ledger-data$/);
   });
 
-  it('takes an EventStoreDB cluster address (esdb+discover) and refuses other schemes', () => {
-    expect(loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb+discover://cluster.example:2113' }).eventStoreConnectionString).toBe('esdb+discover://cluster.example:2113');
-    expect(() => loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: 'http://h:2113' })).toThrow(/EVENTSTORE_CONNECTION_STRING must start with esdb:\/\/ or esdb\+discover:\/\//);
+  it('takes an EventStoreDB cluster address (esdb+discover, or a list of nodes) and refuses other schemes', () => {
+    for (const cluster of ['esdb+discover://cluster.example:2113', 'esdb://admin:changeit@a:2113,b:2113,c:2113?tls=true&nodePreference=leader']) {
+      expect(loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: cluster }).eventStoreConnectionString).toBe(cluster);
+    }
+    for (const wrong of ['http://h:2113', 'esdb://', 'esdb://a:2113,,b:2113', 'esdb://a b:2113']) {
+      expect(() => loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: wrong })).toThrow(/EVENTSTORE_CONNECTION_STRING must look like esdb:\/\/host/);
+    }
   });
 });

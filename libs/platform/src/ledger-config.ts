@@ -53,12 +53,7 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     port: readPort(env.PORT, problems),
     dataDir: resolve(nonEmpty(env.LEDGER_DATA_DIR) ?? './.ledger-data'),
     databaseUrl: readUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:'], problems),
-    eventStoreConnectionString: readUrl(
-      'EVENTSTORE_CONNECTION_STRING',
-      env.EVENTSTORE_CONNECTION_STRING,
-      ['esdb:', 'esdb+discover:'],
-      problems,
-    ),
+    eventStoreConnectionString: readEventStoreConnectionString(env.EVENTSTORE_CONNECTION_STRING, problems),
     tokenKey: readSecret('LEDGER_TOKEN_KEY', env.LEDGER_TOKEN_KEY, problems),
     subjectKey: readSecret('LEDGER_SUBJECT_KEY', env.LEDGER_SUBJECT_KEY, problems),
     folioKey: readSecret('LEDGER_FOLIO_KEY', env.LEDGER_FOLIO_KEY, problems),
@@ -93,6 +88,22 @@ function readUrl(name: string, value: string | undefined, schemes: string[], pro
   } catch {
     // Never echo the value: connection strings carry passwords.
     problems.push(`${name} is not a valid URL`);
+  }
+  return text;
+}
+
+/**
+ * EventStoreDB connection strings name several nodes for a cluster
+ * (`esdb://a:2113,b:2113,c:2113?tls=true`), which is not a URL; check the
+ * shape the client accepts instead.
+ */
+const EVENTSTORE_CONNECTION_STRING = /^esdb(\+discover)?:\/\/([^@/?#\s]+@)?[^@/?#\s,:]+(:\d+)?(,[^@/?#\s,:]+(:\d+)?)*\/?(\?[^\s#]*)?$/;
+
+function readEventStoreConnectionString(value: string | undefined, problems: string[]): string | undefined {
+  const text = nonEmpty(value);
+  if (text !== undefined && !EVENTSTORE_CONNECTION_STRING.test(text)) {
+    // Never echo the value: connection strings carry passwords.
+    problems.push('EVENTSTORE_CONNECTION_STRING must look like esdb://host:2113[,host:2113…][?options] or esdb+discover://host:2113');
   }
   return text;
 }
