@@ -1,7 +1,7 @@
-import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@ledger/event-store';
-import { ConfigurationError, loadLedgerConfig, openLedgerDatabase, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
+import { ConfigurationError, loadLedgerConfig, openLedgerDatabase } from '@ledger/platform';
 import { ledgerProjections, ProjectionRunner } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
+import { createEventStore } from '../../ledger/src/platform/storage/event-store.factory';
 import { projectorOptions } from './projector-options';
 
 /**
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = loadLedgerConfig();
   const options = projectorOptions();
   const database = await openLedgerDatabase(config);
-  const store = await openEventStore(config, database);
+  const store = await createEventStore(config, database);
   await runReadModelMigrations(database.url);
   const runner = new ProjectionRunner({
     connectionString: database.url,
@@ -34,13 +34,6 @@ async function main(): Promise<void> {
     await store.close();
     await database.close();
   });
-}
-
-async function openEventStore(config: LedgerConfig, database: LedgerDatabase): Promise<EventStore> {
-  if (config.eventStoreConnectionString) return EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString);
-  const store = new PostgresEventStore(database.url, { poolSize: 4 });
-  await store.migrate();
-  return store;
 }
 
 function closeOnSignals(close: () => Promise<void>): void {

@@ -1,5 +1,7 @@
 import type { CliCommand } from './cli-command';
 import { migrateCommand } from './migrate.command';
+import { rebuildCommand } from './rebuild.command';
+import { reportCommand } from './report.command';
 import { seedCommand } from './seed.command';
 import { tokenCommand } from './token.command';
 
@@ -10,4 +12,4 @@ export type { CliCommand } from './cli-command';
  * To add one (rebuild, report, verify, seed…): write `<name>.command.ts`
  * exporting a CliCommand and list it here.
  */
-export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand];
+export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, reportCommand];
