@@ -59,6 +59,13 @@ describe('read models', () => {
       },
     );
 
+    it.each(['valid', 'revoked', 'expired'] as const)('count %s certificates like the log does', async (status) => {
+      const stats = await new CertificationStatsQueries(dataSource).count(parseGroupBy('month'), { status }, {}, NOW);
+      const expected = truth.certificates.filter((c) => (c.revokedAt ? 'revoked' : c.validUntil < NOW ? 'expired' : 'valid') === status);
+      expect(stats.groups.reduce((sum, group) => sum + group.count, 0)).toBe(expected.length);
+      expect(expected.length).toBeGreaterThan(0);
+    });
+
     it('filter by status and issue dates like the certificates list does', async () => {
       const filters = { status: 'expired' as const, issuedFrom: '2019-01-01', issuedTo: '2020-12-31', state: 'BC' };
       const stats = await new CertificationStatsQueries(dataSource).count(parseGroupBy('standard'), filters, {}, NOW);

@@ -42,8 +42,7 @@ export function addCertificateFilters(
   alias: string,
   filters: CertificateFilters,
   viewer: CertificateViewer,
-  /** A function when building it adds a parameter the statement must not carry unused. */
-  status: StatusSql | (() => StatusSql),
+  status: StatusSql,
 ): SqlConditions {
   where
     .whereIf(filters.standard, `${alias}.standard_code = ?`)
@@ -56,7 +55,7 @@ export function addCertificateFilters(
     .whereIf(filters.employment, `${alias}.employment = ?`);
   const { from, toExclusive } = issuedBounds(filters);
   where.whereIf(from, `${alias}.issued_at >= ?::timestamptz`).whereIf(toExclusive, `${alias}.issued_at < ?::timestamptz`);
-  if (filters.status) where.where((typeof status === 'function' ? status() : status)[filters.status]);
+  if (filters.status) where.where(status[filters.status]);
   return where;
 }
 

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { addCertificateFilters, type CertificateFilters, type CertificateViewer, type StatusSql } from '../certificates/certificate-filters';
 import { reachedPosition } from '../projection-positions';
 import { invalidField } from '../query-error';
-import { SqlConditions } from '../sql-builder';
+import { SqlConditions, SqlParameters } from '../sql-builder';
 
 export const STATS_DIMENSIONS = ['state', 'municipality', 'agency', 'standard', 'provider', 'employment', 'month'] as const;
 export type StatsDimension = (typeof STATS_DIMENSIONS)[number];
@@ -47,7 +47,7 @@ export class CertificationStatsQueries {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const position = await reachedPosition(manager, ['certification']);
       const where = new SqlConditions();
-      addCertificateFilters(where, 'k', filters, viewer, () => countsStatusSql(where.parameters.add(now)));
+      addCertificateFilters(where, 'k', filters, viewer, countsStatusSql(where.parameters, now));
       const keys = groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} AS d${index}`);
       const grouping = groupBy.length === 0 ? '' : `GROUP BY ${groupBy.map((_, index) => index + 1).join(', ')}`;
       const ordering = groupBy.length === 0 ? '' : `ORDER BY ${groupBy.map((_, index) => `${index + 1} NULLS FIRST`).join(', ')}`;
@@ -66,10 +66,15 @@ export class CertificationStatsQueries {
   }
 }
 
-function countsStatusSql(now: string): StatusSql {
+/** Expiry compares with now, a parameter added only when a status filter needs it (an unused one is an error). */
+function countsStatusSql(parameters: SqlParameters, now: string): StatusSql {
   return {
     revoked: `k.revoked`,
-    expired: `(NOT k.revoked AND k.valid_until < ${now}::timestamptz)`,
-    valid: `(NOT k.revoked AND k.valid_until >= ${now}::timestamptz)`,
+    get expired() {
+      return `(NOT k.revoked AND k.valid_until < ${parameters.add(now)}::timestamptz)`;
+    },
+    get valid() {
+      return `(NOT k.revoked AND k.valid_until >= ${parameters.add(now)}::timestamptz)`;
+    },
   };
 }
