@@ -12,6 +12,7 @@ import { HealthModule } from './platform/health/health.module';
 import { IdempotencyModule } from './platform/idempotency/idempotency.module';
 import { loggingOptions } from './platform/logging/logging.options';
 import { StorageModule } from './platform/storage/storage.module';
+import { ReadSideModule } from './queries/read-side.module';
 
 /** The whole ledger service for one validated configuration. */
 @Module({})
@@ -28,10 +29,8 @@ export class AppModule {
         IdempotencyModule,
         HealthModule,
         CommandsModule,
-        // READ SIDE: import the read side's module here (query routes and the
-        // in-process projector, which runs only when config.projector is
-        // 'in-process'). It can inject LEDGER_CONFIG, LEDGER_DATABASE, PG_POOL
-        // (apps/ledger/src/platform/config/config.tokens.ts) and EVENT_STORE.
+        // Query routes, and the projector unless LEDGER_PROJECTOR=off.
+        ReadSideModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
