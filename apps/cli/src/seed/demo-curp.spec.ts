@@ -30,7 +30,7 @@ describe('demo CURP construction', () => {
 describe('demo CURPs against the ledger’s own validation', () => {
   it('are all accepted by the domain’s Curp value object', () => {
     const surnames = ['Núñez', 'Cuevas', 'Ek', 'Ávila', 'Ibáñez', 'May'];
-    const given = ['María Guadalupe', 'José Luis', 'Óscar', 'Iñés', 'Noé', 'Ángel'];
+    const given = ['María Guadalupe', 'José Luis', 'Óscar', 'Inés', 'Noé', 'Ángel'];
     for (const [i, firstSurname] of surnames.entries()) {
       for (const [j, givenName] of given.entries()) {
         const curp = buildCurp({

@@ -7,14 +7,14 @@ export const FEMALE_GIVEN_NAMES = [
   'María Guadalupe', 'Juana', 'Margarita', 'Verónica', 'Leticia', 'Rosa María', 'Patricia', 'Elizabeth',
   'Alejandra', 'Adriana', 'Gabriela', 'Claudia', 'Araceli', 'Mónica', 'Silvia', 'Norma', 'Yolanda',
   'Laura', 'Lucía', 'Fernanda', 'Daniela', 'Ximena', 'Sofía', 'Itzel', 'Citlali', 'Yesenia', 'Brenda',
-  'Karla', 'Diana', 'Érika', 'Ángeles', 'Noemí', 'Iñés', 'Rocío', 'Beatriz', 'Teresa',
+  'Karla', 'Diana', 'Érika', 'Ángeles', 'Noemí', 'Inés', 'Rocío', 'Beatriz', 'Teresa',
 ] as const;
 
 export const MALE_GIVEN_NAMES = [
   'José Luis', 'Juan', 'Luis', 'Carlos', 'Jesús', 'Miguel Ángel', 'Francisco', 'Antonio', 'Alejandro',
   'Jorge', 'Pedro', 'Ricardo', 'Fernando', 'Eduardo', 'Roberto', 'Manuel', 'Rafael', 'Arturo', 'Javier',
   'Sergio', 'Raúl', 'Héctor', 'Óscar', 'Iván', 'Emiliano', 'Diego', 'Ramón', 'Gerardo', 'Salvador',
-  'Ángel', 'Efraín', 'Joaquín', 'Rubén', 'Martín', 'Íñigo', 'Noé',
+  'Ángel', 'Efraín', 'Joaquín', 'Rubén', 'Martín', 'Ignacio', 'Noé',
 ] as const;
 
 export const SURNAMES = [
