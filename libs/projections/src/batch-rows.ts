@@ -28,12 +28,37 @@ export interface TableWrites {
  */
 export class BatchRows implements RowReader {
   private readonly tables: ReadonlyMap<string, TableDefinition>;
+  /** Rows this batch fetched (null: asked for, absent). */
   private readonly loaded = new Map<string, Map<string, Row | null>>();
+  /** Rows the previous batch fetched or wrote, as they stand once it commits. */
+  private readonly carried = new Map<string, Map<string, Row | null>>();
   private readonly pending = new Map<string, Map<string, Pending>>();
   private readonly counters = new Map<string, Map<string, CounterDelta>>();
+  /** Columns the previous batch set on rows it never read: applied to those rows when this batch fetches them. */
+  private readonly carriedPatches = new Map<string, Map<string, Row>>();
 
   constructor(projection: Projection) {
     this.tables = new Map(projection.tables.map((table) => [table.name, table]));
+  }
+
+  /**
+   * The rows of the batch after `previous`, knowing what `previous` left
+   * behind: every row it read or wrote, as it stands once `previous` commits.
+   * That lets this batch fold while `previous` is still being written: it
+   * fetches only other keys, whose committed state `previous` cannot change.
+   */
+  static following(projection: Projection, previous: BatchRows | undefined): BatchRows {
+    const rows = new BatchRows(projection);
+    if (!previous) return rows;
+    // Only one batch back: what `previous` itself carried is committed by now, and fetched again when needed.
+    for (const [table, loaded] of previous.loaded) rows.carried.set(table, new Map(loaded));
+    for (const [table, entries] of previous.pending) {
+      for (const [id, entry] of entries) {
+        if (entry.kind === 'row') rows.carriedTable(table).set(id, entry.row);
+        else rows.carriedPatchesOf(table).set(id, entry.set);
+      }
+    }
+    return rows;
   }
 
   /** Keys, per table, that the fold will read and that are neither loaded nor written yet. */
@@ -41,7 +66,7 @@ export class BatchRows implements RowReader {
     const wanted = new Map<string, Map<string, Row>>();
     for (const { table, key } of refs) {
       const id = this.keyId(table, key);
-      if (this.loaded.get(table)?.has(id) || this.pending.get(table)?.has(id)) continue;
+      if (this.loaded.get(table)?.has(id) || this.carried.get(table)?.has(id) || this.pending.get(table)?.has(id)) continue;
       let keys = wanted.get(table);
       if (!keys) wanted.set(table, (keys = new Map()));
       keys.set(id, key);
@@ -51,21 +76,53 @@ export class BatchRows implements RowReader {
 
   /** Records fetched rows; keys asked for and not found are remembered as absent. */
   load(table: string, keys: readonly Row[], rows: readonly Row[]): void {
+    const loaded = this.loadedTable(table);
+    const patches = this.carriedPatches.get(table);
+    for (const key of keys) loaded.set(this.keyId(table, key), null);
+    for (const row of rows) {
+      const id = this.keyId(table, row);
+      const patch = patches?.get(id);
+      loaded.set(id, patch ? { ...row, ...patch } : row);
+    }
+  }
+
+  private loadedTable(table: string): Map<string, Row | null> {
     let loaded = this.loaded.get(table);
     if (!loaded) this.loaded.set(table, (loaded = new Map()));
-    for (const key of keys) loaded.set(this.keyId(table, key), null);
-    for (const row of rows) loaded.set(this.keyId(table, row), row);
+    return loaded;
+  }
+
+  private carriedTable(table: string): Map<string, Row | null> {
+    let carried = this.carried.get(table);
+    if (!carried) this.carried.set(table, (carried = new Map()));
+    return carried;
+  }
+
+  /** A row known without asking the database: fetched by this batch, or left by the previous one. */
+  private known(table: string, id: string): Row | null | undefined {
+    const loaded = this.loaded.get(table);
+    if (loaded?.has(id)) return loaded.get(id);
+    return this.carried.get(table)?.get(id);
+  }
+
+  private isKnown(table: string, id: string): boolean {
+    return Boolean(this.loaded.get(table)?.has(id) || this.carried.get(table)?.has(id));
+  }
+
+  private carriedPatchesOf(table: string): Map<string, Row> {
+    let patches = this.carriedPatches.get(table);
+    if (!patches) this.carriedPatches.set(table, (patches = new Map()));
+    return patches;
   }
 
   get(table: string, key: Row): Row | undefined {
     const id = this.keyId(table, key);
     const pending = this.pending.get(table)?.get(id);
     if (pending?.kind === 'row') return pending.row;
-    const loaded = this.loaded.get(table);
-    if (!loaded?.has(id)) {
+    if (!this.isKnown(table, id)) {
       throw new Error(`Fold read ${table} ${id} without naming it in reads(): it was never fetched`);
     }
-    return loaded.get(id) ?? undefined;
+    return this.known(table, id) ?? undefined;
   }
 
   apply(change: RowChange): void {
@@ -107,7 +164,7 @@ export class BatchRows implements RowReader {
       return this.setPending(table, key, { kind: 'row', row: { ...pending.row, ...set }, insertOnly: false });
     }
     if (pending?.kind === 'patch') return this.setPending(table, key, { kind: 'patch', key, set: { ...pending.set, ...set } });
-    const loaded = this.loaded.get(table)?.get(id);
+    const loaded = this.known(table, id);
     // A row we already hold is rewritten whole: one upsert instead of an UPDATE joined on its key.
     if (loaded) return this.setPending(table, key, { kind: 'row', row: { ...loaded, ...set }, insertOnly: false });
     this.setPending(table, key, { kind: 'patch', key: this.keyOnly(table, key), set });

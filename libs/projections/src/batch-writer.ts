@@ -12,44 +12,43 @@ import {
   upsertFromStage,
 } from './sql';
 
-/** Writes queued on a client; `failure` resolves (never rejects) once they all ran. */
-export interface QueuedWrites {
-  readonly failure: Promise<Error | null>;
-}
-
-/** A batch whose rows have been fetched, ready to fold. */
-export interface FetchedBatch {
-  readonly rows: BatchRows;
-  readonly events: readonly RecordedEvent[];
-}
-
 /**
- * One batch for one projection happens in two steps, so that a runner feeding
- * several projections can fetch every projection's rows first and then fold
- * projection B while PostgreSQL still writes projection A. The caller owns the
- * transaction and must check `failure` before it commits.
+ * One batch for one projection, in two steps that a runner can overlap with
+ * the previous batch: `foldBatch` fetches the rows the fold reads (one
+ * SELECT per table, on a connection outside the write transaction) and
+ * folds in memory; `encodeWrites` turns the result into a few COPYs and
+ * statements per table for the writing connection.
  *
- * Step one: one SELECT per table the fold will read.
+ * `previous` is the previous batch's rows when that batch may not have
+ * committed yet: what it wrote is taken from memory, never from the database.
  */
-export async function fetchBatch(
-  client: QueryQueue,
+export async function foldBatch(
+  reads: QueryQueue,
   projection: Projection,
   schema: string,
   events: readonly RecordedEvent[],
-): Promise<FetchedBatch> {
+  previous?: BatchRows,
+): Promise<BatchRows> {
   const relevant = events.filter((event) => handles(projection, event.type));
-  const rows = new BatchRows(projection);
-  if (relevant.length > 0) await fetchReads(client, projection, schema, rows, relevant);
-  return { rows, events: relevant };
+  const rows = BatchRows.following(projection, previous);
+  if (relevant.length === 0) return rows;
+  await fetchReads(reads, projection, schema, rows, relevant);
+  for (const event of relevant) {
+    for (const change of projection.fold(rows, event)) rows.apply(change);
+  }
+  return rows;
 }
 
-/** Step two: the fold in memory, then a few multi-row writes per table, queued without waiting. */
-export function foldAndWrite(client: QueryQueue, projection: Projection, schema: string, batch: FetchedBatch): QueuedWrites {
-  if (batch.events.length === 0) return { failure: Promise.resolve(null) };
-  for (const event of batch.events) {
-    for (const change of projection.fold(batch.rows, event)) batch.rows.apply(change);
-  }
-  return { failure: runAll(client, batch.rows.writes().flatMap((writes) => writesFor(schema, writes))) };
+/** One step of a batch's writes: a COPY (its payload already encoded), or a statement without parameters. */
+export type Write = CopyFromStdin | string;
+
+/**
+ * The batch's writes, encoded now (the COPY payloads are most of a rebuild's
+ * JavaScript time) so that queueing them later costs nothing while
+ * PostgreSQL waits.
+ */
+export function encodeWrites(schema: string, rows: BatchRows): Write[] {
+  return rows.writes().flatMap((tableWrites) => writesFor(schema, tableWrites));
 }
 
 async function fetchReads(
@@ -70,9 +69,6 @@ async function fetchReads(
   );
   missing.forEach(([table, keys], index) => rows.load(table, keys, results[index].rows as Row[]));
 }
-
-/** One step of a batch's writes: a COPY, or a statement without parameters. */
-type Write = CopyFromStdin | string;
 
 /**
  * Rows that may already exist (puts, patches, counters) are COPYed into the
@@ -130,11 +126,4 @@ function groupBy<T>(items: readonly T[], columnsOf: (item: T) => string[]): [str
     groups.set(id, group);
   }
   return [...groups.values()];
-}
-
-/** Queues every statement at once; resolves with the first failure, or null when all succeeded. */
-async function runAll(client: QueryQueue, writes: readonly Write[]): Promise<Error | null> {
-  const results = await Promise.allSettled(writes.map((write) => client.run(write)));
-  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  return failure ? (failure.reason as Error) : null;
 }

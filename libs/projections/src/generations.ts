@@ -136,19 +136,21 @@ async function createGeneration(client: Queryable, projection: Projection, statu
 }
 
 async function createIndexes(client: Queryable, projection: Projection, schema: string): Promise<void> {
-  for (const table of projection.tables) {
-    for (const columns of table.indexes ?? []) await client.query(createIndexSql(schema, table, columns));
-  }
+  for (const statement of indexStatements(projection, schema)) await client.query(statement);
+}
+
+/** The secondary indexes of a generation, one statement each, so that several connections can share the work. */
+export function indexStatements(projection: Projection, schema: string): string[] {
+  return projection.tables.flatMap((table) => (table.indexes ?? []).map((columns) => createIndexSql(schema, table, columns)));
 }
 
 /**
- * Prepares a building generation that has caught up for the switch: builds
- * its secondary indexes in bulk and refreshes planner statistics, outside
- * any lock that queries or the active runner would wait on.
+ * Finishes preparing a building generation that has caught up for the
+ * switch, once its indexStatements have run: refreshes planner statistics
+ * and records that it is indexed. All of it outside any lock that queries
+ * or the active runner would wait on.
  */
-export async function indexGeneration(client: Queryable, projection: Projection, generation: Generation): Promise<void> {
-  if (generation.indexed) return;
-  await createIndexes(client, projection, generation.schema);
+export async function markIndexed(client: Queryable, projection: Projection, generation: Generation): Promise<void> {
   for (const table of projection.tables) await client.query(`ANALYZE ${qualified(generation.schema, table.name)}`);
   await client.query(`UPDATE ${CONTROL_TABLE} SET indexed = true WHERE id = $1`, [generation.id]);
 }
@@ -235,14 +237,13 @@ export async function dropRetiredGenerations(pool: Pool): Promise<number> {
 
 /**
  * Moves a generation's checkpoint inside the batch's transaction. The guard on
- * the previous value and the status means that a runner which lost its lock,
- * or whose generation was retired by a switch, fails instead of writing twice.
+ * the previous value and the status (in SQL, read_models.advance_checkpoint)
+ * means that a runner which lost its lock, or whose generation a switch
+ * retired, fails the whole transaction instead of writing twice.
  */
-export async function advanceCheckpoint(client: Queryable, generation: Generation, from: bigint, to: bigint): Promise<boolean> {
-  const result = await client.query(
-    `UPDATE ${CONTROL_TABLE} SET checkpoint = $3, updated_at = now()
-      WHERE id = $1 AND checkpoint = $2 AND status IN ('active', 'building')`,
-    [generation.id, String(from), String(to)],
-  );
-  return result.rowCount === 1;
+export function advanceCheckpointStatement(generation: Generation, from: bigint, to: bigint): { text: string; values: unknown[] } {
+  return { text: 'SELECT read_models.advance_checkpoint($1, $2, $3)', values: [generation.id, String(from), String(to)] };
 }
+
+/** SQLSTATE read_models.advance_checkpoint raises. */
+export const CHECKPOINT_MOVED = 'LD001';

@@ -24,7 +24,7 @@ export interface ProjectionRunnerOptions {
   readonly onBatch?: WorkerOptions['onBatch'];
 }
 
-export const DEFAULT_BATCH_SIZE = 2_000;
+export const DEFAULT_BATCH_SIZE = 5_000;
 
 interface RunningWorker {
   readonly worker: ProjectionWorker;
@@ -96,9 +96,7 @@ export class ProjectionRunner {
   }
 
   private async tryToFeed(group: readonly Generation[], byName: ReadonlyMap<string, Projection>): Promise<void> {
-    const client = new Client({ connectionString: this.options.connectionString });
-    client.on('error', (error) => this.log(`projection connection failed: ${error.message}`));
-    await client.connect();
+    const client = await connectTo(this.options.connectionString, (message) => this.log(message));
     const feeds: Feed[] = [];
     try {
       for (const candidate of group) {
@@ -122,6 +120,7 @@ export class ProjectionRunner {
       batchSize: this.options.batchSize ?? DEFAULT_BATCH_SIZE,
       asynchronousCommit: this.options.asynchronousCommit ?? true,
       idleCheckMs: 5_000,
+      connect: () => connectTo(this.options.connectionString, (message) => this.log(message)),
       onBatch: this.options.onBatch,
       onSwitch: (projection, activated, retired) =>
         this.log(`${projection.name}: generation ${activated.id} is active${retired ? `, ${retired.id} retired` : ''}`),
@@ -148,6 +147,14 @@ export class ProjectionRunner {
   private log(message: string): void {
     this.options.log?.(message);
   }
+}
+
+/** A connection of the runner's own; a failure while idle is logged, and the next query on it fails. */
+export async function connectTo(connectionString: string, log?: (message: string) => void): Promise<Client> {
+  const client = new Client({ connectionString, application_name: 'ledger-projector' });
+  client.on('error', (error) => log?.(`projection connection failed: ${error.message}`));
+  await client.connect();
+  return client;
 }
 
 export async function tryAdvisoryLock(client: Client, generationId: number): Promise<boolean> {

@@ -1,11 +1,14 @@
 import type { AllSubscription, EventStore, RecordedEvent } from '@ledger/event-store';
 import type { Client } from 'pg';
-import { createStagingTables, fetchBatch, foldAndWrite, type FetchedBatch } from './batch-writer';
+import type { BatchRows } from './batch-rows';
+import { createStagingTables, encodeWrites, foldBatch, type Write } from './batch-writer';
 import {
-  advanceCheckpoint,
+  advanceCheckpointStatement,
   CHECKPOINT_CHANNEL,
+  CHECKPOINT_MOVED,
   findGeneration,
-  indexGeneration,
+  indexStatements,
+  markIndexed,
   switchToGeneration,
   type Generation,
 } from './generations';
@@ -25,6 +28,8 @@ export interface WorkerOptions {
   readonly idleCheckMs: number;
   /** End once every building generation has switched in, instead of following the log (the rebuild CLI). */
   readonly untilSwitched?: boolean;
+  /** Opens another connection to the read-model database: for reads beside the write transaction, and index builds. */
+  readonly connect: () => Promise<Client>;
   readonly onBatch?: (feeds: readonly Feed[]) => void;
   readonly onSwitch?: (projection: Projection, activated: Generation, retired: Generation | undefined) => void;
   readonly log?: (message: string) => void;
@@ -37,25 +42,44 @@ export interface Feed {
   checkpoint: bigint;
 }
 
-/** Thrown when a batch had to be abandoned because a generation was retired or taken over. */
+/** A batch folded in memory and its writes encoded, not yet sent. */
+interface FoldedBatch {
+  readonly last: bigint;
+  readonly parts: readonly { readonly feed: Feed; readonly from: bigint; readonly rows: BatchRows; readonly writes: Write[] }[];
+}
+
+/** Thrown when a generation was retired or taken over: the worker stops feeding it and carries on with the others. */
 class FeedLost extends Error {
   constructor(readonly feed: Feed) {
     super(`Generation ${feed.generation.id} of ${feed.projection.name} is no longer fed from here`);
   }
 }
 
+/** Concurrent index builds at the end of a rebuild; PostgreSQL sorts each on its own core. */
+const INDEX_BUILDERS = 2;
+
 /**
- * Feeds a set of generations from the global log over one connection, which
- * holds their advisory locks. It catches up with bounded `readAll` batches
- * (reading the next batch while it writes this one), then follows
- * `subscribeToAll`. Each batch is one transaction holding every generation's
- * rows and checkpoints, so a crash neither loses an event nor folds it twice.
- * A building generation that has caught up switches itself in and goes live.
+ * Feeds a set of generations from the global log. One connection holds
+ * their advisory locks; another reads rows for the folds; each generation
+ * writes on a connection of its own, its rows and its checkpoint in one
+ * transaction per batch, so a crash neither loses an event nor folds it
+ * twice, and PostgreSQL writes the projections in parallel.
+ *
+ * Catching up, it reads bounded batches with `readAll` and overlaps three
+ * things: the log read of batch k+1, the fold of batch k in memory (rows
+ * batch k-1 wrote come from memory, the rest from the database), and the
+ * writes of batch k-1 in PostgreSQL. Caught up, it follows `subscribeToAll`.
+ * A building generation that has caught up builds its indexes, switches
+ * itself in and goes live.
  */
 export class ProjectionWorker {
   private readonly feeds: Feed[];
-  /** Every statement on the connection goes through it, in order. */
-  private readonly queue: QueryQueue;
+  /** The connection holding the advisory locks: switches and status checks. */
+  private readonly control: QueryQueue;
+  /** One writing connection per generation, so PostgreSQL writes the projections' batches in parallel. */
+  private readonly writers = new Map<Feed, QueryQueue>();
+  private reader?: QueryQueue;
+  private readonly extraClients: Client[] = [];
   private stopped = false;
   private subscription?: AllSubscription;
   private wakeUp?: () => void;
@@ -67,7 +91,7 @@ export class ProjectionWorker {
     private readonly options: WorkerOptions,
   ) {
     this.feeds = [...feeds];
-    this.queue = new QueryQueue(client);
+    this.control = new QueryQueue(client);
   }
 
   get generations(): readonly Generation[] {
@@ -75,13 +99,36 @@ export class ProjectionWorker {
   }
 
   async run(): Promise<void> {
-    for (const feed of this.feeds) await createStagingTables(this.queue, feed.projection, feed.generation.schema);
-    while (!this.stopped && this.feeds.length > 0) {
-      await this.catchUp();
-      if (this.stopped || this.feeds.length === 0) break;
-      if (!(await this.switchCaughtUpBuilds())) continue;
-      if (this.options.untilSwitched) return;
-      await this.followLive();
+    try {
+      await this.openConnections();
+      while (!this.stopped && this.feeds.length > 0) {
+        if (!(await this.recovering(() => this.catchUp()))) continue;
+        if (this.stopped || this.feeds.length === 0) break;
+        if (!(await this.switchCaughtUpBuilds())) continue;
+        if (this.options.untilSwitched) return;
+        await this.recovering(() => this.followLive());
+      }
+    } finally {
+      await Promise.all(this.extraClients.map((client) => client.end().catch(() => undefined)));
+    }
+  }
+
+  /**
+   * A reader, and a writer per generation with its staging tables. Writers
+   * need not hold the advisory locks: the checkpoint guard in each batch's
+   * transaction refuses a batch from anyone but the feeder at the checkpoint.
+   */
+  private async openConnections(): Promise<void> {
+    const open = async () => {
+      const client = await this.options.connect();
+      this.extraClients.push(client);
+      return new QueryQueue(client);
+    };
+    this.reader = await open();
+    for (const feed of this.feeds) {
+      const writer = await open();
+      await createStagingTables(writer, feed.projection, feed.generation.schema);
+      this.writers.set(feed, writer);
     }
   }
 
@@ -91,23 +138,103 @@ export class ProjectionWorker {
     await this.subscription?.close();
   }
 
+  /** Runs a phase; a lost generation is dropped and the phase reported unfinished, so the loop starts over from the checkpoints. */
+  private async recovering(phase: () => Promise<void>): Promise<boolean> {
+    try {
+      await phase();
+      return true;
+    } catch (error) {
+      if (!(error instanceof FeedLost)) throw error;
+      this.removeFeed(error.feed);
+      return false;
+    }
+  }
+
   private lowestCheckpoint(): bigint {
     return this.feeds.reduce((lowest, feed) => (feed.checkpoint < lowest ? feed.checkpoint : lowest), this.feeds[0].checkpoint);
   }
 
-  /** Reads and folds bounded batches until a read comes back short: the log's head. */
+  /** Reads, folds and writes bounded batches, overlapped, until a read comes back short: the log's head. */
   private async catchUp(): Promise<void> {
     const { batchSize } = this.options;
     let next = this.store.readAll({ fromPosition: this.lowestCheckpoint() + 1n, maxCount: batchSize });
-    while (!this.stopped && this.feeds.length > 0) {
-      const events = await next;
-      const full = events.length === batchSize;
-      if (full) next = this.store.readAll({ fromPosition: events[events.length - 1].position + 1n, maxCount: batchSize });
-      if (events.length > 0) await this.applyBatch(events);
-      if (!full) return;
+    let writing: { batch: FoldedBatch; done: Promise<void> } | undefined;
+    try {
+      while (!this.stopped && this.feeds.length > 0) {
+        const events = await next;
+        const full = events.length === batchSize;
+        if (full) next = this.store.readAll({ fromPosition: events[events.length - 1].position + 1n, maxCount: batchSize });
+        if (events.length > 0) {
+          const folded = await this.fold(events, writing?.batch);
+          if (writing) await writing.done;
+          writing = { batch: folded, done: this.write(folded) };
+          // Marked handled now; awaited (and so rethrown) before the next batch queues its writes.
+          writing.done.catch(() => undefined);
+        }
+        if (!full) break;
+      }
+      if (writing) await writing.done;
+    } finally {
+      // Settle the read in flight so its rejection, if any, is not left unhandled.
+      await next.catch(() => undefined);
     }
-    // Settle the read in flight so its rejection, if any, is not left unhandled.
-    await next.catch(() => undefined);
+  }
+
+  /**
+   * Folds a batch for every generation it concerns. `previous` is the batch
+   * whose writes may still be running: rows it touched come from its memory.
+   */
+  private async fold(events: readonly RecordedEvent[], previous?: FoldedBatch): Promise<FoldedBatch> {
+    const last = events[events.length - 1].position;
+    const due = this.feeds.filter((feed) => throughOf(feed, previous) < last);
+    const parts = await Promise.all(
+      due.map(async (feed) => {
+        const from = throughOf(feed, previous);
+        const unseen = from < events[0].position ? events : events.filter((event) => event.position > from);
+        const before = previous?.parts.find((part) => part.feed === feed)?.rows;
+        const rows = await foldBatch(this.reader!, feed.projection, feed.generation.schema, unseen, before);
+        return { feed, from, rows, writes: encodeWrites(feed.generation.schema, rows) };
+      }),
+    );
+    return { last, parts };
+  }
+
+  /**
+   * Writes each generation's part of the batch in its own transaction, all
+   * at once on their own connections; resolves once every part committed.
+   */
+  private async write(batch: FoldedBatch): Promise<void> {
+    const results = await Promise.allSettled(batch.parts.map((part) => this.writePart(part, batch.last)));
+    batch.parts.forEach((part, index) => {
+      if (results[index].status === 'fulfilled') part.feed.checkpoint = batch.last;
+    });
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    if (batch.parts.length > 0) this.options.onBatch?.(this.feeds);
+  }
+
+  /**
+   * Queues one generation's transaction (rows, checkpoint, notification,
+   * COMMIT) without waiting in between, then checks every statement: after a
+   * failed one PostgreSQL turns the COMMIT into a rollback, so nothing
+   * half-done can persist.
+   */
+  private async writePart(part: FoldedBatch['parts'][number], last: bigint): Promise<void> {
+    const writer = this.writers.get(part.feed)!;
+    const begin = writer.run(this.options.asynchronousCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
+    const writes = part.writes.map((write) => writer.run(write));
+    const checkpoint = writer.query(advanceCheckpointStatement(part.feed.generation, part.from, last));
+    const notify = writer.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, String(last)]);
+    const results = await Promise.allSettled([begin, ...writes, checkpoint, notify, writer.run('COMMIT')]);
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (!failure) return;
+    // COMMIT may itself have failed or never run: make sure the session is out of the transaction.
+    await writer.run('ROLLBACK').catch(() => undefined);
+    const lost = await checkpoint.then(
+      () => false,
+      (error: { code?: string }) => error.code === CHECKPOINT_MOVED,
+    );
+    throw lost ? new FeedLost(part.feed) : failure.reason;
   }
 
   /**
@@ -115,18 +242,43 @@ export class ProjectionWorker {
    * that remain are active, so the worker can follow the log live.
    */
   private async switchCaughtUpBuilds(): Promise<boolean> {
-    for (const feed of this.feeds.filter((candidate) => candidate.generation.status === 'building')) {
-      if (!feed.generation.indexed) {
-        await indexGeneration(this.queue, feed.projection, feed.generation);
-        feed.generation = { ...feed.generation, indexed: true };
-        return false; // indexing took time: catch up again before comparing checkpoints
-      }
-      const outcome = await switchToGeneration(this.queue, feed.projection, { ...feed.generation, checkpoint: feed.checkpoint });
+    const building = this.feeds.filter((candidate) => candidate.generation.status === 'building');
+    const unindexed = building.filter((feed) => !feed.generation.indexed);
+    if (unindexed.length > 0) {
+      await this.buildIndexes(unindexed);
+      return false; // indexing took time: catch up again before comparing checkpoints
+    }
+    for (const feed of building) {
+      const outcome = await switchToGeneration(this.control, feed.projection, { ...feed.generation, checkpoint: feed.checkpoint });
       if (!outcome.switched) return false;
       feed.generation = { ...feed.generation, status: 'active', checkpoint: feed.checkpoint };
       this.options.onSwitch?.(feed.projection, feed.generation, outcome.retired);
     }
     return true;
+  }
+
+  /**
+   * Builds the deferred indexes of caught-up generations, index by index,
+   * on a few connections of their own (each CREATE INDEX sorts on one core),
+   * then refreshes their statistics.
+   */
+  private async buildIndexes(feeds: readonly Feed[]): Promise<void> {
+    const statements = feeds.flatMap((feed) => indexStatements(feed.projection, feed.generation.schema));
+    const builder = async () => {
+      const client = await this.options.connect();
+      try {
+        // Sorting in memory, not on disk, is most of what makes a bulk index build fast.
+        await client.query(`SET maintenance_work_mem = '128MB'`);
+        for (let statement = statements.shift(); statement; statement = statements.shift()) await client.query(statement);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(INDEX_BUILDERS, statements.length) }, builder));
+    for (const feed of feeds) {
+      await markIndexed(this.control, feed.projection, feed.generation);
+      feed.generation = { ...feed.generation, indexed: true };
+    }
   }
 
   /** Folds events as the subscription delivers them, in batches of whatever has arrived. */
@@ -157,7 +309,7 @@ export class ProjectionWorker {
           if (!woken) await this.dropLostFeeds();
           continue;
         }
-        await this.applyBatch(queue.splice(0, this.options.batchSize));
+        await this.write(await this.fold(queue.splice(0, this.options.batchSize)));
         resume?.();
       }
     } finally {
@@ -185,7 +337,7 @@ export class ProjectionWorker {
   /** Stops feeding generations that a switch retired while this worker was idle. */
   private async dropLostFeeds(): Promise<void> {
     for (const feed of [...this.feeds]) {
-      const current = await findGeneration(this.queue, feed.generation.id);
+      const current = await findGeneration(this.control, feed.generation.id);
       if (!current || current.status === 'retired') this.removeFeed(feed);
     }
   }
@@ -195,54 +347,9 @@ export class ProjectionWorker {
     if (index >= 0) this.feeds.splice(index, 1);
     this.options.log?.(`stopped feeding ${feed.projection.name} generation ${feed.generation.id}`);
   }
+}
 
-  /** Retries without a generation that was retired or taken over, so the others still advance. */
-  private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
-    for (;;) {
-      try {
-        await this.applyBatchOnce(events);
-        this.options.onBatch?.(this.feeds);
-        return;
-      } catch (error) {
-        if (!(error instanceof FeedLost)) throw error;
-        this.removeFeed(error.feed);
-        if (this.feeds.length === 0) return;
-      }
-    }
-  }
-
-  private async applyBatchOnce(events: readonly RecordedEvent[]): Promise<void> {
-    const last = events[events.length - 1].position;
-    const due = this.feeds.filter((feed) => feed.checkpoint < last);
-    if (due.length === 0) return;
-    const queue = this.queue;
-    await queue.run(this.options.asynchronousCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
-    // Every projection's reads are queued first, so folding one overlaps writing the previous one.
-    const fetched = due.map((feed) => this.fetch(queue, feed, events));
-    try {
-      const failures = [];
-      for (const [index, feed] of due.entries()) {
-        const batch = await fetched[index];
-        failures.push(foldAndWrite(queue, feed.projection, feed.generation.schema, batch).failure);
-      }
-      const failure = (await Promise.all(failures)).find((error) => error !== null);
-      if (failure) throw failure;
-      for (const feed of due) {
-        if (!(await advanceCheckpoint(queue, feed.generation, feed.checkpoint, last))) throw new FeedLost(feed);
-      }
-      await queue.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, String(last)]);
-      await queue.run('COMMIT');
-    } catch (error) {
-      await Promise.allSettled(fetched);
-      // Queued behind every write of the batch, so nothing can run after it outside the transaction.
-      await queue.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-    for (const feed of due) feed.checkpoint = last;
-  }
-
-  private fetch(queue: QueryQueue, feed: Feed, events: readonly RecordedEvent[]): Promise<FetchedBatch> {
-    const unseen = feed.checkpoint < events[0].position ? events : events.filter((event) => event.position > feed.checkpoint);
-    return fetchBatch(queue, feed.projection, feed.generation.schema, unseen);
-  }
+/** The position a feed has folded through: its checkpoint, or the last event of a batch still being written. */
+function throughOf(feed: Feed, writing: FoldedBatch | undefined): bigint {
+  return writing?.parts.some((part) => part.feed === feed) ? writing.last : feed.checkpoint;
 }

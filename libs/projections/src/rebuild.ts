@@ -1,6 +1,6 @@
 import type { EventStore } from '@ledger/event-store';
-import { Client, Pool } from 'pg';
-import { DEFAULT_BATCH_SIZE, tryAdvisoryLock } from './projection-runner';
+import { Pool, type Client } from 'pg';
+import { connectTo, DEFAULT_BATCH_SIZE, tryAdvisoryLock } from './projection-runner';
 import { dropRetiredGenerations, findGeneration, startRebuild, type Generation } from './generations';
 import type { Projection } from './projection';
 import { ProjectionWorker, type Feed } from './projection-worker';
@@ -40,8 +40,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const building: Generation[] = [];
   try {
     for (const projection of options.projections) building.push(await startRebuild(pool, projection));
-    const client = new Client({ connectionString: options.connectionString });
-    await client.connect();
+    const client = await connectTo(options.connectionString);
     let feeds: Feed[] = [];
     try {
       feeds = await lockFeeds(client, options.projections, building);
@@ -86,6 +85,7 @@ async function feed(client: Client, feeds: Feed[], head: bigint, options: Rebuil
     asynchronousCommit: true,
     idleCheckMs: 5_000,
     untilSwitched: true,
+    connect: () => connectTo(options.connectionString),
     onBatch: (current) => options.onProgress?.({ position: lowest(current.map((f) => f.checkpoint)), head }),
   });
   await worker.run();
