@@ -38,6 +38,42 @@ describe('projection runner', () => {
   });
 });
 
+describe('projection runners in several processes', () => {
+  let fixture: ReadSideFixture;
+
+  beforeAll(async () => {
+    fixture = await createReadSideFixture('standby');
+  });
+  afterAll(async () => {
+    await fixture.teardown();
+  });
+
+  it('feed each generation from one instance; a standby takes over when it goes', async () => {
+    await seedEventStore(fixture.store, new SyntheticLedger({ people: 100, waveSize: 50, seed: 3 }).appends());
+    const options = { connectionString: fixture.url, store: fixture.store, projections: ledgerProjections, standbyRetryMs: 100 };
+    const first = new ProjectionRunner(options);
+    const second = new ProjectionRunner(options);
+    await first.start();
+    await second.start();
+    try {
+      const seeded = String(await fixture.store.headPosition());
+      await waitUntil(async () => (await checkpoints(fixture)).every((c) => c === seeded));
+      expect(first.fedGenerations).toHaveLength(ledgerProjections.length);
+      expect(second.fedGenerations).toEqual([]);
+      await first.stop();
+      await waitUntil(async () => second.fedGenerations.length === ledgerProjections.length);
+      const more = await seedEventStore(fixture.store, new SyntheticLedger({ people: 30, waveSize: 30, seed: 4, registry: false }).appends());
+      expect(more).toBeGreaterThan(0);
+      const head = String(await fixture.store.headPosition());
+      await waitUntil(async () => (await checkpoints(fixture)).every((c) => c === head));
+      const [audit] = await fixture.sql<{ n: string; last: string }>('SELECT count(*)::text AS n, max(position)::text AS last FROM read_models.audit_events');
+      expect(audit).toEqual({ n: String(Number(head) + 1), last: head });
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 async function checkpoints(fixture: ReadSideFixture): Promise<string[]> {
   const rows = await fixture.sql<{ checkpoint: string }>(`SELECT checkpoint::text FROM read_models.projection_generations WHERE status = 'active'`);
   return rows.map((row) => row.checkpoint);
