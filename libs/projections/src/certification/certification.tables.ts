@@ -27,8 +27,8 @@ export const processesTable: TableDefinition = {
     enrolled_position: 'bigint',
     position: 'bigint',
   },
+  // Read by process id only.
   primaryKey: ['process_id'],
-  indexes: [['subject_id'], ['provider_id'], ['folio']],
 };
 
 /**
@@ -60,16 +60,9 @@ export const certificatesTable: TableDefinition = {
     position: 'bigint',
   },
   primaryKey: ['folio'],
-  indexes: [
-    ['issued_position'],
-    ['provider_id', 'issued_position'],
-    ['standard_code', 'issued_position'],
-    ['state', 'issued_position'],
-    ['agency'],
-    ['evaluator_id'],
-    ['subject_id'],
-    ['issued_at'],
-  ],
+  // Lists walk issue order; a broad filter (state, standard, status) finds a page's rows along it
+  // quickly, a narrow one (agency, evaluator, dates) needs its own index.
+  indexes: [['issued_position'], ['provider_id', 'issued_position'], ['agency'], ['evaluator_id'], ['issued_at']],
 };
 
 /**
