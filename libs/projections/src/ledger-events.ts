@@ -18,7 +18,6 @@ export type LedgerEvent = DomainEvent extends infer E
     : never
   : never;
 
-export type LedgerEventType = LedgerEvent['type'];
 
 /**
  * The log is typed by the domain's unions; the runner only hands a projection

@@ -94,10 +94,6 @@ export class ProjectionWorker {
     this.control = new QueryQueue(client);
   }
 
-  get generations(): readonly Generation[] {
-    return this.feeds.map((feed) => feed.generation);
-  }
-
   async run(): Promise<void> {
     try {
       await this.openConnections();

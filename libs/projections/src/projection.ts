@@ -101,9 +101,3 @@ export const ref = (table: string, key: Row): RowRef => ({ table, key });
 export function handles(projection: Projection, type: string): boolean {
   return projection.eventTypes === 'all' ? !type.startsWith('$') : projection.eventTypes.includes(type);
 }
-
-export function tableOf(projection: Projection, name: string): TableDefinition {
-  const table = projection.tables.find((candidate) => candidate.name === name);
-  if (!table) throw new Error(`Projection ${projection.name} has no table ${name}`);
-  return table;
-}
