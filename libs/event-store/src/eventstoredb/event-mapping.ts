@@ -28,8 +28,7 @@ import {
   type Position,
   type RecordedEvent,
 } from '../event-store.port';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { assertExpectedRevision, normaliseEventId } from '../append-checks';
 
 export function toClientPosition(position: Position): ClientPosition {
   return { commit: position, prepare: position };
@@ -94,17 +93,6 @@ export function positionOf(resolved: ResolvedEvent | AllStreamResolvedEvent): Po
     throw new Error(`EventStoreDB returned event ${resolved.event?.id} without its position (server older than 22.6?)`);
   }
   return position;
-}
-
-function normaliseEventId(id: string): string {
-  if (typeof id !== 'string' || !UUID.test(id)) throw new TypeError(`Event id ${String(id)} is not a UUID`);
-  return id.toLowerCase();
-}
-
-function assertExpectedRevision(expected: ExpectedRevision): void {
-  const valid =
-    expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n);
-  if (!valid) throw new TypeError(`Invalid expected revision: ${String(expected)}`);
 }
 
 /** The client would JSON.stringify anyway; failing here names the event instead of crashing in the client. */

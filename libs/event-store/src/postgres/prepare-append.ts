@@ -1,7 +1,6 @@
 import { DuplicateEventIdError, ExpectedRevision, NewEvent } from '../event-store.port';
+import { assertExpectedRevision, normaliseEventId } from '../append-checks';
 import { PendingAppend, SerializedEvent } from './append-decision';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Checks and serialises an append before it joins the group-commit queue, so
@@ -20,18 +19,6 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], exp
     return { id, type: event.type, data: toJson(event.data, id), metadata: toJson(event.metadata, id) };
   });
   return { streamId, events: serialized, expectedRevision };
-}
-
-/** PostgreSQL answers uuids in lower case; storing them so keeps lookups and round trips exact. */
-function normaliseEventId(id: string): string {
-  if (typeof id !== 'string' || !UUID.test(id)) throw new TypeError(`Event id ${String(id)} is not a UUID`);
-  return id.toLowerCase();
-}
-
-function assertExpectedRevision(expected: ExpectedRevision): void {
-  const valid =
-    expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n);
-  if (!valid) throw new TypeError(`Invalid expected revision: ${String(expected)}`);
 }
 
 function toJson(value: unknown, eventId: string): string {
