@@ -1,7 +1,7 @@
-import { ledgerProjections, ProjectionRunner, rebuildProjections } from '@ledger/projections';
+import { holderNamesTable, ledgerProjections, peopleProjection, ProjectionRunner, rebuildProjections, type Projection } from '@ledger/projections';
 import { seedEventStore } from '../../libs/projections/src/testing/seed';
 import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
-import { activeSchemas, createReadSideFixture, digestOfSchema, type ReadSideFixture } from './support/read-side-fixture';
+import { activeSchemas, catchUpReadModels, createReadSideFixture, digestOfSchema, type ReadSideFixture } from './support/read-side-fixture';
 
 describe('projection runner', () => {
   let fixture: ReadSideFixture;
@@ -70,6 +70,46 @@ describe('projection runners in several processes', () => {
       expect(audit).toEqual({ n: String(Number(head) + 1), last: head });
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('a projection whose code has a new version', () => {
+  let fixture: ReadSideFixture;
+
+  beforeAll(async () => {
+    fixture = await createReadSideFixture('new_version');
+  });
+  afterAll(async () => {
+    await fixture.teardown();
+  });
+
+  it('builds beside the old version, which queries read until the new one takes over with its new columns', async () => {
+    await seedEventStore(fixture.store, new SyntheticLedger({ people: 150, waveSize: 50, seed: 5 }).appends());
+    await catchUpReadModels(fixture);
+    const [{ names }] = await fixture.sql<{ names: string }>('SELECT count(*)::text AS names FROM read_models.holder_names');
+    const holderNames = { ...holderNamesTable, columns: { ...holderNamesTable.columns, source_stream: 'text' as const } };
+    const people: Projection = {
+      ...peopleProjection,
+      version: 2,
+      tables: [holderNames],
+      fold: (rows, event) =>
+        peopleProjection.fold(rows, event).map((change) => (change.kind === 'append' ? { ...change, row: { ...change.row, source_stream: event.streamId } } : change)),
+    };
+    const projections = ledgerProjections.map((projection) => (projection.name === 'people' ? people : projection));
+    const runner = new ProjectionRunner({ connectionString: fixture.url, store: fixture.store, projections, standbyRetryMs: 100 });
+    await runner.start();
+    try {
+      await waitUntil(async () => {
+        const [active] = await fixture.sql<{ version: number }>(`SELECT version FROM read_models.projection_generations WHERE projection = 'people' AND status = 'active'`);
+        return active.version === 2;
+      });
+      const rows = await fixture.sql<{ n: string; streams: string }>(
+        `SELECT count(*)::text AS n, count(*) FILTER (WHERE source_stream LIKE 'person-%')::text AS streams FROM read_models.holder_names`,
+      );
+      expect(rows).toEqual([{ n: names, streams: names }]);
+    } finally {
+      await runner.stop();
     }
   });
 });
