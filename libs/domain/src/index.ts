@@ -24,6 +24,7 @@ export * from './evaluator/evaluator.events';
 export * from './person/person.events';
 export * from './certification/certification.events';
 export * from './folio/folio.events';
+export * from './ledger-event';
 
 // Commands and states, one set per aggregate
 export * from './standard/standard.commands';

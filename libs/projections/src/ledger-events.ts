@@ -1,30 +1,20 @@
-import type {
-  CertificationEvent,
-  EvaluatorEvent,
-  FolioEvent,
-  PersonEvent,
-  ProviderEvent,
-  StandardEvent,
-} from '@ledger/domain';
+import type { LedgerEvent as DomainEvent } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Row } from './projection';
 
-type DomainEvent = StandardEvent | ProviderEvent | EvaluatorEvent | PersonEvent | CertificationEvent | FolioEvent;
-
 /** A stored event of the ledger, narrowed by `type` like the domain's unions. */
-export type LedgerEvent = DomainEvent extends infer E
+export type RecordedLedgerEvent = DomainEvent extends infer E
   ? E extends { type: infer T extends string; data: infer D }
     ? RecordedEvent<T, D>
     : never
   : never;
 
-
 /**
  * The log is typed by the domain's unions; the runner only hands a projection
  * the types it listed, and the fold's `switch` ends in an exhaustiveness check.
  */
-export function asLedgerEvent(event: RecordedEvent): LedgerEvent {
-  return event as LedgerEvent;
+export function asLedgerEvent(event: RecordedEvent): RecordedLedgerEvent {
+  return event as RecordedLedgerEvent;
 }
 
 export function positionOf(event: RecordedEvent): string {

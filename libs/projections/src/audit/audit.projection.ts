@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@ledger/event-store';
-import { asLedgerEvent, envelopeColumns, positionOf, type LedgerEvent } from '../ledger-events';
+import { asLedgerEvent, envelopeColumns, positionOf, type RecordedLedgerEvent } from '../ledger-events';
 import { append, put, ref, type Projection, type RowChange, type RowReader, type RowRef } from '../projection';
 import { auditEventsTable, evaluatorSubjectsTable, processSubjectsTable } from './audit.tables';
 
@@ -55,7 +55,7 @@ function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
 }
 
 /** The person an event is about; undefined for standards, providers and event types this code does not know. */
-function subjectOf(rows: RowReader, event: LedgerEvent): string | undefined {
+function subjectOf(rows: RowReader, event: RecordedLedgerEvent): string | undefined {
   switch (event.type) {
     case 'PersonRegistered':
     case 'PersonalDataRectified':
@@ -82,7 +82,7 @@ function subjectOf(rows: RowReader, event: LedgerEvent): string | undefined {
  * events of the ledger carry none. Unknown types show nothing, since nobody
  * has checked what they hold.
  */
-function detailsOf(event: LedgerEvent): Record<string, unknown> {
+function detailsOf(event: RecordedLedgerEvent): Record<string, unknown> {
   switch (event.type) {
     case 'PersonRegistered':
       return { registeredAt: event.data.registeredAt };

@@ -1,10 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata, Decider } from '@ledger/domain';
-import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '@ledger/event-store';
+import {
+  EVENT_STORE,
+  occurredAtOf,
+  parseLedgerEvent,
+  schemaVersionOf,
+  type EventStore,
+  type ExpectedRevision,
+  type LedgerEvent,
+  type NewEvent,
+  type RecordedEvent,
+} from '@ledger/event-store';
 import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { eventIdFor } from '../../platform/idempotency/command-ids';
 import { withConcurrencyRetry } from './concurrency-retry';
-import { LedgerEvent, occurredAtOf, parseLedgerEvent, schemaVersionOf } from './event-registry';
 
 /** A stream read and folded: the state to decide on and the revision to append at. */
 export interface LoadedStream<S> {

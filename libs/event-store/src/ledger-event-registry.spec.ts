@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '@ledger/event-store';
-import { EVENT_REGISTRY, occurredAtOf, parseLedgerEvent, UnreadableEventError } from './event-registry';
+import type { RecordedEvent } from './event-store.port';
+import { EVENT_REGISTRY, occurredAtOf, parseLedgerEvent, UnreadableEventError } from './ledger-event-registry';
 
 function recorded(type: string, data: unknown, schemaVersion = 1): RecordedEvent {
   return {

@@ -1,16 +1,7 @@
-import type {
-  CertificationEvent,
-  EvaluatorEvent,
-  FolioEvent,
-  PersonEvent,
-  ProviderEvent,
-  StandardEvent,
-} from '@ledger/domain';
-import type { RecordedEvent } from '@ledger/event-store';
+import type { LedgerEvent, LedgerEventType } from '@ledger/domain';
+import type { RecordedEvent } from './event-store.port';
 
-/** Every event the ledger writes, across all its streams. */
-export type LedgerEvent = StandardEvent | ProviderEvent | EvaluatorEvent | PersonEvent | CertificationEvent | FolioEvent;
-export type LedgerEventType = LedgerEvent['type'];
+export type { LedgerEvent, LedgerEventType } from '@ledger/domain';
 type DataOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>['data'];
 
 /**
