@@ -179,7 +179,7 @@ describe('read models', () => {
       expect(await bytes(request, 'json')).toBe(json);
       expect(await bytes(request, 'csv')).toBe(csv);
       const lines = csv.trimEnd().split('\n');
-      expect(lines[0]).toBe('folio,holderName,standardCode,providerId,agency,state,municipality,employment,issuedAt,validUntil,status');
+      expect(lines[0]).toBe('\uFEFFfolio,holderName,standardCode,providerId,agency,state,municipality,employment,issuedAt,validUntil,status'); // BOM first, for spreadsheets
       expect(lines.length - 1).toBe(JSON.parse(json).certificates.length);
     });
   });

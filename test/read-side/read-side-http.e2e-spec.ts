@@ -140,7 +140,7 @@ describe.each<LedgerMode>([POSTGRES_MODE, eventStoreDbMode('DATABASE_URL')])('re
     const csv = await get(`/v1/reports/transparency?asOf=2019-03-01&atPosition=${at}&format=csv`, callers.comptroller);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['x-report-position']).toBe(at);
-    expect(csv.text.split('\n')[0]).toBe('folio,holderName,standardCode,providerId,agency,state,municipality,employment,issuedAt,validUntil,status');
+    expect(csv.text.split('\n')[0]).toBe('\uFEFFfolio,holderName,standardCode,providerId,agency,state,municipality,employment,issuedAt,validUntil,status'); // BOM first, for spreadsheets
     expect((await get(`/v1/reports/transparency?asOf=2019-03-01&atPosition=${at}&format=csv`, callers.comptroller)).text).toBe(csv.text);
     expect((await get('/v1/reports/transparency', callers.comptroller)).status).toBe(400);
 

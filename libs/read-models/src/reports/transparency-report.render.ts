@@ -31,9 +31,13 @@ export const CSV_COLUMNS = [
   'status',
 ] as const;
 
-/** The CSV report: UTF-8, a header line, then one line per certificate with the JSON report's fields. */
+/**
+ * The CSV report: UTF-8, a header line, then one line per certificate with the
+ * JSON report's fields. It starts with a byte order mark, without which common
+ * spreadsheets read UTF-8 as a legacy code page and garble "Juárez" or "Núñez".
+ */
 export async function* renderTransparencyCsv(report: TransparencyReport): AsyncIterable<string> {
-  yield stringify([CSV_COLUMNS as unknown as string[]], { record_delimiter: 'unix' });
+  yield stringify([CSV_COLUMNS as unknown as string[]], { record_delimiter: 'unix', bom: true });
   for await (const chunk of report.chunks()) {
     yield stringify(chunk.map(csvRecord), { record_delimiter: 'unix' });
   }
