@@ -11,7 +11,6 @@ import { columnsOf } from './sql';
  */
 export class CopyFromStdin {
   callback?: (error: Error | null, result?: { rowCount: number }) => void;
-  private error: Error | null = null;
   private rowCount = 0;
 
   constructor(
@@ -34,15 +33,26 @@ export class CopyFromStdin {
     this.rowCount = Number(/COPY (\d+)/.exec(message.text ?? '')?.[1] ?? 0);
   }
 
+  /**
+   * Settles at once: when the connection is lost (or was already broken) pg
+   * reports it here and no ReadyForQuery ever follows, so waiting for one would
+   * hang the writer forever. After a server-side error pg itself holds the next
+   * statement back until the server is ready again.
+   */
   handleError(error: Error): void {
-    this.error ??= error;
+    this.settle(error);
   }
 
-  /** The server is done with the statement, successfully or not: settle exactly once. */
+  /** The server is done with the statement. */
   handleReadyForQuery(): void {
+    this.settle(null);
+  }
+
+  /** Exactly once, whichever comes first. */
+  private settle(error: Error | null): void {
     const callback = this.callback;
     this.callback = undefined;
-    callback?.(this.error, this.error ? undefined : { rowCount: this.rowCount });
+    callback?.(error, error ? undefined : { rowCount: this.rowCount });
   }
 
   handleRowDescription(): void {}
