@@ -38,6 +38,24 @@ describe('answerFor', () => {
     expect(answerFor(lag)).toMatchObject({ status: 503, code: 'PROJECTION_LAG', headers: { 'Retry-After': '3' } });
   });
 
+  it('answers 503 with Retry-After when the store or the database cannot be reached', () => {
+    const outages = [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+      Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }),
+      Object.assign(new Error('Deadline exceeded'), { type: 'deadline-exceeded' }),
+      Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }),
+    ];
+    for (const outage of outages) {
+      expect(answerFor(outage)).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE', headers: { 'Retry-After': '5' }, unexpected: false, outage: true });
+    }
+    // A query the database refuses for its content is a programmer error, not an outage.
+    expect(answerFor(Object.assign(new Error('syntax error at or near "x"'), { code: '42601' })).status).toBe(500);
+  });
+
   it('recognises body-parser failures, also when Nest wrapped them', () => {
     const parse = Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 });
     expect(answerFor(parse)).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });

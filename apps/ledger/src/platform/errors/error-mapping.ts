@@ -13,6 +13,8 @@ export interface ErrorAnswer {
   headers?: Record<string, string>;
   /** Programmer errors are logged with their stack; client errors are not worth a log line. */
   unexpected: boolean;
+  /** The event store or the database could not be reached: logged as a warning, without a stack. */
+  outage?: boolean;
 }
 
 const STATUS_OF_DOMAIN_KIND: Readonly<Record<string, number>> = {
@@ -70,7 +72,7 @@ type Mapper = (error: unknown) => ErrorAnswer | undefined;
  * error class from another library (the read side's ProjectionLagError, an
  * event-store adapter) needs no import here.
  */
-const MAPPERS: readonly Mapper[] = [fromDomainError, fromEventStoreConflict, fromProjectionLag, fromBodyParser, fromHttpException];
+const MAPPERS: readonly Mapper[] = [fromDomainError, fromEventStoreConflict, fromProjectionLag, fromStoreOutage, fromBodyParser, fromHttpException];
 
 export function answerFor(error: unknown): ErrorAnswer {
   for (const map of MAPPERS) {
@@ -122,6 +124,45 @@ function fromProjectionLag(error: unknown): ErrorAnswer | undefined {
     detail: error.message || 'The read models have not caught up yet',
     headers: { 'Retry-After': String(retryAfter) },
     unexpected: false,
+  };
+}
+
+/** Node's network errors: the peer is down, restarting or unreachable. */
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** PostgreSQL: connection exceptions (class 08), shutting down or starting (57P01-57P03), too many connections (53300). */
+const POSTGRES_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+/** Messages of the pg driver when its connection is gone, or its pool found none in time. */
+const POSTGRES_CONNECTION_LOST = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/;
+/** EventStoreDB client errors (`type`) and gRPC status codes for a server that is down or too slow. */
+const EVENTSTORE_UNAVAILABLE_TYPES = new Set(['unavailable', 'deadline-exceeded']);
+const GRPC_UNAVAILABLE_CODES = new Set([4, 14]);
+
+function isOutage(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 3) return false;
+  const code = fieldOf(error, 'code');
+  if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
+  if (typeof code === 'number' && GRPC_UNAVAILABLE_CODES.has(code)) return true;
+  if (EVENTSTORE_UNAVAILABLE_TYPES.has(String(fieldOf(error, 'type')))) return true;
+  if (POSTGRES_CONNECTION_LOST.test(error.message)) return true;
+  // Drivers and ORMs wrap the original error.
+  return isOutage(fieldOf(error, 'cause'), depth + 1) || isOutage(fieldOf(error, 'driverError'), depth + 1);
+}
+
+/**
+ * The event store or the database is down or restarting: nothing was
+ * decided, so the client may retry the same command (with its
+ * Idempotency-Key) a little later.
+ */
+function fromStoreOutage(error: unknown): ErrorAnswer | undefined {
+  if (!isOutage(error)) return undefined;
+  return {
+    status: 503,
+    code: 'STORE_UNAVAILABLE',
+    title: titleOf(503),
+    detail: 'The ledger cannot reach its storage right now; retry later',
+    headers: { 'Retry-After': '5' },
+    unexpected: false,
+    outage: true,
   };
 }
 

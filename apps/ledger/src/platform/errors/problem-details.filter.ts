@@ -20,6 +20,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const answer = answerFor(error);
     const correlationId = correlationIdOf(request);
     if (answer.unexpected) this.logUnexpected(error, request, correlationId);
+    if (answer.outage) this.logOutage(error, request, correlationId);
     if (response.headersSent) {
       // Too late to answer properly; make sure the connection does not hang.
       response.end();
@@ -38,6 +39,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
     if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     response.status(answer.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private logOutage(error: unknown, request: HttpRequest, correlationId: string): void {
+    const reason = error instanceof Error ? `${String((error as { code?: unknown }).code ?? error.name)}: ${error.message}` : String(error);
+    this.logger.warn({ correlationId, method: request.method, route: request.route?.path, reason }, 'Storage unavailable');
   }
 
   private logUnexpected(error: unknown, request: HttpRequest, correlationId: string): void {

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signToken } from './support/tokens';
+import { startLedgerServer, type LedgerServer } from './support/ledger-server';
+
+/**
+ * PostgreSQL going away under a running ledger (a restart, a failover) is an
+ * outage, not a bug: requests are answered 503 with Retry-After, nothing
+ * crashes, and once the database is back commands and queries work again
+ * without restarting the ledger.
+ */
+describe('storage outage', () => {
+  let server: LedgerServer;
+  let clusterDir: string;
+
+  beforeAll(async () => {
+    // Embedded mode: the ledger's own PostgreSQL, which this test may stop without touching other suites.
+    server = await startLedgerServer({});
+    clusterDir = join(server.dataDir, 'postgres', 'cluster');
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.kill();
+  });
+
+  const authority = () => signToken(server.secrets.tokenKey, { sub: 'ana', role: 'authority', org: 'CONOCER' });
+  const comptroller = () => signToken(server.secrets.tokenKey, { sub: 'aud', role: 'comptroller', org: 'SFP' });
+  const registerStandard = (code: string) =>
+    fetch(`${server.baseUrl}/v1/standards`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${authority()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code, version: '01', title: 'Atención al ciudadano en el sector público', validityYears: 5 }),
+    });
+
+  it('answers 503 while PostgreSQL is down and serves again once it is back', async () => {
+    expect((await registerStandard('EC0105')).status).toBe(201);
+    // postmaster.opts holds the exact command line PostgreSQL was started with.
+    const startCommand = parseOpts(readFileSync(join(clusterDir, 'postmaster.opts'), 'utf8'));
+    await stopPostmaster(clusterDir);
+
+    const command = await registerStandard('EC0217');
+    expect(command.status).toBe(503);
+    expect(command.headers.get('retry-after')).toBe('5');
+    expect(await command.json()).toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503 });
+    const query = await fetch(`${server.baseUrl}/v1/audit/events?limit=1`, { headers: { authorization: `Bearer ${comptroller()}` } });
+    expect(query.status).toBe(503);
+    expect((await fetch(`${server.baseUrl}/health`)).status).toBe(503);
+
+    restartPostmaster(startCommand);
+    const recovered = await eventually(async () => (await registerStandard('EC0217')).status === 201);
+    expect(recovered).toBe(true);
+    // The projector resumes from its checkpoint on its own; read-your-writes then sees both standards.
+    const readBack = await eventually(async () => {
+      const audit = await fetch(`${server.baseUrl}/v1/audit/events?type=StandardRegistered&limit=10&minPosition=1`, {
+        headers: { authorization: `Bearer ${comptroller()}` },
+      });
+      return audit.status === 200 && ((await audit.json()) as { items: unknown[] }).items.length === 2;
+    });
+    if (!readBack) console.log(server.output().split("\n").filter((l) => l.includes("ReadSide")).join("\n"));
+    expect(readBack).toBe(true);
+    expect(server.output()).not.toMatch(/Unexpected error/);
+  }, 120_000);
+});
+
+function parseOpts(text: string): string[] {
+  return [...text.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+async function stopPostmaster(clusterDir: string): Promise<void> {
+  const pid = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  // SIGINT: PostgreSQL's fast shutdown, as on a restart or a failover.
+  process.kill(pid, 'SIGINT');
+  await eventually(async () => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+function restartPostmaster([binary, ...args]: string[]): void {
+  // As root, the embedded server runs as the `postgres` user; so must its restart.
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const [command, commandArgs] = asRoot ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+  const child = spawn(command, commandArgs, { detached: true, stdio: 'ignore' });
+  child.unref();
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
