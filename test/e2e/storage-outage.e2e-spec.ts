@@ -57,7 +57,8 @@ describe('storage outage', () => {
       });
       return audit.status === 200 && ((await audit.json()) as { items: unknown[] }).items.length === 2;
     });
-    if (!readBack) console.log(server.output().split("\n").filter((l) => l.includes("ReadSide")).join("\n"));
+    // On failure, show what the read side logged: it says where the projector stopped.
+    if (!readBack) process.stderr.write(server.output().split('\n').filter((line) => line.includes('ReadSide')).join('\n'));
     expect(readBack).toBe(true);
     expect(server.output()).not.toMatch(/Unexpected error/);
   }, 120_000);
