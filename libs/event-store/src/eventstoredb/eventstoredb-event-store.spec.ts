@@ -8,10 +8,10 @@ import {
   DuplicateEventIdError,
   WrongExpectedRevisionError,
   type AllSubscription,
-  type EventMetadata,
   type NewEvent,
   type RecordedEvent,
 } from '../event-store.port';
+import { testEvent } from '../testing/test-events';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { startEventStoreDbTestServer, type EventStoreDbTestServer } from './test-server';
 
@@ -283,21 +283,8 @@ function typesOf(from: number, to: number): string[] {
   return Array.from({ length: to - from }, (_, i) => `E${from + i}`);
 }
 
-function metadata(): EventMetadata {
-  const commandId = randomUUID();
-  return {
-    actor: { id: 'user-1', role: 'registrar', organizationId: 'org-1' },
-    commandId,
-    correlationId: randomUUID(),
-    causationId: commandId,
-    occurredAt: '2024-03-01T10:15:00.000Z',
-    recordedAt: '2024-03-01T10:15:00.250Z',
-    schemaVersion: 1,
-  };
-}
-
 function event(type: string, data: unknown = { type }): NewEvent {
-  return { id: randomUUID(), type, data, metadata: metadata() };
+  return testEvent(type, data);
 }
 
 /** Lets the client's stream and the subscription process what has arrived. */
