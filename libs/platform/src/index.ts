@@ -3,3 +3,4 @@ export * from './ledger-config';
 export * from './ledger-secrets';
 export * from './ledger-keys';
 export * from './ledger-database';
+export * from './seeded-random';

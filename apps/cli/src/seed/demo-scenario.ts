@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { seededRandom } from '@ledger/platform';
 import {
   BAJA_CALIFORNIA_STATE_AGENCIES,
   BENITO_JUAREZ_AGENCIES,
@@ -66,20 +67,8 @@ interface Enrolled {
   person: Person;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same people. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class DemoScenario {
-  private readonly rnd = random(20181113);
+  private readonly rnd = seededRandom(20181113);
   private readonly usedCurps = new Set<string>();
   private readonly summary: SeedSummary = {
     standards: 0, providers: 0, evaluators: 0, enrollments: 0, certificates: 0, notYetCompetent: 0, revocations: 0,

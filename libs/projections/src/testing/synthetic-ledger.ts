@@ -1,5 +1,6 @@
 import { Folio, FOLIO_ALPHABET, type Employment } from '@ledger/domain';
 import type { ActorRef, NewEvent } from '@ledger/event-store';
+import { seededRandom } from '@ledger/platform';
 
 /**
  * A deterministic, plausible ledger written straight as events (no command
@@ -44,18 +45,6 @@ const BASE_DAY = Date.UTC(2018, 0, 8);
 const SPAN_DAYS = 6 * 365;
 const DAY = 86_400_000;
 
-/** mulberry32: small, fast and the same everywhere. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Enrolled {
   processId: string;
   subjectId: string;
@@ -76,7 +65,7 @@ export class SyntheticLedger {
   readonly curps: string[] = [];
 
   constructor(private readonly options: SyntheticLedgerOptions) {
-    this.rng = random(options.seed ?? 2018);
+    this.rng = seededRandom(options.seed ?? 2018);
   }
 
   *appends(): Generator<StreamAppend> {
