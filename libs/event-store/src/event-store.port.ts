@@ -79,6 +79,12 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Inclusive: the first event returned has a position >= this. Defaults to the start. */
   fromPosition?: Position;
+  /**
+   * Exclusive, forwards only, instead of fromPosition: the first event
+   * returned has a position > this. How a reader continues after the last
+   * event it read, since positions need not be dense (EventStoreDB's are not).
+   */
+  afterPosition?: Position;
   maxCount?: number;
   direction?: 'forwards' | 'backwards';
 }

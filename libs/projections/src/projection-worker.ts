@@ -153,13 +153,13 @@ export class ProjectionWorker {
   /** Reads, folds and writes bounded batches, overlapped, until a read comes back short: the log's head. */
   private async catchUp(): Promise<void> {
     const { batchSize } = this.options;
-    let next = this.store.readAll({ fromPosition: this.lowestCheckpoint() + 1n, maxCount: batchSize });
+    let next = this.store.readAll({ afterPosition: this.lowestCheckpoint(), maxCount: batchSize });
     let writing: { batch: FoldedBatch; done: Promise<void> } | undefined;
     try {
       while (!this.stopped && this.feeds.length > 0) {
         const events = await next;
         const full = events.length === batchSize;
-        if (full) next = this.store.readAll({ fromPosition: events[events.length - 1].position + 1n, maxCount: batchSize });
+        if (full) next = this.store.readAll({ afterPosition: events[events.length - 1].position, maxCount: batchSize });
         if (events.length > 0) {
           const folded = await this.fold(events, writing?.batch);
           if (writing) await writing.done;

@@ -6,10 +6,11 @@
  *   are not the ledger's: readAll, headPosition and subscriptions leave every
  *   event whose type starts with `$` out.
  * - Positions are byte offsets in the transaction file: increasing, not dense,
- *   and $all can only be read from where a record starts. An event's position
- *   + 1 (what a reader asks for to continue after that event) is served from
- *   the event's own position, leaving it out; any other in-between position
- *   is refused with a RangeError.
+ *   and $all can only be read from where a record starts. Readers continue
+ *   after an event with `afterPosition`. For callers that still add 1 to a
+ *   position, an event's position + 1 is served from the event's own
+ *   position, leaving it out; any other in-between position is refused with
+ *   a RangeError.
  * - DuplicateEventIdError: EventStoreDB has no index by event id. Its
  *   idempotency works on the stream being appended to: the same ids offered
  *   again to the same stream at the same place (same expected revision, or
@@ -121,9 +122,12 @@ export class EventStoreDbEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = assertMaxCount(options.maxCount);
     if (maxCount === 0) return [];
-    return options.direction === 'backwards'
-      ? this.readAllBackwards(options.fromPosition, maxCount)
-      : this.readAllForwards(options.fromPosition, maxCount);
+    if (options.direction === 'backwards') return this.readAllBackwards(options.fromPosition, maxCount);
+    if (options.afterPosition !== undefined && options.afterPosition >= 0n) {
+      // EventStoreDB reads $all forwards from an event's position inclusive: start there and leave it out.
+      return this.readAllForwardsFrom(toClientPosition(options.afterPosition), options.afterPosition, maxCount);
+    }
+    return this.readAllForwards(options.fromPosition, maxCount);
   }
 
   /** The last event that is not a system event: the one a subscription would deliver last. */

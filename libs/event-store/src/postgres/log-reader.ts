@@ -56,7 +56,9 @@ export class LogReader {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
-    const from = options.fromPosition ?? (backwards ? LAST_BIGINT : 0n);
+    // Positions here are dense, so "after p" is "from p + 1".
+    const after = options.afterPosition === undefined ? undefined : options.afterPosition + 1n;
+    const from = options.fromPosition ?? after ?? (backwards ? LAST_BIGINT : 0n);
     const sql = `SELECT ${COLUMNS} FROM ${EVENTS_TABLE}
       WHERE position ${backwards ? '<=' : '>='} $1
       ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT $2`;

@@ -278,6 +278,16 @@ function describeReadAll(store: StoreAccess): void {
       expect(await store().readAll({ fromPosition: last.position, maxCount: 1 })).toEqual([last]);
     });
 
+    it('continues after a position, exclusive, without assuming positions are dense', async () => {
+      const { streamId } = await givenStream(store(), 3);
+      const [first, second, third] = await store().readStream(streamId);
+
+      const next = (await store().readAll({ afterPosition: first.position, maxCount: 10 })).filter((e) => e.streamId === streamId);
+
+      expect(next).toEqual([second, third]);
+      expect(await store().readAll({ afterPosition: third.position, maxCount: 10 })).not.toContainEqual(third);
+    });
+
     it('headPosition is at or after the last append', async () => {
       const { result } = await givenStream(store(), 2);
       expect(await store().headPosition()).toBeGreaterThanOrEqual(result.position);
