@@ -32,6 +32,24 @@ describe('ISO date helpers', () => {
     expect(tryNormaliseInstant('2024-03-01T01:00:00+02:00')).toBe('2024-02-29T23:00:00.000Z');
   });
 
+  it('accepts the years 1900 to 2999 and offsets up to ±14:00', () => {
+    expect(isIsoDate('1900-01-01')).toBe(true);
+    expect(isIsoDate('2999-12-31')).toBe(true);
+    expect(tryNormaliseInstant('2999-12-31T23:59:59-14:00')).toBe('3000-01-01T13:59:59.000Z');
+    expect(tryNormaliseInstant('2024-03-01T10:00:00+14:00')).toBe('2024-02-29T20:00:00.000Z');
+    expect(tryNormaliseInstant('2024-03-01T10:00:00-12:00')).toBe('2024-03-01T22:00:00.000Z');
+  });
+
+  it.each(['1899-12-31', '3000-01-01', '9999-12-31', '0001-01-01'])('refuses the date %s, outside 1900 to 2999', (value) => {
+    expect(isIsoDate(value)).toBe(false);
+    expect(tryNormaliseInstant(value)).toBeNull();
+    expect(tryNormaliseInstant(`${value}T00:00:00Z`)).toBeNull();
+  });
+
+  it.each(['+25:00', '+14:01', '-14:30', '+15:00', '+05:60', '+99:99'])('refuses the UTC offset %s', (offset) => {
+    expect(tryNormaliseInstant(`2024-03-01T10:00:00${offset}`)).toBeNull();
+  });
+
   it.each(['2024-02-30T00:00:00Z', '2024-03-01T24:00:00Z', '2024-03-01 10:00', 'yesterday', '', 17])(
     'refuses %j',
     (value) => {

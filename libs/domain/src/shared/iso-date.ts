@@ -24,9 +24,20 @@ export function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+/**
+ * The years the ledger accepts in any date it is given: wide enough for a
+ * birth date and for a credential valid for decades, narrow enough that no
+ * arithmetic on a date (a day added to a filter's end, years added to an
+ * issuance) leaves the range PostgreSQL and ISO 8601 with four-digit years share.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2999;
+/** The widest UTC offset in use anywhere (UTC+14:00, Kiribati; UTC−12:00 is inside it too). */
+export const MAX_OFFSET_MINUTES = 14 * 60;
+
 export function isCalendarDate(year: number, month: number, day: number): boolean {
   return (
-    Number.isInteger(year) && year >= 1000 && year <= 9999 &&
+    Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR &&
     Number.isInteger(month) && month >= 1 && month <= 12 &&
     Number.isInteger(day) && day >= 1 && day <= daysInMonth(year, month)
   );
@@ -51,18 +62,23 @@ export function tryNormaliseInstant(value: unknown): IsoInstant | null {
   const [, y, mo, d, h, mi, s = '0', fraction = '0', zone] = match;
   if (!isCalendarDate(Number(y), Number(mo), Number(d))) return null;
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  const offset = offsetMinutes(zone);
+  if (offset === null) return null;
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
   const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis);
-  const utc = local - offsetMinutes(zone) * 60_000;
+  const utc = local - offset * 60_000;
   return new Date(utc).toISOString();
 }
 
-function offsetMinutes(zone: string): number {
+/** Minutes east of UTC, or null for an offset no place uses (past ±14:00, or 60 minutes or more). */
+function offsetMinutes(zone: string): number | null {
   if (zone === 'Z') return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const hours = Number(zone.slice(1, 3));
   const minutes = Number(zone.slice(4, 6));
-  return sign * (hours * 60 + minutes);
+  if (minutes > 59) return null;
+  const total = hours * 60 + minutes;
+  return total > MAX_OFFSET_MINUTES ? null : sign * total;
 }
 
 /** Like tryNormaliseInstant, but throws INVALID_DATE naming the field. */
