@@ -15,6 +15,7 @@ export * from './shared/curp';
 export * from './shared/folio';
 export * from './shared/standard-code';
 export * from './shared/evidence-digest';
+export * from './shared/text';
 export * from './streams';
 
 // Events, one union per stream

@@ -24,6 +24,7 @@ export const DOMAIN_ERRORS = {
   STATE_CODE_UNKNOWN: 'validation',
   INVALID_DATE: 'validation',
   INVALID_FIELD: 'validation',
+  INVALID_TEXT: 'validation',
   REQUIRED_FIELD: 'validation',
   VALIDITY_YEARS_OUT_OF_RANGE: 'validation',
   VALIDITY_PERIOD_INVALID: 'validation',

@@ -3,6 +3,7 @@ import type { CommandMetadata } from './command';
 import { DomainError, ensure } from './domain-error';
 import { normaliseInstant, type IsoInstant } from './iso-date';
 import { parseStandardCode } from './standard-code';
+import { parseText } from './text';
 
 /** Longest free text the ledger keeps (names, titles, reasons): a limit on everything. */
 export const MAX_TEXT_LENGTH = 500;
@@ -18,14 +19,13 @@ export function requireRole(actor: Actor, allowed: readonly Role[], action: stri
   }
 }
 
-/** Trims and collapses inner whitespace; throws REQUIRED_FIELD when blank, INVALID_FIELD when too long. */
+/**
+ * Free text as the ledger records it (see text.ts): no control characters,
+ * unpaired surrogates or bidirectional controls (INVALID_TEXT), NFC, trimmed,
+ * inner whitespace collapsed; REQUIRED_FIELD when blank, INVALID_FIELD when too long.
+ */
 export function requireText(value: unknown, field: string, maxLength = MAX_TEXT_LENGTH): string {
-  const text = typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '';
-  if (text === '') throw new DomainError('REQUIRED_FIELD', `${field} is required`, { field });
-  if (text.length > maxLength) {
-    throw new DomainError('INVALID_FIELD', `${field} is longer than ${maxLength} characters`, { field });
-  }
-  return text;
+  return parseText(value, field, maxLength);
 }
 
 /** An identifier: non-blank, at most 128 characters, no surrounding whitespace kept. */
@@ -71,7 +71,7 @@ export function standardList(standards: unknown): string[] {
 
 /** A revocation without a reason cannot be audited; shared by every revocation in the domain. */
 export function revocationReason(reason: unknown): string {
-  const text = typeof reason === 'string' ? reason.trim().replace(/\s+/g, ' ') : '';
-  ensure(text !== '', 'REVOCATION_REASON_REQUIRED', 'a revocation needs a reason', { field: 'reason' });
-  return requireText(text, 'reason');
+  const blank = typeof reason !== 'string' || reason.trim() === '';
+  ensure(!blank, 'REVOCATION_REASON_REQUIRED', 'a revocation needs a reason', { field: 'reason' });
+  return requireText(reason, 'reason');
 }
