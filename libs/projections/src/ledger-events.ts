@@ -12,9 +12,21 @@ export type RecordedLedgerEvent = DomainEvent extends infer E
 /**
  * The log is typed by the domain's unions; the runner only hands a projection
  * the types it listed, and the fold's `switch` ends in an exhaustiveness check.
+ * The types are what the write side records, not a promise about every event
+ * in the log: data that is not an object (possible in an event written straight
+ * into the store) is read as an empty object, and folds read nested fields
+ * with care, so that such an event yields rows with missing values rather
+ * than an exception.
  */
 export function asLedgerEvent(event: RecordedEvent): RecordedLedgerEvent {
-  return event as RecordedLedgerEvent;
+  const data = event.data;
+  if (data !== null && typeof data === 'object' && !Array.isArray(data)) return event as RecordedLedgerEvent;
+  return { ...event, data: {} } as RecordedLedgerEvent;
+}
+
+/** A list field as folds may iterate it: the array, or nothing when the event holds something else there. */
+export function listOf<T>(value: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(value) ? value : [];
 }
 
 export function positionOf(event: RecordedEvent): string {

@@ -78,7 +78,7 @@ export async function seedReferenceData(server: LedgerServer, callers: Callers):
     providerId: CENTRE_ID, kind: 'CE', name: 'CECATI 149', accreditationCode: CENTRE_ID, standards: ['EC0105'], parentProviderId: PROVIDER_ID, ...period,
   });
   await expect201('/v1/evaluators', callers.certifier, {
-    evaluatorId: EVALUATOR_ID, ...nextPerson('QR'), providerId: PROVIDER_ID, standards: ['EC0105'], credentialFolio: 'CED-2018-000123', validUntil: '2030-12-31',
+    evaluatorId: EVALUATOR_ID, ...nextPerson('QR'), providerId: PROVIDER_ID, standards: ['EC0105'], credentialFolio: 'CED-2018-000123', validFrom: '2018-01-01', validUntil: '2030-12-31',
   });
 }
 

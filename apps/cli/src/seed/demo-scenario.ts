@@ -215,6 +215,8 @@ export class DemoScenario {
         await this.send(this.certifierOf(providerId), '/v1/evaluators', {
           evaluatorId, curp: person.curp, fullName: person.fullName, providerId, standards,
           credentialFolio: `CED-${providerId.toUpperCase()}-${String(n).padStart(4, '0')}`,
+          // Their cédulas date from before the first ceremony the demo records.
+          validFrom: '2017-01-01',
           validUntil: '2029-12-31',
         });
         this.evaluatorsOf[providerId].push(evaluatorId);

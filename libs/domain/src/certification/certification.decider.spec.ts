@@ -258,6 +258,32 @@ describe('certification decider', () => {
       given(decider, enrolled).when(evaluate({ evaluator: revokedEvaluator })).thenThrows('EVALUATOR_NOT_ACCREDITED', { reason: 'revoked' });
     });
 
+    it('needs the credential in force from its validFrom: a credential recorded today does not cover last year', () => {
+      const startsAfter = fold(evaluatorDecider, [evaluatorAccredited({ validFrom: '2024-04-11' })]);
+      given(decider, enrolled).when(evaluate({ evaluator: startsAfter })).thenThrows('EVALUATOR_NOT_ACCREDITED', { reason: 'not_yet_valid' });
+      const startsThatDay = fold(evaluatorDecider, [evaluatorAccredited({ validFrom: '2024-04-10' })]);
+      given(decider, enrolled).when(evaluate({ evaluator: startsThatDay })).then([evaluationRecorded()]);
+    });
+
+    it("counts only a credential of the process's provider, with the evaluator acting for that provider", () => {
+      const othersOnly = fold(evaluatorDecider, [evaluatorAccredited({ providerId: 'OC-99', credentialFolio: 'OC-CED-1' })]);
+      given(decider, enrolled).when(evaluate({ evaluator: othersOnly })).thenThrows('EVALUATOR_NOT_ACCREDITED', { reason: 'not_covered' });
+      const both = fold(evaluatorDecider, [evaluatorAccredited(), evaluatorAccredited({ providerId: 'OC-99', credentialFolio: 'OC-CED-1' })]);
+      given(decider, enrolled).when(evaluate({ evaluator: both })).then([evaluationRecorded()]);
+      given(decider, enrolled)
+        .when(evaluate({ evaluator: both }, { ...evaluator, organizationId: 'OC-99' }))
+        .thenThrows('NOT_ACTING_FOR_PROVIDER', { providerId: candidateEnrolled().data.providerId });
+    });
+
+    it("stays refused when another provider's credential revives an evaluator the process's provider revoked", () => {
+      const revocation: EvaluatorAccreditationRevoked = {
+        type: 'EvaluatorAccreditationRevoked',
+        data: { evaluatorId: EVALUATOR_ID, standardCode: 'EC0105', providerId: candidateEnrolled().data.providerId, reason: 'fraud', revokedAt: NOW },
+      };
+      const revived = fold(evaluatorDecider, [evaluatorAccredited(), revocation, evaluatorAccredited({ providerId: 'OC-99', credentialFolio: 'OC-CED-1' })]);
+      given(decider, enrolled).when(evaluate({ evaluator: revived })).thenThrows('EVALUATOR_NOT_ACCREDITED', { reason: 'revoked' });
+    });
+
     it('refuses an evaluator who trained this candidate (conflict of interest)', () => {
       given(decider, [...enrolled, trained(EVALUATOR_ID)]).when(evaluate()).thenThrows('CONFLICT_OF_INTEREST', { reason: 'evaluator_is_trainer' });
       given(decider, [...enrolled, trained('trainer-3')]).when(evaluate()).then([evaluationRecorded()]);

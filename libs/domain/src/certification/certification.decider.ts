@@ -1,4 +1,5 @@
 import { credentialStanding, type CredentialStanding } from '../evaluator/evaluator.state';
+import type { Actor } from '../shared/actor';
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError, ensure } from '../shared/domain-error';
 import { parseEvidenceDigest } from '../shared/evidence-digest';
@@ -136,23 +137,33 @@ function recordEvaluation({ data, metadata }: RecordEvaluation, state: Certifica
   // A re-evaluation depends on the judgment before it.
   const previous = process.evaluations.at(-1);
   if (previous !== undefined) ensureNotBefore(evaluatedAt, previous.evaluatedAt, 'evaluatedAt', 'the previous evaluatedAt');
-  const credentialFolio = usableCredentialFolio(data, process, evaluatedAt);
+  const credentialFolio = usableCredentialFolio(data, process, evaluatedAt, actor);
   const result = data.result;
   return [{ type: 'EvaluationRecorded', data: { processId, evaluatorId, result, evidenceDigest, evaluatedAt, credentialFolio } }];
 }
 
-/** Accreditation in force on the date, then conflict of interest: not the candidate, not a trainer. */
-function usableCredentialFolio(data: RecordEvaluation['data'], process: EnrolledProcess, evaluatedAt: string): string {
+/**
+ * The evaluator acts for the process's provider (its token's organization)
+ * and holds that provider's credential for the standard, in force on the
+ * date and not revoked; then conflict of interest: not the candidate, not a
+ * trainer. A credential of another provider never counts here: it belongs to
+ * that provider's processes.
+ */
+function usableCredentialFolio(data: RecordEvaluation['data'], process: EnrolledProcess, evaluatedAt: string, actor: Actor): string {
   const { evaluator, evaluatorId } = data;
-  const standardCode = process.process.standardCode;
+  const { standardCode, providerId } = process.process;
+  ensure(actor.organizationId === providerId, 'NOT_ACTING_FOR_PROVIDER', "an evaluator judges a process only acting for the process's provider", {
+    providerId,
+  });
   const matches = evaluator.status === 'registered' && evaluator.evaluatorId === evaluatorId;
   const standing: CredentialStanding = matches
-    ? credentialStanding(evaluator, standardCode, evaluatedAt)
+    ? credentialStanding(evaluator, standardCode, providerId, evaluatedAt)
     : { usable: false, reason: 'not_registered' };
   if (!standing.usable) {
-    throw new DomainError('EVALUATOR_NOT_ACCREDITED', `the evaluator holds no credential in force for ${standardCode} on that date`, {
+    throw new DomainError('EVALUATOR_NOT_ACCREDITED', `the evaluator holds no credential of the provider in force for ${standardCode} on that date`, {
       evaluatorId,
       standardCode,
+      providerId,
       reason: standing.reason,
     });
   }

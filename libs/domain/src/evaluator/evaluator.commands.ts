@@ -13,15 +13,21 @@ export type AccreditEvaluator = Command<
     providerId: string;
     standards: string[];
     credentialFolio: string;
+    /** Calendar date `YYYY-MM-DD`, inclusive; defaults to the day it is recorded. */
+    validFrom?: string;
     /** Calendar date `YYYY-MM-DD`, inclusive. */
     validUntil: string;
   }
 >;
 
-/** A certifier of the credential's provider, or an authority. */
+/**
+ * A certifier of the credential's provider, or an authority. `providerId`
+ * names whose credential: a certifier's own organization by default; an
+ * authority must name it when several providers hold credentials for the standard.
+ */
 export type RevokeEvaluatorAccreditation = Command<
   'RevokeEvaluatorAccreditation',
-  { evaluatorId: string; standardCode: string; reason: string }
+  { evaluatorId: string; standardCode: string; providerId?: string; reason: string }
 >;
 
 export type EvaluatorCommand = AccreditEvaluator | RevokeEvaluatorAccreditation;

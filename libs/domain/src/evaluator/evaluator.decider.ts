@@ -1,11 +1,11 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError, ensure } from '../shared/domain-error';
 import { nowOf, requireId, requireRole, requireText, revocationReason, standardList } from '../shared/guards';
-import { ensureIsoDate } from '../shared/iso-date';
+import { ensureIsoDate, isoDateOf } from '../shared/iso-date';
 import { parseStandardCode } from '../shared/standard-code';
 import type { AccreditEvaluator, EvaluatorCommand, RevokeEvaluatorAccreditation } from './evaluator.commands';
 import type { EvaluatorAccredited, EvaluatorAccreditationRevoked, EvaluatorEvent } from './evaluator.events';
-import type { EvaluatorCredential, EvaluatorState } from './evaluator.state';
+import { credentialProviders, currentCredential, type EvaluatorCredential, type EvaluatorState } from './evaluator.state';
 
 export const initialState: EvaluatorState = { status: 'unregistered' };
 
@@ -22,35 +22,48 @@ export function decide(command: EvaluatorCommand, state: EvaluatorState): Evalua
   }
 }
 
+type CredentialFields = Omit<EvaluatorAccredited['data'], 'accreditedAt'>;
+
+/**
+ * A provider issues credentials of its own only. The same evaluator may hold
+ * credentials of several providers (each its own), but a provider never
+ * changes, renews or revives another's: its accreditation adds its own.
+ */
 function accredit({ data, metadata }: AccreditEvaluator, state: EvaluatorState): EvaluatorEvent[] {
   const { actor } = metadata;
   requireRole(actor, ['certifier'], 'accredit evaluators');
-  const accreditation: Omit<EvaluatorAccredited['data'], 'accreditedAt'> = {
+  const validUntil = ensureIsoDate(data.validUntil, 'validUntil');
+  const validFrom = data.validFrom === undefined || data.validFrom === null ? isoDateOf(nowOf(metadata)) : ensureIsoDate(data.validFrom, 'validFrom');
+  ensure(validFrom <= validUntil, 'VALIDITY_PERIOD_INVALID', 'validFrom must not be after validUntil', { field: 'validFrom' });
+  const credential: CredentialFields = {
     evaluatorId: requireId(data.evaluatorId, 'evaluatorId'),
     subjectId: requireId(data.subjectId, 'subjectId'),
     providerId: requireId(data.providerId, 'providerId'),
     standards: standardList(data.standards),
     credentialFolio: requireText(data.credentialFolio, 'credentialFolio', 64),
-    validUntil: ensureIsoDate(data.validUntil, 'validUntil'),
+    validFrom,
+    validUntil,
   };
-  const { providerId } = accreditation;
-  const ownProvider = actor.organizationId === providerId;
-  ensure(ownProvider, 'NOT_ACCREDITING_PROVIDER', 'only a certifier of that provider may issue its credentials', { providerId });
+  const { providerId } = credential;
+  ensure(actor.organizationId === providerId, 'NOT_ACCREDITING_PROVIDER', 'only a certifier of that provider may issue its credentials', {
+    providerId,
+  });
   if (state.status === 'registered') {
-    ensure(state.subjectId === accreditation.subjectId, 'EVALUATOR_SUBJECT_MISMATCH', 'this evaluator id belongs to another person', {
-      evaluatorId: accreditation.evaluatorId,
+    ensure(state.subjectId === credential.subjectId, 'EVALUATOR_SUBJECT_MISMATCH', 'this evaluator id belongs to another person', {
+      evaluatorId: credential.evaluatorId,
     });
-    if (accreditation.standards.every((code) => sameCredential(state.credentials[code], accreditation))) return [];
+    const repeated = credential.standards.every((code) => sameCredential(currentCredential(state, code, providerId), credential));
+    if (repeated) return [];
   }
-  return [{ type: 'EvaluatorAccredited', data: { ...accreditation, accreditedAt: nowOf(metadata) } }];
+  return [{ type: 'EvaluatorAccredited', data: { ...credential, accreditedAt: nowOf(metadata) } }];
 }
 
-function sameCredential(current: EvaluatorCredential | undefined, next: Omit<EvaluatorAccredited['data'], 'accreditedAt'>): boolean {
+function sameCredential(current: EvaluatorCredential | undefined, next: CredentialFields): boolean {
   return (
     current !== undefined &&
     current.revocation === undefined &&
-    current.providerId === next.providerId &&
     current.credentialFolio === next.credentialFolio &&
+    current.validFrom === next.validFrom &&
     current.validUntil === next.validUntil
   );
 }
@@ -61,19 +74,35 @@ function revoke({ data, metadata }: RevokeEvaluatorAccreditation, state: Evaluat
   const evaluatorId = requireId(data.evaluatorId, 'evaluatorId');
   const standardCode = parseStandardCode(data.standardCode);
   const reason = revocationReason(data.reason);
+  const named = data.providerId === undefined || data.providerId === null ? undefined : requireId(data.providerId, 'providerId');
   if (state.status === 'unregistered') throw new DomainError('EVALUATOR_NOT_FOUND', 'no such evaluator', { evaluatorId });
-  const credential = state.credentials[standardCode];
+  const providerId = revokedProvider(actor.role === 'certifier' ? actor.organizationId : undefined, named, credentialProviders(state, standardCode));
+  const credential = currentCredential(state, standardCode, providerId);
   if (credential === undefined) {
-    throw new DomainError('EVALUATOR_ACCREDITATION_NOT_FOUND', 'the evaluator holds no credential for that standard', { standardCode });
+    throw new DomainError('EVALUATOR_ACCREDITATION_NOT_FOUND', 'the evaluator holds no credential of that provider for that standard', {
+      standardCode,
+      providerId,
+    });
   }
-  if (actor.role === 'certifier') {
-    const { providerId } = credential;
-    const issuing = actor.organizationId === providerId;
-    ensure(issuing, 'NOT_ACCREDITING_PROVIDER', 'only the provider that issued the credential may revoke it', { providerId });
+  ensure(credential.revocation === undefined, 'EVALUATOR_ACCREDITATION_ALREADY_REVOKED', 'the credential is already revoked', { standardCode, providerId });
+  return [{ type: 'EvaluatorAccreditationRevoked', data: { evaluatorId, standardCode, providerId, reason, revokedAt: nowOf(metadata) } }];
+}
+
+/**
+ * Whose credential a revocation is about. A certifier revokes its own
+ * provider's only; an authority names the provider, or may leave it out
+ * when a single provider holds credentials for the standard.
+ */
+function revokedProvider(certifierOf: string | undefined, named: string | undefined, holders: readonly string[]): string {
+  if (certifierOf !== undefined) {
+    const own = named === undefined || named === certifierOf;
+    ensure(own, 'NOT_ACCREDITING_PROVIDER', 'only the provider that issued the credential may revoke it', { providerId: named });
+    return certifierOf;
   }
-  const active = credential.revocation === undefined;
-  ensure(active, 'EVALUATOR_ACCREDITATION_ALREADY_REVOKED', 'the credential is already revoked', { standardCode });
-  return [{ type: 'EvaluatorAccreditationRevoked', data: { evaluatorId, standardCode, reason, revokedAt: nowOf(metadata) } }];
+  if (named !== undefined) return named;
+  if (holders.length === 1) return holders[0];
+  if (holders.length === 0) return '';
+  throw new DomainError('REQUIRED_FIELD', 'several providers hold credentials for this standard: name the providerId', { field: 'providerId' });
 }
 
 export function evolve(state: EvaluatorState, event: EvaluatorEvent): EvaluatorState {
@@ -90,18 +119,23 @@ export function evolve(state: EvaluatorState, event: EvaluatorEvent): EvaluatorS
 }
 
 function accredited(state: EvaluatorState, { data }: EvaluatorAccredited): EvaluatorState {
-  const credentials = { ...(state.status === 'registered' ? state.credentials : {}) };
-  for (const standardCode of data.standards) {
-    const { providerId, credentialFolio, validUntil, accreditedAt } = data;
-    credentials[standardCode] = { standardCode, providerId, credentialFolio, validUntil, accreditedAt };
-  }
+  const { providerId, credentialFolio, validFrom, validUntil, accreditedAt } = data;
+  const added = data.standards.map((standardCode) => ({ standardCode, providerId, credentialFolio, validFrom, validUntil, accreditedAt }));
+  const credentials = [...(state.status === 'registered' ? state.credentials : []), ...added];
   return { status: 'registered', evaluatorId: data.evaluatorId, subjectId: data.subjectId, credentials };
 }
 
+/** Marks the revoked credential: the provider's latest for the standard, or (events of schema 1) the standard's latest. */
 function revoked(state: EvaluatorState, { data }: EvaluatorAccreditationRevoked): EvaluatorState {
-  if (state.status === 'unregistered' || state.credentials[data.standardCode] === undefined) return state;
-  const credential = { ...state.credentials[data.standardCode], revocation: { reason: data.reason, revokedAt: data.revokedAt } };
-  return { ...state, credentials: { ...state.credentials, [data.standardCode]: credential } };
+  if (state.status === 'unregistered') return state;
+  const { standardCode, providerId } = data;
+  const index = state.credentials.findLastIndex(
+    (credential) => credential.standardCode === standardCode && (providerId === undefined || credential.providerId === providerId),
+  );
+  if (index < 0) return state;
+  const credentials = [...state.credentials];
+  credentials[index] = { ...credentials[index], revocation: { reason: data.reason, revokedAt: data.revokedAt } };
+  return { ...state, credentials };
 }
 
 export const evaluatorDecider: Decider<EvaluatorCommand, EvaluatorEvent, EvaluatorState> = { decide, evolve, initialState };

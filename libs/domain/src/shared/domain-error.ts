@@ -33,6 +33,7 @@ export const DOMAIN_ERRORS = {
   // forbidden: the caller may not do this, whatever the input
   ROLE_NOT_ALLOWED: 'forbidden',
   NOT_ACTING_AS_SELF: 'forbidden',
+  NOT_ACTING_FOR_PROVIDER: 'forbidden',
   NOT_ENROLLING_PROVIDER: 'forbidden',
   NOT_ENROLLING_ORGANIZATION: 'forbidden',
   NOT_ISSUING_PROVIDER: 'forbidden',

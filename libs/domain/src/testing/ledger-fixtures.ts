@@ -80,6 +80,7 @@ export function evaluatorAccredited(overrides: Partial<EvaluatorAccredited['data
       providerId: PROVIDER_ID,
       standards: ['EC0105'],
       credentialFolio: 'CED-0105-0007',
+      validFrom: '2019-01-01',
       validUntil: '2025-12-31',
       accreditedAt: '2019-01-01T00:00:00.000Z',
       ...overrides,

@@ -1,10 +1,11 @@
 import type { EvaluatorAccredited, EvaluatorAccreditationRevoked, ProviderAccredited } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
-import { asLedgerEvent, positionOf, unexpectedEvent } from '../ledger-events';
+import { asLedgerEvent, listOf, positionOf, unexpectedEvent } from '../ledger-events';
 import { append, patch, put, ref, type Projection, type RowChange, type RowReader, type RowRef } from '../projection';
 import {
   evaluatorAccreditationHeadsTable,
   evaluatorAccreditationsTable,
+  evaluatorStandardHeadsTable,
   providerAccreditationsTable,
   providersTable,
   standardsTable,
@@ -14,13 +15,25 @@ type Recorded<E extends { type: string; data: unknown }> = RecordedEvent<E['type
 
 const STANDARDS = standardsTable.name;
 const HEADS = evaluatorAccreditationHeadsTable.name;
+const STANDARD_HEADS = evaluatorStandardHeadsTable.name;
 
-/** Standards, providers and evaluators with the history of their accreditations. */
+/**
+ * Standards, providers and evaluators with the history of their
+ * accreditations. Version 2: an evaluator's credentials are per provider
+ * (each provider's own), and each has the date it is in force from.
+ */
 export const registryProjection: Projection = {
   name: 'registry',
-  version: 1,
+  version: 2,
   eventTypes: ['StandardRegistered', 'StandardRetired', 'ProviderAccredited', 'EvaluatorAccredited', 'EvaluatorAccreditationRevoked'],
-  tables: [standardsTable, providersTable, providerAccreditationsTable, evaluatorAccreditationsTable, evaluatorAccreditationHeadsTable],
+  tables: [
+    standardsTable,
+    providersTable,
+    providerAccreditationsTable,
+    evaluatorAccreditationsTable,
+    evaluatorAccreditationHeadsTable,
+    evaluatorStandardHeadsTable,
+  ],
   reads,
   fold,
 };
@@ -28,7 +41,18 @@ export const registryProjection: Projection = {
 function reads(recorded: RecordedEvent): RowRef[] {
   const event = asLedgerEvent(recorded);
   if (event.type !== 'EvaluatorAccreditationRevoked') return [];
-  return [ref(HEADS, { evaluator_id: event.data.evaluatorId, standard_code: event.data.standardCode })];
+  return [revokedHead(event)];
+}
+
+/**
+ * The head row a revocation applies to: the provider's latest credential
+ * for the standard, or, for a revocation recorded without a provider (schema
+ * 1), the standard's latest credential whoever issued it.
+ */
+function revokedHead(event: Recorded<EvaluatorAccreditationRevoked>): RowRef {
+  const { evaluatorId, standardCode, providerId } = event.data;
+  if (providerId === undefined || providerId === null) return ref(STANDARD_HEADS, { evaluator_id: evaluatorId, standard_code: standardCode });
+  return ref(HEADS, { evaluator_id: evaluatorId, standard_code: standardCode, provider_id: providerId });
 }
 
 function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
@@ -90,7 +114,7 @@ function providerAccredited(event: Recorded<ProviderAccredited>): RowChange[] {
 function evaluatorAccredited(event: Recorded<EvaluatorAccredited>): RowChange[] {
   const { data } = event;
   const position = positionOf(event);
-  return data.standards.flatMap((standardCode) => [
+  return listOf(data.standards).flatMap((standardCode) => [
     // `put`, not `append`: a revocation in the same batch patches this row.
     put(evaluatorAccreditationsTable.name, {
       evaluator_id: data.evaluatorId,
@@ -99,19 +123,22 @@ function evaluatorAccredited(event: Recorded<EvaluatorAccredited>): RowChange[] 
       subject_id: data.subjectId,
       provider_id: data.providerId,
       credential_folio: data.credentialFolio,
+      valid_from: data.validFrom,
       valid_until: data.validUntil,
       accredited_at: data.accreditedAt,
       revoked_at: null,
       revocation_reason: null,
       revoked_position: null,
     }),
-    put(HEADS, { evaluator_id: data.evaluatorId, standard_code: standardCode, position }),
+    put(HEADS, { evaluator_id: data.evaluatorId, standard_code: standardCode, provider_id: data.providerId, position }),
+    put(STANDARD_HEADS, { evaluator_id: data.evaluatorId, standard_code: standardCode, position }),
   ]);
 }
 
 function evaluatorRevoked(rows: RowReader, event: Recorded<EvaluatorAccreditationRevoked>): RowChange[] {
   const { data } = event;
-  const head = rows.get(HEADS, { evaluator_id: data.evaluatorId, standard_code: data.standardCode });
+  const { table, key } = revokedHead(event);
+  const head = rows.get(table, key);
   if (!head) return [];
   return [
     patch(

@@ -45,9 +45,10 @@ export const providerAccreditationsTable: TableDefinition = {
 };
 
 /**
- * One row per evaluator, standard and accreditation event ("cédula"): a later
- * accreditation for the same standard supersedes from its `accredited_at`,
- * and a revocation marks the row in force when it was recorded.
+ * One row per evaluator, standard and accreditation event ("cédula"), each
+ * owned by the provider that issued it. Of one provider's credentials for a
+ * standard, the latest recorded whose period covers a date governs that date;
+ * a revocation marks the provider's latest row when it was recorded.
  */
 export const evaluatorAccreditationsTable: TableDefinition = {
   name: 'evaluator_accreditations',
@@ -59,6 +60,7 @@ export const evaluatorAccreditationsTable: TableDefinition = {
     subject_id: 'text',
     provider_id: 'text',
     credential_folio: 'text',
+    valid_from: 'date',
     valid_until: 'date',
     accredited_at: 'timestamptz',
     revoked_at: 'timestamptz',
@@ -69,9 +71,17 @@ export const evaluatorAccreditationsTable: TableDefinition = {
   indexes: [['credential_folio']],
 };
 
-/** The latest accreditation row per evaluator and standard: the one a revocation applies to. */
+/** The latest accreditation row per evaluator, standard and provider: the one that provider's revocation applies to. */
 export const evaluatorAccreditationHeadsTable: TableDefinition = {
   name: 'evaluator_accreditation_heads',
+  published: false,
+  columns: { evaluator_id: 'text', standard_code: 'text', provider_id: 'text', position: 'bigint' },
+  primaryKey: ['evaluator_id', 'standard_code', 'provider_id'],
+};
+
+/** The latest accreditation row per evaluator and standard, any provider: what a revocation of schema 1 applies to. */
+export const evaluatorStandardHeadsTable: TableDefinition = {
+  name: 'evaluator_standard_heads',
   published: false,
   columns: { evaluator_id: 'text', standard_code: 'text', position: 'bigint' },
   primaryKey: ['evaluator_id', 'standard_code'],

@@ -1,6 +1,7 @@
 import type { EventMetadata, RecordedEvent } from '@ledger/event-store';
 import { BatchRows } from '../batch-rows';
 import type { Projection, Row } from '../projection';
+import { readableEvent } from '../readable-event';
 
 /** A stored event for fold specs: position and stream as given, a plain actor. */
 export function recorded(position: number, streamId: string, type: string, data: object, metadata: Partial<EventMetadata> = {}): RecordedEvent {
@@ -25,14 +26,16 @@ export function recorded(position: number, streamId: string, type: string, data:
 }
 
 /**
- * Folds events the way the runner does, without a database: rows the folds
+ * Folds events the way the runner does, without a database (each event made
+ * readable first, as the runner does): rows the folds
  * read start absent (or as given), changes merge per key. Returns the final
  * rows of each table as the runner would write them.
  */
-export function foldInMemory(projection: Projection, events: readonly RecordedEvent[], stored: Record<string, Row[]> = {}): BatchRows {
+export function foldInMemory(projection: Projection, stored: readonly RecordedEvent[] | RecordedEvent[], rowsStored: Record<string, Row[]> = {}): BatchRows {
+  const events = stored.map(readableEvent);
   const rows = new BatchRows(projection);
   const refs = events.flatMap((event) => projection.reads(event));
-  for (const [table, keys] of rows.missing(refs)) rows.load(table, keys, stored[table] ?? []);
+  for (const [table, keys] of rows.missing(refs)) rows.load(table, keys, rowsStored[table] ?? []);
   for (const event of events) for (const change of projection.fold(rows, event)) rows.apply(change);
   return rows;
 }

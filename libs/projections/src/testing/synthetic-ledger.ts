@@ -1,5 +1,5 @@
 import { Folio, FOLIO_ALPHABET, type Employment } from '@ledger/domain';
-import type { ActorRef, NewEvent } from '@ledger/event-store';
+import { schemaVersionOf, type ActorRef, type LedgerEventType, type NewEvent } from '@ledger/event-store';
 import { seededRandom } from '@ledger/platform';
 
 /**
@@ -110,7 +110,7 @@ export class SyntheticLedger {
         type: 'EvaluatorAccredited',
         data: {
           evaluatorId, subjectId, providerId, standards: STANDARDS.map((s) => s.code),
-          credentialFolio: `CED-${evaluatorId}`, validUntil: '2030-12-31', accreditedAt: at,
+          credentialFolio: `CED-${evaluatorId}`, validFrom: at.slice(0, 10), validUntil: '2030-12-31', accreditedAt: at,
         },
       },
     ]);
@@ -233,7 +233,7 @@ export class SyntheticLedger {
       const p = wave % PROVIDERS;
       const certifier: ActorRef = { id: `certifier-${providerIdOf(p)}`, role: 'certifier', organizationId: providerIdOf(p) };
       yield this.append(`evaluator-${evaluatorIdOf(p, 3)}`, certifier, at, [
-        { type: 'EvaluatorAccreditationRevoked', data: { evaluatorId: evaluatorIdOf(p, 3), standardCode: 'EC0301', reason: 'Conflicto de interés', revokedAt: at } },
+        { type: 'EvaluatorAccreditationRevoked', data: { evaluatorId: evaluatorIdOf(p, 3), standardCode: 'EC0301', providerId: providerIdOf(p), reason: 'Conflicto de interés', revokedAt: at } },
       ]);
     }
   }
@@ -263,7 +263,7 @@ export class SyntheticLedger {
         id: this.uuid(),
         type: event.type,
         data: event.data,
-        metadata: { actor, commandId, correlationId: commandId, causationId: commandId, occurredAt, recordedAt, schemaVersion: 1 },
+        metadata: { actor, commandId, correlationId: commandId, causationId: commandId, occurredAt, recordedAt, schemaVersion: schemaVersionOf(event.type as LedgerEventType) },
       })),
     };
   }

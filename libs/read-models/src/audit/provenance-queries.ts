@@ -64,7 +64,9 @@ export class ProvenanceQueries {
       enrollment: stepOf(first('CandidateEnrolled')),
       trainings: steps.filter((step) => step.type === 'TrainingRecorded').map((step) => stepOf(step)!),
       evaluations: await Promise.all(
-        steps.filter((step) => step.type === 'EvaluationRecorded').map((step) => this.evaluation(step, certificate.standardCode)),
+        steps
+          .filter((step) => step.type === 'EvaluationRecorded')
+          .map((step) => this.evaluation(step, certificate.standardCode, certificate.providerId)),
       ),
       folioAssignment: stepOf(assignment ?? null),
       issuance: stepOf(first('CertificateIssued')),
@@ -73,11 +75,17 @@ export class ProvenanceQueries {
     };
   }
 
-  private async evaluation(step: TimelineEntryView, standardCode: string): Promise<EvaluationProvenance> {
+  /**
+   * The credential a judgment counted under is the process provider's own,
+   * as the ledger knew it at the judgment's position; among that provider's
+   * credentials, the one the judgment recorded (its folio) is preferred.
+   */
+  private async evaluation(step: TimelineEntryView, standardCode: string, providerId: string): Promise<EvaluationProvenance> {
     const evaluatorId = String(step.details.evaluatorId ?? '');
     const on = String(step.details.evaluatedAt ?? step.occurredAt ?? '');
-    const standing = on ? await this.accreditations.evaluatorOn(evaluatorId, standardCode, on, step.position) : null;
-    const accreditation = standing?.accreditation ? { ...standing.accreditation, inForce: standing.accredited } : null;
+    const standing = on ? await this.accreditations.evaluatorOn(evaluatorId, standardCode, on, step.position, providerId) : null;
+    const recorded = standing?.credentials.find((credential) => credential.credentialFolio === step.details.credentialFolio);
+    const accreditation = recorded ?? standing?.credentials[0] ?? null;
     return { ...stepOf(step)!, accreditation };
   }
 }

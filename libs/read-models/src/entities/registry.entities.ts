@@ -29,7 +29,7 @@ export class ProviderEntity {
   @Column({ type: 'bigint' }) position: string;
 }
 
-/** `read_models.evaluator_accreditations`: every credential an evaluator held, per standard. */
+/** `read_models.evaluator_accreditations`: every credential an evaluator held, per standard and issuing provider. */
 @Entity({ schema: 'read_models', name: 'evaluator_accreditations', synchronize: false })
 export class EvaluatorAccreditationEntity {
   @PrimaryColumn({ name: 'evaluator_id', type: 'text' }) evaluatorId: string;
@@ -38,6 +38,8 @@ export class EvaluatorAccreditationEntity {
   @Column({ name: 'subject_id', type: 'text' }) subjectId: string;
   @Column({ name: 'provider_id', type: 'text' }) providerId: string;
   @Column({ name: 'credential_folio', type: 'text' }) credentialFolio: string;
+  /** Null only where the log held no usable date. */
+  @Column({ name: 'valid_from', type: 'date', nullable: true }) validFrom: string | null;
   @Column({ name: 'valid_until', type: 'date' }) validUntil: string;
   @Column({ name: 'accredited_at', type: 'timestamptz' }) accreditedAt: Date;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;

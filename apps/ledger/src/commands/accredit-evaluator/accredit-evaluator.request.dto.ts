@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
 
 export class AccreditEvaluatorRequest {
@@ -32,6 +32,14 @@ export class AccreditEvaluatorRequest {
   @IsString()
   @MaxLength(64)
   credentialFolio: string;
+
+  @ApiPropertyOptional({
+    example: '2018-01-15',
+    description: 'Calendar date, inclusive: the credential is in force from this day; defaults to the day it is recorded. Judgments dated before it are refused.',
+  })
+  @IsOptional()
+  @Matches(CALENDAR_DATE, { message: CALENDAR_DATE_MESSAGE })
+  validFrom?: string;
 
   @ApiProperty({ example: '2026-12-31', description: 'Calendar date, inclusive' })
   @Matches(CALENDAR_DATE, { message: CALENDAR_DATE_MESSAGE })

@@ -1,11 +1,21 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
 
 export class RevokeEvaluatorAccreditationRequest {
   @ApiProperty({ example: 'EC0105' })
   @IsString()
   @MaxLength(16)
   standardCode: string;
+
+  @ApiPropertyOptional({
+    example: 'ECE322-18',
+    description:
+      "Whose credential: a certifier's own provider (the default; another is refused); an authority names it when several providers hold credentials for the standard",
+  })
+  @IsOptional()
+  @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
+  providerId?: string;
 
   @ApiProperty({ example: 'Conflict of interest found in audit' })
   @IsString()

@@ -1,0 +1,49 @@
+import { displayText } from '@ledger/domain';
+import { upcastRecordedEvent, type RecordedEvent } from '@ledger/event-store';
+
+/**
+ * The event as every fold reads it, whatever the log holds: data upcast to
+ * today's schema (the registry's upcasters, as the write side reads it), and
+ * every string in data and metadata, keys included, made displayable (NFC,
+ * control characters, unpaired surrogates and bidirectional controls shown
+ * as U+FFFD; see displayText). Events written before the text rule, or
+ * straight into the store, thus fold like any other: nothing in them can
+ * make PostgreSQL refuse a row (NUL in text or in jsonb), and every
+ * projection sees the same strings for the same event, keys included.
+ */
+export function readableEvent(recorded: RecordedEvent): RecordedEvent {
+  const upcast = upcastRecordedEvent(recorded);
+  const data = readable(upcast.data, 0);
+  const metadata = readable(upcast.metadata, 0) as RecordedEvent['metadata'];
+  const streamId = displayText(upcast.streamId);
+  const type = displayText(upcast.type);
+  if (data === upcast.data && metadata === upcast.metadata && streamId === upcast.streamId && type === upcast.type) return upcast;
+  return { ...upcast, type, streamId, data, metadata };
+}
+
+/** Nesting deeper than this is not data the ledger writes; it is cut off rather than walked. */
+const MAX_DEPTH = 32;
+
+/** The value with displayable strings; the same object when nothing needed a change, so clean events cost no copies. */
+function readable(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return displayText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return null;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const items = value.map((item) => {
+      const shown = readable(item, depth + 1);
+      if (shown !== item) changed = true;
+      return shown;
+    });
+    return changed ? items : value;
+  }
+  let changed = false;
+  const entries = Object.entries(value as Record<string, unknown>).map(([key, item]): [string, unknown] => {
+    const shownKey = displayText(key);
+    const shown = readable(item, depth + 1);
+    if (shownKey !== key || shown !== item) changed = true;
+    return [shownKey, shown];
+  });
+  return changed ? Object.fromEntries(entries) : value;
+}
