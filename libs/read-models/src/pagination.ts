@@ -9,6 +9,24 @@ export interface Page<T> {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
+/** The largest position the ledger can hold: PostgreSQL's bigint, which read models and checkpoints use. */
+export const MAX_POSITION = 9_223_372_036_854_775_807n;
+
+/** Plain decimal: no sign, spaces, exponent, hex or leading zeros, at most 19 digits (the range is checked after). */
+const POSITION_TEXT = /^(0|[1-9]\d{0,18})$/;
+
+/**
+ * A position as clients send it (`minPosition`, `atPosition`, inside a
+ * cursor): a plain decimal integer from 0 to MAX_POSITION, else null. Only one
+ * spelling of each number is accepted, so equal requests are equal text, and
+ * nothing past bigint ever reaches SQL (where it would fail as a 500).
+ */
+export function parsePosition(text: unknown): bigint | null {
+  if (typeof text !== 'string' || !POSITION_TEXT.test(text)) return null;
+  const position = BigInt(text);
+  return position <= MAX_POSITION ? position : null;
+}
+
 /**
  * Cursors are keyset positions (the last row's sort key), so a page is the
  * same whatever was appended since the first one, and no page costs an
@@ -21,8 +39,9 @@ export function encodeCursor(key: string): string {
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof decoded.after === 'string' && /^-?\d{1,20}$/.test(decoded.after)) return decoded.after;
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown } | null;
+    const after = decoded?.after;
+    if (typeof after === 'string' && parsePosition(after) !== null) return after;
   } catch {
     // fall through: a cursor we did not make
   }

@@ -1,11 +1,11 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { CheckpointWatcher } from '@ledger/projections';
+import { parsePosition } from '@ledger/read-models';
 import { from, switchMap, type Observable } from 'rxjs';
 import type { HttpRequest } from '../platform/http/http-types';
 import { ProblemException } from '../platform/errors/problem.exception';
+import { POSITION_MESSAGE } from './dto/read-query.dto';
 import { CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS } from './read-side.tokens';
-
-const POSITION = /^\d{1,20}$/;
 
 /**
  * Read-your-writes: a query carrying `minPosition` (the position a command
@@ -21,11 +21,13 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<HttpRequest & { query?: Record<string, unknown> }>();
     const minPosition = request.query?.minPosition;
     if (minPosition === undefined) return next.handle();
-    if (typeof minPosition !== 'string' || !POSITION.test(minPosition)) {
-      throw new ProblemException(400, 'VALIDATION_FAILED', 'minPosition must be a position: a decimal integer', [
-        { field: 'minPosition', code: 'INVALID_FIELD', message: 'must be a decimal integer' },
+    // The same check as ReadQuery's: nothing past bigint may reach the watcher, whose wait would end in a 503.
+    const position = parsePosition(minPosition);
+    if (position === null) {
+      throw new ProblemException(400, 'VALIDATION_FAILED', `minPosition ${POSITION_MESSAGE}`, [
+        { field: 'minPosition', code: 'INVALID_FIELD', message: `minPosition ${POSITION_MESSAGE}` },
       ]);
     }
-    return from(this.watcher.waitForPosition(BigInt(minPosition), MIN_POSITION_WAIT_MS)).pipe(switchMap(() => next.handle()));
+    return from(this.watcher.waitForPosition(position, MIN_POSITION_WAIT_MS)).pipe(switchMap(() => next.handle()));
   }
 }

@@ -14,8 +14,8 @@ export class AccreditEvaluatorHttpController {
 
   @Post()
   @CommandEndpoint(201, 'certifier')
-  @ApiOperation({ summary: "AccreditEvaluator: issue an evaluator's credential for standards (certifier of the provider)" })
-  @ApiCreatedResponse({ type: PositionResponse })
+  @ApiOperation({ operationId: 'accreditEvaluator', summary: "AccreditEvaluator: issue an evaluator's credential for standards (certifier of the provider)" })
+  @ApiCreatedResponse({ type: PositionResponse, description: 'The credential is recorded' })
   accredit(@Body() request: AccreditEvaluatorRequest, @CallerOfCommand() caller: CommandCaller): Promise<PositionResponse> {
     return this.commandBus.execute(new AccreditEvaluatorCommand(caller, request));
   }

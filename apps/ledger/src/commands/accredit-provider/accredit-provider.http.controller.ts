@@ -14,8 +14,8 @@ export class AccreditProviderHttpController {
 
   @Post()
   @CommandEndpoint(201, 'authority')
-  @ApiOperation({ summary: 'AccreditProvider: accredit (or renew) an ECE, OC or CE for standards over a period (authority)' })
-  @ApiCreatedResponse({ type: PositionResponse })
+  @ApiOperation({ operationId: 'accreditProvider', summary: 'AccreditProvider: accredit (or renew) an ECE, OC or CE for standards over a period (authority)' })
+  @ApiCreatedResponse({ type: PositionResponse, description: 'The accreditation is recorded' })
   accredit(@Body() request: AccreditProviderRequest, @CallerOfCommand() caller: CommandCaller): Promise<PositionResponse> {
     return this.commandBus.execute(new AccreditProviderCommand(caller, request));
   }

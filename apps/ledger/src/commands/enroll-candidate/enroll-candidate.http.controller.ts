@@ -13,8 +13,8 @@ export class EnrollCandidateHttpController {
 
   @Post()
   @CommandEndpoint(201, 'registrar')
-  @ApiOperation({ summary: 'EnrollCandidate: open a certification process for a public servant (registrar of the provider or of its centre)' })
-  @ApiCreatedResponse({ type: EnrollmentResponse })
+  @ApiOperation({ operationId: 'enrollCandidate', summary: 'EnrollCandidate: open a certification process for a public servant (registrar of the provider or of its centre)' })
+  @ApiCreatedResponse({ type: EnrollmentResponse, description: "The process is open: its id, the candidate's subjectId, and the position written" })
   enroll(@Body() request: EnrollCandidateRequest, @CallerOfCommand() caller: CommandCaller): Promise<EnrollmentResponse> {
     return this.commandBus.execute(new EnrollCandidateCommand(caller, request));
   }

@@ -14,8 +14,8 @@ export class IssueCertificateHttpController {
 
   @Post()
   @CommandEndpoint(201, 'certifier')
-  @ApiOperation({ summary: 'IssueCertificate: certify a candidate judged competent (certifier of the enrolling provider); issuing twice yields the same folio' })
-  @ApiCreatedResponse({ type: CertificateResponse })
+  @ApiOperation({ operationId: 'issueCertificate', summary: 'IssueCertificate: certify a candidate judged competent (certifier of the enrolling provider); issuing twice yields the same folio' })
+  @ApiCreatedResponse({ type: CertificateResponse, description: 'The certificate is issued (or was already: the same folio again)' })
   issue(
     @Param('processId', processIdPipe()) processId: string,
     @Body() request: IssueCertificateRequest,

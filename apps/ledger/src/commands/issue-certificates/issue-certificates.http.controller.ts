@@ -13,8 +13,8 @@ export class IssueCertificatesHttpController {
 
   @Post()
   @CommandEndpoint(200, 'certifier')
-  @ApiOperation({ summary: 'IssueCertificates: certify up to 5,000 processes at once, with a result per process' })
-  @ApiOkResponse({ type: IssueCertificatesResponse })
+  @ApiOperation({ operationId: 'issueCertificates', summary: 'IssueCertificates: certify up to 5,000 processes at once, with a result per process' })
+  @ApiOkResponse({ type: IssueCertificatesResponse, description: 'One result per process id, in request order; a rejected one carries its error' })
   issue(@Body() request: IssueCertificatesRequest, @CallerOfCommand() caller: CommandCaller): Promise<IssueCertificatesResponse> {
     return this.commandBus.execute(new IssueCertificatesCommand(caller, request));
   }

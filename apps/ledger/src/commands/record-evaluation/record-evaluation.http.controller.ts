@@ -15,8 +15,8 @@ export class RecordEvaluationHttpController {
 
   @Post()
   @CommandEndpoint(201, 'evaluator')
-  @ApiOperation({ summary: "RecordEvaluation: the evaluator's judgment of the candidate's evidence (the evaluator, acting as itself)" })
-  @ApiCreatedResponse({ type: PositionResponse })
+  @ApiOperation({ operationId: 'recordEvaluation', summary: "RecordEvaluation: the evaluator's judgment of the candidate's evidence (the evaluator, acting as itself)" })
+  @ApiCreatedResponse({ type: PositionResponse, description: 'The judgment is recorded' })
   record(
     @Param('processId', processIdPipe()) processId: string,
     @Body() request: RecordEvaluationRequest,

@@ -15,8 +15,8 @@ export class RecordTrainingHttpController {
 
   @Post()
   @CommandEndpoint(201, 'registrar')
-  @ApiOperation({ summary: 'RecordTraining: record training hours delivered to the candidate (registrar of the enrolling organization)' })
-  @ApiCreatedResponse({ type: PositionResponse })
+  @ApiOperation({ operationId: 'recordTraining', summary: 'RecordTraining: record training hours delivered to the candidate (registrar of the enrolling organization)' })
+  @ApiCreatedResponse({ type: PositionResponse, description: 'The training is recorded' })
   record(
     @Param('processId', processIdPipe()) processId: string,
     @Body() request: RecordTrainingRequest,

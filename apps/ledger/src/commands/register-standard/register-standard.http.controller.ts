@@ -14,8 +14,8 @@ export class RegisterStandardHttpController {
 
   @Post()
   @CommandEndpoint(201, 'authority')
-  @ApiOperation({ summary: 'RegisterStandard: publish a competency standard (authority)' })
-  @ApiCreatedResponse({ type: PositionResponse })
+  @ApiOperation({ operationId: 'registerStandard', summary: 'RegisterStandard: publish a competency standard (authority)' })
+  @ApiCreatedResponse({ type: PositionResponse, description: 'The standard is registered' })
   register(@Body() request: RegisterStandardRequest, @CallerOfCommand() caller: CommandCaller): Promise<PositionResponse> {
     return this.commandBus.execute(new RegisterStandardCommand(caller, request));
   }

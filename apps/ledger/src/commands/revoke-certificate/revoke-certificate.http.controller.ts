@@ -14,8 +14,8 @@ export class RevokeCertificateHttpController {
 
   @Post()
   @CommandEndpoint(201, 'certifier', 'authority')
-  @ApiOperation({ summary: 'RevokeCertificate: revoke a certificate with a reason (issuing certifier or authority); history is kept' })
-  @ApiCreatedResponse({ type: PositionResponse })
+  @ApiOperation({ operationId: 'revokeCertificate', summary: 'RevokeCertificate: revoke a certificate with a reason (issuing certifier or authority); history is kept' })
+  @ApiCreatedResponse({ type: PositionResponse, description: 'The certificate is revoked' })
   revoke(@Param('folio') folio: string, @Body() request: RevokeCertificateRequest, @CallerOfCommand() caller: CommandCaller): Promise<PositionResponse> {
     return this.commandBus.execute(new RevokeCertificateCommand(caller, folio, request));
   }

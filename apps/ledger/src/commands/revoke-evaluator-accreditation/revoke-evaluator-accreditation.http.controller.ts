@@ -15,8 +15,8 @@ export class RevokeEvaluatorAccreditationHttpController {
 
   @Post()
   @CommandEndpoint(201, 'certifier', 'authority')
-  @ApiOperation({ summary: "RevokeEvaluatorAccreditation: revoke an evaluator's credential for one standard" })
-  @ApiCreatedResponse({ type: PositionResponse })
+  @ApiOperation({ operationId: 'revokeEvaluatorAccreditation', summary: "RevokeEvaluatorAccreditation: revoke an evaluator's credential for one standard" })
+  @ApiCreatedResponse({ type: PositionResponse, description: 'The credential is revoked' })
   revoke(
     @Param('evaluatorId', new IdentifierPipe('evaluatorId')) evaluatorId: string,
     @Body() request: RevokeEvaluatorAccreditationRequest,

@@ -1,12 +1,32 @@
 import { applyDecorators, HttpCode, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { Role } from '@ledger/domain';
 import { Roles } from '../../platform/auth/roles.decorator';
 import { IdempotencyInterceptor } from '../../platform/idempotency/idempotency.interceptor';
 import { BEARER_SCHEME } from '../../platform/openapi/openapi';
-import { ProblemResponse } from '../../platform/openapi/problem-response';
+import { problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, UNAUTHENTICATED_ANSWER } from '../../platform/openapi/openapi-answers';
 
-const PROBLEM = { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } };
+/** The error answers every command can give, as the exception filter writes them. */
+const COMMAND_ERRORS = [
+  ApiResponse(problemAnswer(400, 'VALIDATION_FAILED (with `errors` naming each field), MALFORMED_JSON, or a domain validation code naming its field')),
+  ApiResponse(UNAUTHENTICATED_ANSWER),
+  ApiResponse(problemAnswer(403, 'ROLE_NOT_ALLOWED, or the caller does not act for the organization the command concerns')),
+  ApiResponse(problemAnswer(404, 'A referenced process, standard, provider, evaluator or certificate does not exist')),
+  ApiResponse(
+    problemAnswer(
+      409,
+      'CONCURRENT_MODIFICATION (send it again), DUPLICATE_COMMAND, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_PROGRESS (with Retry-After), or a conflict with the ledger',
+      RETRY_AFTER_HEADER,
+    ),
+  ),
+  ApiResponse(problemAnswer(413, 'PAYLOAD_TOO_LARGE: the body is over 1 MB')),
+  ApiResponse(problemAnswer(415, 'UNSUPPORTED_MEDIA_TYPE: a body that is not JSON')),
+  ApiResponse(problemAnswer(422, 'A business rule says no (its code names the rule)')),
+  ApiResponse(RATE_LIMITED_ANSWER),
+  ApiResponse(
+    problemAnswer(503, 'STORE_UNAVAILABLE: nothing was decided; send the same command (same Idempotency-Key) again after Retry-After', RETRY_AFTER_HEADER),
+  ),
+];
 
 /**
  * What every command route shares: its roles, its success status, the
@@ -25,11 +45,6 @@ export function CommandEndpoint(status: 200 | 201, ...roles: [Role, ...Role[]]):
       description: 'Same key and same body: the first response is returned again and nothing is written. Same key, other body: 409.',
     }),
     ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Echoed back; generated when absent.' }),
-    ApiResponse({ status: 400, description: 'VALIDATION_FAILED (with `errors` naming each field), MALFORMED_JSON, or a domain validation code', content: PROBLEM }),
-    ApiResponse({ status: 401, description: 'No, bad or expired token', content: PROBLEM }),
-    ApiResponse({ status: 403, description: 'Role or organization not allowed', content: PROBLEM }),
-    ApiResponse({ status: 404, description: 'A referenced process, standard or evaluator does not exist', content: PROBLEM }),
-    ApiResponse({ status: 409, description: 'Conflict with the ledger, or IDEMPOTENCY_KEY_REUSED', content: PROBLEM }),
-    ApiResponse({ status: 422, description: 'A business rule says no', content: PROBLEM }),
+    ...COMMAND_ERRORS,
   );
 }

@@ -1,8 +1,10 @@
 import { BeforeApplicationShutdown, Controller, Get, HttpCode, Inject, Injectable, OnApplicationBootstrap, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { HttpResponse } from '../http/http-types';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { Public } from '../auth/public.decorator';
+import { HealthResponse } from '../openapi/health-response';
+import { ApiWithoutToken } from '../openapi/openapi';
 
 /** A store that does not answer within this is as good as down for a load balancer. */
 const STORE_CHECK_TIMEOUT_MS = 2_000;
@@ -40,7 +42,10 @@ export class HealthController {
   @Public()
   @Get()
   @HttpCode(200)
-  @ApiOperation({ summary: '200 once the ledger takes commands, 503 before and while shutting down' })
+  @ApiOperation({ operationId: 'getHealth', summary: '200 once the ledger takes commands, 503 before and while shutting down' })
+  @ApiWithoutToken()
+  @ApiOkResponse({ type: HealthResponse, description: 'Ready: `{"status":"ok"}`' })
+  @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'Starting, shutting down, or the store does not answer: `{"status":"unavailable"}`' })
   async health(@Res({ passthrough: true }) response: HttpResponse): Promise<{ status: 'ok' | 'unavailable' }> {
     const ok = this.readiness.isReady && (await this.storeAnswers());
     if (!ok) response.status(503);

@@ -1,23 +1,52 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DECORATORS, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProblemResponse } from './problem-response';
 
 export const BEARER_SCHEME = 'bearer';
 
+/** The tags routes are grouped by, each described once. */
+const TAGS: readonly [name: string, description: string][] = [
+  ['standards', 'Competency standards (authority)'],
+  ['providers', 'Certification providers and evaluation centres (authority)'],
+  ['evaluators', "Evaluators' credentials (cédulas) and their standing on a date"],
+  ['enrollments', 'Certification processes: enrollment, training, evaluation'],
+  ['certificates', 'Certificates: issue, revoke, read'],
+  ['public', 'Public verification of a certificate, without credentials'],
+  ['people', "A person's timeline, without personal data"],
+  ['audit', 'The audit trail and the provenance of certificates (comptrollers)'],
+  ['stats', 'Certificate counts for dashboards'],
+  ['reports', 'Reproducible transparency reports'],
+  ['health', 'Readiness of the ledger'],
+];
+
+/**
+ * Marks an operation as open to anyone (`security: []`), so that a generated
+ * client sends no token and a linter knows the omission is deliberate. It
+ * merges into the operation's metadata as ApiOperation itself does, so the
+ * order of the two decorators does not matter.
+ */
+export function ApiWithoutToken(): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    const previous = Reflect.getMetadata(DECORATORS.API_OPERATION, descriptor.value as object) as object | undefined;
+    Reflect.defineMetadata(DECORATORS.API_OPERATION, { ...previous, security: [] }, descriptor.value as object);
+    return descriptor;
+  };
+}
+
 /** The contract of API.md as OpenAPI, served at `/docs` (UI) and `/docs-json` (document). */
 export function setUpOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Certification ledger')
-      .setDescription(
-        'Event-sourced ledger of labour-competency certifications. Errors are RFC 9457 application/problem+json with a stable `code`. ' +
-          'Commands accept an `Idempotency-Key` header.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
-      .build(),
-    { extraModels: [ProblemResponse] },
-  );
+  const builder = new DocumentBuilder()
+    .setTitle('Certification ledger')
+    .setDescription(
+      'Event-sourced ledger of labour-competency certifications. Errors are RFC 9457 application/problem+json with a stable `code`. ' +
+        'Commands accept an `Idempotency-Key` header. Positions travel as decimal strings.',
+    )
+    .setVersion('1')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    // Relative: the document describes the server that serves it, wherever it is deployed.
+    .addServer('/', 'The ledger serving this document')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME);
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemResponse] });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

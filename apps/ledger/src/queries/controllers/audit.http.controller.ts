@@ -1,9 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, ProvenanceQueries, type AuditEventView, type CertificateProvenance, type Page } from '@ledger/read-models';
+import { FolioPipe } from '../../commands/shared/route-params';
+import { AuditEventPageResponse, CertificateProvenanceResponse } from '../dto/audit.response';
 import { AuditEventsQuery } from '../dto/audit-events.query.dto';
 import { ReadQuery } from '../dto/read-query.dto';
-import { QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
 
 @ApiTags('audit')
 @Controller('v1/audit')
@@ -15,7 +17,8 @@ export class AuditHttpController {
 
   @Get('events')
   @QueryEndpoint('comptroller')
-  @ApiOperation({ summary: 'The audit trail: one row per event, in log order, filtered' })
+  @QueryAnswer({ type: AuditEventPageResponse, description: 'A page of the audit trail, in log order' })
+  @ApiOperation({ operationId: 'listAuditEvents', summary: 'The audit trail: one row per event, in log order, filtered' })
   events(@Query() query: AuditEventsQuery): Promise<Page<AuditEventView>> {
     const { actorId, role, organizationId, type, streamId, from, to } = query;
     return this.audit.events({ actorId, role, organizationId, type, streamId, from, to }, query);
@@ -23,10 +26,16 @@ export class AuditHttpController {
 
   @Get('certificates/:folio/provenance')
   @QueryEndpoint('comptroller')
+  @QueryAnswer({
+    type: CertificateProvenanceResponse,
+    description: "The certificate's history, step by step",
+    notFound: 'CERTIFICATE_NOT_FOUND: no certificate with this folio',
+  })
   @ApiOperation({
+    operationId: 'getCertificateProvenance',
     summary: "Who enrolled, trained, evaluated (with the evaluator's accreditation in force that day), issued and revoked a certificate",
   })
-  provenanceOf(@Param('folio') folio: string, @Query() _query: ReadQuery): Promise<CertificateProvenance> {
+  provenanceOf(@Param('folio', FolioPipe) folio: string, @Query() _query: ReadQuery): Promise<CertificateProvenance> {
     return this.provenance.ofCertificate(folio);
   }
 }

@@ -2,10 +2,12 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { CertificateQueries, type CertificateView, type Page } from '@ledger/read-models';
+import { FolioPipe } from '../../commands/shared/route-params';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
+import { CertificatePageResponse, CertificateViewResponse } from '../dto/certificate.response';
 import { certificateFiltersOf, ListCertificatesQuery } from '../dto/certificate-filters.query.dto';
 import { ReadQuery } from '../dto/read-query.dto';
-import { QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
 import { certificateViewerOf } from '../viewers';
 
 @ApiTags('certificates')
@@ -15,15 +17,21 @@ export class CertificatesHttpController {
 
   @Get()
   @QueryEndpoint('comptroller', 'certifier')
-  @ApiOperation({ summary: 'Certificates, filtered, in issue order (a certifier sees its own provider only)' })
+  @QueryAnswer({ type: CertificatePageResponse, description: 'A page of certificates in issue order' })
+  @ApiOperation({ operationId: 'listCertificates', summary: 'Certificates, filtered, in issue order (a certifier sees its own provider only)' })
   list(@Query() query: ListCertificatesQuery, @CurrentActor() actor: Actor): Promise<Page<CertificateView>> {
     return this.certificates.list(certificateFiltersOf(query), certificateViewerOf(actor), query);
   }
 
   @Get(':folio')
   @QueryEndpoint('comptroller', 'certifier')
-  @ApiOperation({ summary: 'One certificate with holder, standard, provider, evaluator, agency, dates, status and position' })
-  byFolio(@Param('folio') folio: string, @Query() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<CertificateView> {
+  @QueryAnswer({
+    type: CertificateViewResponse,
+    description: 'The certificate',
+    notFound: "CERTIFICATE_NOT_FOUND: no certificate with this folio (or, for a certifier, not its provider's)",
+  })
+  @ApiOperation({ operationId: 'getCertificate', summary: 'One certificate with holder, standard, provider, evaluator, agency, dates, status and position' })
+  byFolio(@Param('folio', FolioPipe) folio: string, @Query() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<CertificateView> {
     return this.certificates.byFolio(folio, certificateViewerOf(actor));
   }
 }

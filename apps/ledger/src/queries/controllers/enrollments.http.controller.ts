@@ -2,9 +2,11 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { EnrollmentQueries, type EnrollmentView } from '@ledger/read-models';
+import { processIdPipe } from '../../commands/shared/route-params';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
+import { EnrollmentViewResponse } from '../dto/enrollment.response';
 import { ReadQuery } from '../dto/read-query.dto';
-import { QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
 
 @ApiTags('enrollments')
 @Controller('v1/enrollments')
@@ -13,8 +15,16 @@ export class EnrollmentsHttpController {
 
   @Get(':processId')
   @QueryEndpoint('comptroller', 'registrar', 'certifier')
-  @ApiOperation({ summary: 'A certification process and its steps (registrars and certifiers: their own organization only)' })
-  byProcessId(@Param('processId') processId: string, @Query() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<EnrollmentView> {
+  @QueryAnswer({
+    type: EnrollmentViewResponse,
+    description: 'The process, its state and its steps',
+    notFound: "PROCESS_NOT_FOUND: no process with this id (or not the caller's organization's)",
+  })
+  @ApiOperation({
+    operationId: 'getEnrollment',
+    summary: 'A certification process and its steps (registrars and certifiers: their own organization only)',
+  })
+  byProcessId(@Param('processId', processIdPipe()) processId: string, @Query() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<EnrollmentView> {
     return this.enrollments.byProcessId(processId, actor);
   }
 }

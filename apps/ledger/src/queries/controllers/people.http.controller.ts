@@ -1,8 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, type Page, type TimelineEntryView } from '@ledger/read-models';
+import { SubjectIdPipe } from '../../commands/shared/route-params';
+import { TimelinePageResponse } from '../dto/audit.response';
 import { PageQuery } from '../dto/read-query.dto';
-import { QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
 
 @ApiTags('people')
 @Controller('v1/people')
@@ -11,8 +13,13 @@ export class PeopleHttpController {
 
   @Get(':subjectId/timeline')
   @QueryEndpoint('comptroller')
-  @ApiOperation({ summary: 'Every event about a person, in order, with actor and time; no personal data' })
-  timeline(@Param('subjectId') subjectId: string, @Query() query: PageQuery): Promise<Page<TimelineEntryView>> {
+  @QueryAnswer({
+    type: TimelinePageResponse,
+    description: 'A page of the events about the person, in log order',
+    notFound: 'PERSON_NOT_FOUND: the ledger holds no event about this subjectId',
+  })
+  @ApiOperation({ operationId: 'getPersonTimeline', summary: 'Every event about a person, in order, with actor and time; no personal data' })
+  timeline(@Param('subjectId', SubjectIdPipe) subjectId: string, @Query() query: PageQuery): Promise<Page<TimelineEntryView>> {
     return this.audit.timeline(subjectId, query);
   }
 }

@@ -1,8 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CertificateQueries, type PublicCertificateView } from '@ledger/read-models';
+import { FolioPipe } from '../../commands/shared/route-params';
+import { PublicCertificateViewResponse } from '../dto/certificate.response';
 import { ReadQuery } from '../dto/read-query.dto';
-import { PublicQueryEndpoint } from '../query-endpoint.decorator';
+import { PublicQueryEndpoint, QueryAnswer } from '../query-endpoint.decorator';
 
 @ApiTags('public')
 @Controller('v1/public/certificates')
@@ -11,13 +13,19 @@ export class PublicCertificatesHttpController {
 
   @Get(':folio')
   @PublicQueryEndpoint()
+  @QueryAnswer({
+    type: PublicCertificateViewResponse,
+    description: 'The certificate as anyone may see it: never a CURP',
+    notFound: 'CERTIFICATE_NOT_FOUND: a well-formed folio the registry does not hold',
+  })
   @ApiOperation({
+    operationId: 'verifyCertificate',
     summary: 'Verify a certificate by its folio, without credentials',
     description:
       'Answers the holder name, standard, provider, dates and status, never a CURP. A folio whose check character does not match ' +
       '(a typo) is 400 FOLIO_CHECK; a well-formed folio the registry does not hold is 404 CERTIFICATE_NOT_FOUND.',
   })
-  verify(@Param('folio') folio: string, @Query() _query: ReadQuery): Promise<PublicCertificateView> {
+  verify(@Param('folio', FolioPipe) folio: string, @Query() _query: ReadQuery): Promise<PublicCertificateView> {
     return this.certificates.verify(folio);
   }
 }

@@ -1,19 +1,38 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { renderTransparencyCsv, renderTransparencyJson, TransparencyReports } from '@ledger/read-models';
 import type { HttpResponse } from '../../platform/http/http-types';
 import { certificateFiltersOf, TransparencyReportQuery } from '../dto/certificate-filters.query.dto';
-import { QueryEndpoint } from '../query-endpoint.decorator';
+import { TRANSPARENCY_CSV_SCHEMA, TransparencyReportResponse } from '../dto/transparency-report.response';
+import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
+
+const REPORT_HEADERS = {
+  'X-Report-As-Of': { description: 'The asOf the report describes (also in the JSON body)', schema: { type: 'string', example: '2018-11-13' } },
+  'X-Report-Position': { description: 'The position the report was computed at (also in the JSON body)', schema: { type: 'string', example: '1042' } },
+  'Content-Disposition': {
+    description: 'CSV only: an attachment named after asOf and the position',
+    schema: { type: 'string', example: 'attachment; filename="transparency-2018-11-13-p1042.csv"' },
+  },
+};
 
 @ApiTags('reports')
+@ApiExtraModels(TransparencyReportResponse)
 @Controller('v1/reports')
 export class ReportsHttpController {
   constructor(private readonly reports: TransparencyReports) {}
 
   @Get('transparency')
   @QueryEndpoint('comptroller')
-  @ApiProduces('application/json', 'text/csv')
+  @QueryAnswer({
+    description: 'The report, in the format asked for',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(TransparencyReportResponse) } },
+      'text/csv': { schema: TRANSPARENCY_CSV_SCHEMA },
+    },
+    headers: REPORT_HEADERS,
+  })
   @ApiOperation({
+    operationId: 'getTransparencyReport',
     summary: 'Certificates and counts as they stood on asOf, as the ledger knew them at atPosition; never a CURP',
     description:
       'The same parameters always give the same bytes. JSON names asOf and position in the body; CSV (UTF-8, a header line) ' +

@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CertificationStatsQueries, parseGroupBy, type CertificationStats } from '@ledger/read-models';
 import { certificateFiltersOf, CertificationStatsQuery } from '../dto/certificate-filters.query.dto';
-import { QueryEndpoint } from '../query-endpoint.decorator';
+import { CertificationStatsResponse } from '../dto/stats.response';
+import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
 
 @ApiTags('stats')
 @Controller('v1/stats')
@@ -11,7 +12,11 @@ export class StatsHttpController {
 
   @Get('certifications')
   @QueryEndpoint('comptroller')
-  @ApiOperation({ summary: 'Certificate counts grouped by the dimensions in groupBy (keys in that order), with the position they stand at' })
+  @QueryAnswer({ type: CertificationStatsResponse, description: 'Counts per group, and the position they stand at' })
+  @ApiOperation({
+    operationId: 'getCertificationStats',
+    summary: 'Certificate counts grouped by the dimensions in groupBy (keys in that order), with the position they stand at',
+  })
   certifications(@Query() query: CertificationStatsQuery): Promise<CertificationStats> {
     return this.stats.count(parseGroupBy(query.groupBy), certificateFiltersOf(query));
   }

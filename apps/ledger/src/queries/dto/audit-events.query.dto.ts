@@ -1,7 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
-import { PageQuery, QUERY_TEXT, QUERY_TEXT_MESSAGE } from './read-query.dto';
+import { PageQuery, QUERY_TEXT, QUERY_TEXT_MESSAGE, ReadQuery } from './read-query.dto';
 
 const ROLES = ['authority', 'certifier', 'registrar', 'evaluator', 'comptroller', 'system'];
 
@@ -42,17 +42,12 @@ export class AuditEventsQuery extends PageQuery {
   to?: string;
 }
 
-export class EvaluatorAccreditationQuery {
-  @ApiPropertyOptional({ example: 'EC0105', required: true })
+export class EvaluatorAccreditationQuery extends ReadQuery {
+  @ApiProperty({ description: 'Standard code', example: 'EC0105' })
   @Matches(QUERY_TEXT, { message: QUERY_TEXT_MESSAGE })
   standard: string;
 
-  @ApiPropertyOptional({ description: 'The date (or instant) asked about', example: '2018-11-01', required: true })
+  @ApiProperty({ description: 'The date (or instant) asked about', example: '2018-11-01' })
   @Matches(INSTANT, { message: INSTANT_MESSAGE })
   on: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^\d{1,20}$/, { message: 'must be a decimal integer' })
-  minPosition?: string;
 }

@@ -1,8 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CERTIFICATE_STATUSES, type CertificateFilters, type CertificateStatus } from '@ledger/read-models';
 import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
-import { PageQuery, QUERY_TEXT, QUERY_TEXT_MESSAGE, ReadQuery } from './read-query.dto';
+import { IsLedgerPosition, PageQuery, POSITION_SCHEMA, QUERY_TEXT, QUERY_TEXT_MESSAGE, ReadQuery } from './read-query.dto';
 
 const EMPLOYMENTS = ['base', 'confianza', 'honorarios', 'other'];
 
@@ -79,14 +79,15 @@ export class CertificationStatsQuery extends withCertificateFilters(ReadQuery) {
 }
 
 export class TransparencyReportQuery extends withCertificateFilters(ReadQuery) {
-  @ApiPropertyOptional({ description: 'Business date (or instant) the report describes; required', example: '2018-11-13' })
+  // Required; checked by the report itself, which names asOf when it is missing.
+  @ApiProperty({ required: true, description: 'Business date (or instant) the report describes', example: '2018-11-13' })
   @IsOptional()
   @Matches(INSTANT, { message: INSTANT_MESSAGE })
   asOf?: string;
 
-  @ApiPropertyOptional({ description: 'Only what the ledger knew at this position; default: as far as the read models have got', example: '1042' })
+  @ApiPropertyOptional({ ...POSITION_SCHEMA, description: 'Only what the ledger knew at this position; default: as far as the read models have got' })
   @IsOptional()
-  @Matches(/^\d{1,20}$/, { message: 'must be a decimal integer' })
+  @IsLedgerPosition()
   atPosition?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })

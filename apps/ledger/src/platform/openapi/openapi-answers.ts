@@ -1,0 +1,38 @@
+import { getSchemaPath, type ApiResponseOptions, type HeadersObject } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
+import { ProblemResponse } from './problem-response';
+
+/**
+ * Pieces of the OpenAPI document that command and query routes share: the
+ * problem+json body of every error, and the headers that go with some answers.
+ * The statuses and codes named here are the ones the exception filter
+ * (platform/errors) really answers; keep the two in step.
+ */
+
+export const PROBLEM_CONTENT = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } };
+
+const DECIMAL_STRING = { type: 'string', pattern: '^(0|[1-9][0-9]*)$', example: '1042' } as const;
+
+export const RETRY_AFTER_HEADER: HeadersObject = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1, example: 5 } },
+};
+
+/** Every query answer names the read position it answers at. */
+export const LEDGER_POSITION_HEADER: HeadersObject = {
+  'Ledger-Position': { description: 'The position of the log the read models answered at, as a decimal string', schema: DECIMAL_STRING },
+};
+
+/** An error answer: problem+json, with headers when the status carries some. */
+export function problemAnswer(status: number, description: string, headers?: HeadersObject): ApiResponseOptions {
+  return { status, description, content: PROBLEM_CONTENT, ...(headers ? { headers } : {}) };
+}
+
+export const UNAUTHENTICATED_ANSWER = problemAnswer(401, 'UNAUTHENTICATED (no token, or not a valid one) or TOKEN_EXPIRED', {
+  'WWW-Authenticate': { description: 'The scheme to authenticate with', schema: { type: 'string', example: 'Bearer' } },
+});
+
+export const RATE_LIMITED_ANSWER = problemAnswer(
+  429,
+  'TOO_MANY_REQUESTS: too many requests (or failed authentications) from this client address; see Retry-After',
+  RETRY_AFTER_HEADER,
+);
