@@ -1,4 +1,4 @@
-import { ConfigurationError, loadLedgerConfig } from './ledger-config';
+import { ConfigurationError, DEFAULT_RATE_LIMIT, loadLedgerConfig } from './ledger-config';
 
 describe('loadLedgerConfig', () => {
   it('starts with no configuration at all (embedded mode)', () => {
@@ -20,6 +20,8 @@ describe('loadLedgerConfig', () => {
       LEDGER_FOLIO_KEY: key,
       LEDGER_PROJECTOR: 'off',
       LOG_LEVEL: 'warn',
+      LEDGER_RATE_LIMIT: '300',
+      LEDGER_TRUST_PROXY: '1',
     });
     expect(config).toEqual({
       port: 8080,
@@ -31,6 +33,8 @@ describe('loadLedgerConfig', () => {
       folioKey: key,
       projector: 'off',
       logLevel: 'warn',
+      rateLimit: 300,
+      trustProxy: 1,
     });
   });
 
@@ -66,6 +70,25 @@ describe('loadLedgerConfig', () => {
     }
     for (const wrong of ['http://h:2113', 'esdb://', 'esdb://a:2113,,b:2113', 'esdb://a b:2113']) {
       expect(() => loadLedgerConfig({ EVENTSTORE_CONNECTION_STRING: wrong })).toThrow(/EVENTSTORE_CONNECTION_STRING must look like esdb:\/\/host/);
+    }
+  });
+
+  it('limits public requests and failed authentications per address by default, and turns the limits off on request', () => {
+    expect(loadLedgerConfig({})).toMatchObject({ rateLimit: DEFAULT_RATE_LIMIT, trustProxy: false });
+    expect(loadLedgerConfig({ LEDGER_RATE_LIMIT: 'off' }).rateLimit).toBe('off');
+    expect(loadLedgerConfig({ LEDGER_RATE_LIMIT: ' OFF ' }).rateLimit).toBe('off');
+    expect(loadLedgerConfig({ LEDGER_RATE_LIMIT: '5000' }).rateLimit).toBe(5000);
+    for (const wrong of ['0', '-5', '1.5', '1e3', 'none', 'unlimited', '10/min', '99999999']) {
+      expect(() => loadLedgerConfig({ LEDGER_RATE_LIMIT: wrong })).toThrow(/LEDGER_RATE_LIMIT must be "off" or requests per minute/);
+    }
+  });
+
+  it('believes X-Forwarded-For only from the proxies it is told of, never from everyone', () => {
+    expect(loadLedgerConfig({ LEDGER_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadLedgerConfig({ LEDGER_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadLedgerConfig({ LEDGER_TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.168.1.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7']);
+    for (const wrong of ['true', 'on', '*', '0', '11', '10.0.0.0/33', 'fd00::/129', 'proxy.example', '10.0.0.1,,10.0.0.2', '10.0.0.0/8/1']) {
+      expect(() => loadLedgerConfig({ LEDGER_TRUST_PROXY: wrong })).toThrow(/LEDGER_TRUST_PROXY must be "off", a number of proxies/);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Where the projector runs: inside the ledger process, or elsewhere (apps/projector). */
@@ -32,7 +33,37 @@ export interface LedgerConfig {
   readonly folioKey?: string;
   readonly projector: ProjectorMode;
   readonly logLevel: LogLevel;
+  /**
+   * Requests per minute per client address on the public routes; each address
+   * may also fail authentication a tenth as often per minute. 'off' for
+   * benchmarks and trusted networks.
+   */
+  readonly rateLimit: RateLimit;
+  /** Which proxies Express believes about the client's address (X-Forwarded-For): none by default. */
+  readonly trustProxy: TrustProxy;
 }
+
+export type RateLimit = number | 'off';
+
+/**
+ * `false`: the client is the peer of the TCP connection. A number: that many
+ * reverse proxies stand in front of the ledger. A list: the addresses or
+ * subnets (or Express's names loopback, linklocal, uniquelocal) of the
+ * proxies to believe.
+ */
+export type TrustProxy = false | number | readonly string[];
+
+/**
+ * Public requests per minute per address by default: 20 a second, enough
+ * for a ceremony's audience verifying its certificates through one venue's
+ * network, or for a provider's print run of a 2,000-certificate batch to
+ * finish within two windows by honouring Retry-After; a scraper or a flood
+ * (2,000 verifications in seconds) is stopped within the first minute.
+ * Authenticated commands are not counted at all.
+ */
+export const DEFAULT_RATE_LIMIT = 1200;
+const MAX_RATE_LIMIT = 1_000_000;
+const MAX_PROXY_HOPS = 10;
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -59,6 +90,8 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     folioKey: readSecret('LEDGER_FOLIO_KEY', env.LEDGER_FOLIO_KEY, problems),
     projector: readChoice('LEDGER_PROJECTOR', env.LEDGER_PROJECTOR, ['in-process', 'off'], 'in-process', problems),
     logLevel: readChoice('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info', problems),
+    rateLimit: readRateLimit(env.LEDGER_RATE_LIMIT, problems),
+    trustProxy: readTrustProxy(env.LEDGER_TRUST_PROXY, problems),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
@@ -128,4 +161,48 @@ function readChoice<T extends string>(
     return fallback;
   }
   return text as T;
+}
+
+function readRateLimit(value: string | undefined, problems: string[]): RateLimit {
+  const text = nonEmpty(value);
+  if (text === undefined) return DEFAULT_RATE_LIMIT;
+  if (text.toLowerCase() === 'off') return 'off';
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || limit < 1 || limit > MAX_RATE_LIMIT) {
+    problems.push(`LEDGER_RATE_LIMIT must be "off" or requests per minute from 1 to ${MAX_RATE_LIMIT}, got "${text}"`);
+    return DEFAULT_RATE_LIMIT;
+  }
+  return limit;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Trusting every proxy (`true`) is refused: any client could then name its
+ * own address in X-Forwarded-For and start a fresh rate-limit budget with
+ * every request.
+ */
+function readTrustProxy(value: string | undefined, problems: string[]): TrustProxy {
+  const text = nonEmpty(value);
+  if (text === undefined || text.toLowerCase() === 'off') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops >= 1 && hops <= MAX_PROXY_HOPS) return hops;
+  } else {
+    const entries = text.split(',').map((entry) => entry.trim());
+    if (entries.every(isProxyAddress)) return entries;
+  }
+  problems.push(
+    `LEDGER_TRUST_PROXY must be "off", a number of proxies from 1 to ${MAX_PROXY_HOPS}, or a comma-separated list of proxy addresses or subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8…), got "${text}"`,
+  );
+  return false;
 }
