@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { LedgerConfig } from '@ledger/platform';
+import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
-import { jsonOnlyMiddleware } from './platform/http/json-only.middleware';
+import { isJsonMediaType, jsonOnlyMiddleware } from './platform/http/json-only.middleware';
 import { correlationIdMiddleware } from './platform/logging/correlation-id';
 import { setUpOpenApi } from './platform/openapi/openapi';
 
@@ -32,7 +33,7 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   // First, so that even a body the parser rejects is answered with a correlation id.
   app.use(correlationIdMiddleware);
   app.use(jsonOnlyMiddleware);
-  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys });
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);
   return app;
 }
