@@ -6,6 +6,7 @@ import type { LedgerConfig } from '@ledger/platform';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { isJsonMediaType, jsonOnlyMiddleware } from './platform/http/json-only.middleware';
+import { securityHeadersMiddleware } from './platform/http/security-headers';
 import { correlationIdMiddleware } from './platform/logging/correlation-id';
 import { setUpOpenApi } from './platform/openapi/openapi';
 
@@ -30,7 +31,8 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  // First, so that even a body the parser rejects is answered with a correlation id.
+  // First the headers every answer carries, then the correlation id, so that even a body the parser rejects has both.
+  app.use(securityHeadersMiddleware);
   app.use(correlationIdMiddleware);
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });

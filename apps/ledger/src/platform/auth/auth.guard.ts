@@ -1,9 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import type { HttpRequest } from '../http/http-types';
+import type { HttpRequest, HttpResponse } from '../http/http-types';
 import type { Actor, Role } from '@ledger/domain';
 import { ProblemException } from '../errors/problem.exception';
+import { PUBLIC_CACHE_CONTROL } from '../http/security-headers';
 import { attachActor } from './authenticated-request';
 import { IS_PUBLIC } from './public.decorator';
 import { ROLES } from './roles.decorator';
@@ -15,6 +16,9 @@ const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
  * Global guard: every route needs a valid bearer token unless it is
  * @Public(); a route with @Roles() also needs one of those roles. No, bad or
  * expired token → 401; a role not allowed → 403.
+ *
+ * Every answer is `Cache-Control: no-store` (set at the edge) unless this
+ * guard finds a public route asked without a token.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -26,8 +30,11 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<HttpRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      if (request.headers.authorization === undefined) context.switchToHttp().getResponse<HttpResponse>().setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
+      return true;
+    }
     const actor = await this.authenticate(request.headers.authorization);
     attachActor(request, actor);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
