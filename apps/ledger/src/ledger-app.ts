@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -9,6 +9,7 @@ import { isJsonMediaType, jsonOnlyMiddleware } from './platform/http/json-only.m
 import { securityHeadersMiddleware } from './platform/http/security-headers';
 import { correlationIdMiddleware } from './platform/logging/correlation-id';
 import { setUpOpenApi } from './platform/openapi/openapi';
+import { publicRoutesLimiter } from './platform/rate-limit/rate-limits';
 
 /**
  * The largest body the API reads. A batch of 5,000 process ids is about
@@ -31,9 +32,13 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // The client address rate limits count by: the TCP peer, unless the configuration names the proxies in front.
+  app.set('trust proxy', config.trustProxy);
   // First the headers every answer carries, then the correlation id, so that even a body the parser rejects has both.
   app.use(securityHeadersMiddleware);
   app.use(correlationIdMiddleware);
+  // Before any work on the request: an address over its budget costs no more than this.
+  app.use(publicRoutesLimiter(config.rateLimit, new NestLogger('RateLimit')));
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);

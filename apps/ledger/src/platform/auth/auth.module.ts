@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import type { LedgerSecrets } from '@ledger/platform';
-import { LEDGER_SECRETS } from '../config/config.tokens';
+import type { LedgerConfig, LedgerSecrets } from '@ledger/platform';
+import { LEDGER_CONFIG, LEDGER_SECRETS } from '../config/config.tokens';
+import { FailedAuthentications } from '../rate-limit/rate-limits';
 import { AuthGuard } from './auth.guard';
 
 @Module({
@@ -16,6 +17,9 @@ import { AuthGuard } from './auth.guard';
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    { provide: FailedAuthentications, inject: [LEDGER_CONFIG], useFactory: (config: LedgerConfig) => new FailedAuthentications(config.rateLimit, new Logger('RateLimit')) },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
 })
 export class AuthModule {}

@@ -38,6 +38,11 @@ describe('answerFor', () => {
     expect(answerFor(lag)).toMatchObject({ status: 503, code: 'PROJECTION_LAG', headers: { 'Retry-After': '3' } });
   });
 
+  it('maps a client over its rate limit to 429 with Retry-After, by its code alone', () => {
+    const limited = Object.assign(new Error('Too many requests to the public routes from this address'), { code: 'RATE_LIMITED', retryAfterSeconds: 41 });
+    expect(answerFor(limited)).toMatchObject({ status: 429, code: 'RATE_LIMITED', title: 'Too Many Requests', headers: { 'Retry-After': '41' }, unexpected: false });
+  });
+
   it('answers 503 with Retry-After when the store or the database cannot be reached', () => {
     const outages = [
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),

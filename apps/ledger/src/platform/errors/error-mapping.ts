@@ -39,6 +39,7 @@ const CODE_OF_STATUS: Readonly<Record<number, string>> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE_CONTENT',
   429: 'TOO_MANY_REQUESTS',
+  431: 'REQUEST_HEADERS_TOO_LARGE',
   503: 'SERVICE_UNAVAILABLE',
 };
 
@@ -55,6 +56,7 @@ const TITLE_OF_STATUS: Readonly<Record<number, string>> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -72,7 +74,7 @@ type Mapper = (error: unknown) => ErrorAnswer | undefined;
  * error class from another library (the read side's ProjectionLagError, an
  * event-store adapter) needs no import here.
  */
-const MAPPERS: readonly Mapper[] = [fromDomainError, fromEventStoreConflict, fromProjectionLag, fromStoreOutage, fromBodyParser, fromHttpException];
+const MAPPERS: readonly Mapper[] = [fromDomainError, fromEventStoreConflict, fromProjectionLag, fromRateLimit, fromStoreOutage, fromBodyParser, fromHttpException];
 
 export function answerFor(error: unknown): ErrorAnswer {
   for (const map of MAPPERS) {
@@ -122,6 +124,21 @@ function fromProjectionLag(error: unknown): ErrorAnswer | undefined {
     code: 'PROJECTION_LAG',
     title: titleOf(503),
     detail: error.message || 'The read models have not caught up yet',
+    headers: { 'Retry-After': String(retryAfter) },
+    unexpected: false,
+  };
+}
+
+/** A client address over its budget (platform/rate-limit): the client may come back after Retry-After. */
+function fromRateLimit(error: unknown): ErrorAnswer | undefined {
+  if (!(error instanceof Error) || fieldOf(error, 'code') !== 'RATE_LIMITED') return undefined;
+  const seconds = Number(fieldOf(error, 'retryAfterSeconds'));
+  const retryAfter = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 60;
+  return {
+    status: 429,
+    code: 'RATE_LIMITED',
+    title: titleOf(429),
+    detail: error.message || 'Too many requests from this address',
     headers: { 'Retry-After': String(retryAfter) },
     unexpected: false,
   };
