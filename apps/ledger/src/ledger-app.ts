@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { LedgerConfig } from '@ledger/platform';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
+import { answerClientErrors } from './platform/http/client-error';
 import { isJsonMediaType, jsonOnlyMiddleware } from './platform/http/json-only.middleware';
 import { securityHeadersMiddleware } from './platform/http/security-headers';
 import { correlationIdMiddleware } from './platform/logging/correlation-id';
@@ -32,8 +33,9 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  // The client address rate limits count by: the TCP peer, unless the configuration names the proxies in front.
+  // The client address that rate limits count by: the TCP peer, unless the configuration names the proxies in front.
   app.set('trust proxy', config.trustProxy);
+  answerClientErrors(app.getHttpServer());
   // First the headers every answer carries, then the correlation id, so that even a body the parser rejects has both.
   app.use(securityHeadersMiddleware);
   app.use(correlationIdMiddleware);
