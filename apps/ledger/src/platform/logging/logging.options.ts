@@ -36,6 +36,23 @@ const scrubbedStdout = {
   },
 };
 
+/**
+ * The route template the request matched (`/v1/people/:subjectId/timeline`),
+ * never the path itself: a path holds what the caller typed, a CURP
+ * percent-encoded past the scrubber included. Unmatched requests log Nest's
+ * catch-all template (`{/*splat}`) or, refused before routing or served as
+ * static files, no route at all.
+ */
+export function routeTemplateOf(request: IncomingMessage): string | undefined {
+  const path = (request as IncomingMessage & { route?: { path?: unknown } }).route?.path;
+  return typeof path === 'string' ? path : undefined;
+}
+
+/** The request line pino binds when the request arrives, before routing: method and correlation id only. */
+export function requestForLog(request: { method?: string; id?: unknown }): { method?: string; id?: unknown } {
+  return { method: request.method, id: request.id };
+}
+
 export function loggingOptions(level: LogLevel): Params {
   return {
     pinoHttp: [
@@ -44,11 +61,13 @@ export function loggingOptions(level: LogLevel): Params {
         redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
         genReqId: (request: IncomingMessage, response: ServerResponse) => assignCorrelationId(request, response),
         customProps: (request: IncomingMessage) => ({ correlationId: (request as IncomingMessage & { id?: unknown }).id }),
-        // Only what an operator needs; query strings are dropped because they may carry filters on people.
+        // Only what an operator needs: no path, no query string (they may name people); the route is added once known.
         serializers: {
-          req: (request: { method: string; url: string; id: unknown }) => ({ method: request.method, path: request.url.split('?')[0], id: request.id }),
+          req: requestForLog,
           res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
         },
+        customSuccessObject: (request: IncomingMessage, _response: ServerResponse, fields: object) => ({ ...fields, route: routeTemplateOf(request) }),
+        customErrorObject: (request: IncomingMessage, _response: ServerResponse, _error: Error, fields: object) => ({ ...fields, route: routeTemplateOf(request) }),
         autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health' },
       },
       scrubbedStdout,
