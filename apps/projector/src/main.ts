@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     projections: ledgerProjections,
     batchSize: options.batchSize,
     standbyRetryMs: options.standbyRetryMs,
-    log: (message) => log(message),
+    log: (message, level) => log(message, level),
   });
   await runner.start();
   log(`projector started (pid ${process.pid}); projections: ${ledgerProjections.map((p) => `${p.name} v${p.version}`).join(', ')}`);
@@ -54,8 +54,11 @@ function closeOnSignals(close: () => Promise<void>): void {
   }
 }
 
-function log(message: string): void {
-  process.stdout.write(`${new Date().toISOString()} projector: ${message}\n`);
+/** Warnings and errors go to stderr, so that a supervisor's log filter sees them apart from progress. */
+function log(message: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+  const line = `${new Date().toISOString()} projector ${level}: ${message}\n`;
+  if (level === 'info') process.stdout.write(line);
+  else process.stderr.write(line);
 }
 
 main().catch((error: unknown) => {

@@ -4,3 +4,4 @@ export * from './ledger-secrets';
 export * from './ledger-keys';
 export * from './ledger-database';
 export * from './seeded-random';
+export * from './storage-outage';

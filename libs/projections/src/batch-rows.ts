@@ -1,4 +1,5 @@
 import type { Projection, Row, RowChange, RowReader, RowRef, TableDefinition } from './projection';
+import { storableValue } from './storable-value';
 
 /** A whole row to write (`insertOnly`: appended, so a plain insert), or columns to set on a stored row. */
 type Pending =
@@ -196,8 +197,19 @@ export class BatchRows implements RowReader {
     return Object.fromEntries(this.definition(table).primaryKey.map((column) => [column, row[column] ?? null]));
   }
 
+  /**
+   * A row's identity in this batch. Every key column must hold a value its
+   * column can store: an event without one (written straight into the store,
+   * say) cannot be folded into a row, and says so here instead of failing
+   * the batch's writes in PostgreSQL.
+   */
   private keyId(table: string, row: Row): string {
-    const values = this.definition(table).primaryKey.map((column) => row[column] ?? null);
+    const definition = this.definition(table);
+    const values = definition.primaryKey.map((column) => {
+      const value = storableValue(definition.columns[column], row[column]);
+      if (value === null) throw new Error(`${table} has no usable ${column} for this event`);
+      return value;
+    });
     return values.length === 1 ? String(values[0]) : JSON.stringify(values);
   }
 

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@ledger/event-store';
 import { BatchRows, type TableWrites } from './batch-rows';
 import type { QueryQueue } from './query-queue';
 import { handles, type Projection, type Row, type RowRef, type TableDefinition } from './projection';
-import { copyRows, type CopyFromStdin } from './copy-from';
+import { copyRows, CopyFromStdin } from './copy-from';
 import {
   addToCountersFromStage,
   ident,
@@ -10,6 +10,7 @@ import {
   qualified,
   selectByKeysStatement,
   upsertFromStage,
+  type Statement,
 } from './sql';
 
 /**
@@ -39,8 +40,13 @@ export async function foldBatch(
   return rows;
 }
 
-/** One step of a batch's writes: a COPY (its payload already encoded), or a statement without parameters. */
-export type Write = CopyFromStdin | string;
+/** One step of a batch's writes: a COPY (its payload already encoded), a statement without parameters, or one with. */
+export type Write = CopyFromStdin | string | Statement;
+
+/** Queues one write on the connection. */
+export function queueWrite(writer: QueryQueue, write: Write): Promise<unknown> {
+  return typeof write === 'string' || write instanceof CopyFromStdin ? writer.run(write) : writer.query(write);
+}
 
 /**
  * The batch's writes, encoded now (the COPY payloads are most of a rebuild's

@@ -1,5 +1,6 @@
 import type { ColumnType, Row, TableDefinition, Value } from './projection';
 import { columnsOf } from './sql';
+import { storableValue } from './storable-value';
 
 /**
  * `COPY … FROM STDIN` on a pg connection, without a streaming dependency: pg
@@ -95,8 +96,9 @@ export function copyRows(
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-function copyValue(type: ColumnType, value: Value | undefined): string {
-  if (value === null || value === undefined) return '\\N';
+function copyValue(type: ColumnType, given: Value | undefined): string {
+  const value = storableValue(type, given);
+  if (value === null) return '\\N';
   const text =
     type === 'json' || type === 'jsonb' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? 't' : 'f') : String(value);
   return NEEDS_ESCAPE.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : text;

@@ -26,6 +26,8 @@ export interface Generation {
 }
 
 export const CONTROL_TABLE = 'read_models.projection_generations';
+/** Events a generation could not fold (migration ParkedEvents). */
+export const PARKED_TABLE = 'read_models.parked_events';
 export const VIEW_SCHEMA = 'read_models';
 /** Channel notified, in the batch's transaction, whenever a checkpoint moves. */
 export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
@@ -222,6 +224,8 @@ export async function dropRetiredGenerations(pool: Pool): Promise<number> {
         await client.query('BEGIN');
         await client.query(`SET LOCAL lock_timeout = '2s'`);
         await client.query(`DROP SCHEMA IF EXISTS ${ident(generation.schema)} CASCADE`);
+        // Events parked by a generation nobody reads any more are no one's to replay.
+        await client.query(`DELETE FROM ${PARKED_TABLE} WHERE generation_id = $1`, [generation.id]);
         await client.query(`UPDATE ${CONTROL_TABLE} SET dropped_at = now() WHERE id = $1`, [generation.id]);
         await client.query('COMMIT');
         dropped += 1;

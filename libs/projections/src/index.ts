@@ -20,3 +20,6 @@ export * from './registry/registry.projection';
 export * from './audit/audit.tables';
 export * from './audit/audit.projection';
 export * from './query-queue';
+export * from './parked-events';
+export * from './readable-event';
+export * from './storable-value';

@@ -9,7 +9,8 @@ import {
   type Generation,
 } from './generations';
 import type { Projection } from './projection';
-import { ProjectionWorker, type Feed, type WorkerOptions } from './projection-worker';
+import { isStorageOutage } from '@ledger/platform';
+import { ProjectionWorker, type Feed, type LogLevel, type RetryPolicy, type WorkerOptions } from './projection-worker';
 
 export interface ProjectionRunnerOptions {
   readonly connectionString: string;
@@ -20,11 +21,15 @@ export interface ProjectionRunnerOptions {
   /** How often a standby instance tries to take over generations nobody feeds. */
   readonly standbyRetryMs?: number;
   readonly asynchronousCommit?: boolean;
-  readonly log?: (message: string) => void;
+  /** How often an event that fails is tried before it is parked (default: DEFAULT_RETRY). */
+  readonly retry?: RetryPolicy;
+  readonly log?: (message: string, level?: LogLevel) => void;
   readonly onBatch?: WorkerOptions['onBatch'];
 }
 
 export const DEFAULT_BATCH_SIZE = 5_000;
+/** The longest a runner waits between ticks while they fail. */
+const MAX_TICK_BACKOFF_MS = 5_000;
 
 interface RunningWorker {
   readonly worker: ProjectionWorker;
@@ -46,10 +51,12 @@ export class ProjectionRunner {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private stopped = false;
+  /** Ticks that failed in a row: while the database is away, the runner tries again less often. */
+  private failedTicks = 0;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.pool = new Pool({ connectionString: options.connectionString, max: 3 });
-    this.pool.on('error', (error) => this.log(`idle connection failed: ${error.message}`));
+    this.pool.on('error', (error) => this.log(`idle connection failed: ${error.message}`, 'warn'));
   }
 
   async start(): Promise<void> {
@@ -73,13 +80,27 @@ export class ProjectionRunner {
     return [...this.owned];
   }
 
+  /**
+   * Every tick takes over what nobody feeds (a worker that stopped, a
+   * standby whose peer died). While ticks fail (the database away), they
+   * come less often, up to MAX_TICK_BACKOFF_MS, and only the first failure
+   * of a run is logged at warn level.
+   */
   private schedule(): void {
     if (this.stopped) return;
+    const base = this.options.standbyRetryMs ?? 1_000;
+    const delay = Math.min(base * 2 ** Math.min(this.failedTicks, 10), Math.max(base, MAX_TICK_BACKOFF_MS));
     this.timer = setTimeout(() => {
       this.ticking = this.tick()
-        .catch((error: Error) => this.log(`projection runner: ${error.message}`))
+        .then(() => {
+          this.failedTicks = 0;
+        })
+        .catch((error: Error) => {
+          if (this.failedTicks === 0) this.log(`projection runner: ${error.message}`, 'warn');
+          this.failedTicks += 1;
+        })
         .finally(() => this.schedule());
-    }, this.options.standbyRetryMs ?? 1_000);
+    }, delay);
   }
 
   private async tick(): Promise<void> {
@@ -120,11 +141,12 @@ export class ProjectionRunner {
       batchSize: this.options.batchSize ?? DEFAULT_BATCH_SIZE,
       asynchronousCommit: this.options.asynchronousCommit ?? true,
       idleCheckMs: 5_000,
-      connect: () => connectTo(this.options.connectionString, (message) => this.log(message)),
+      connect: () => connectTo(this.options.connectionString, (message) => this.log(message, 'warn')),
       onBatch: this.options.onBatch,
       onSwitch: (projection, activated, retired) =>
         this.log(`${projection.name}: generation ${activated.id} is active${retired ? `, ${retired.id} retired` : ''}`),
-      log: (message) => this.log(message),
+      retry: this.options.retry,
+      log: (message, level) => this.log(message, level),
     });
     const ids = feeds.map((feed) => feed.generation.id);
     ids.forEach((id) => this.owned.add(id));
@@ -133,7 +155,8 @@ export class ProjectionRunner {
       worker,
       done: worker
         .run()
-        .catch((error: Error) => this.log(`projection worker stopped: ${error.message}`))
+        // Taken over again at the next tick, from the committed checkpoints.
+        .catch((error: Error) => this.log(`projection worker stopped: ${error.message}`, isStorageOutage(error) ? 'warn' : 'error'))
         .finally(async () => {
           ids.forEach((id) => this.owned.delete(id));
           this.running.delete(running);
@@ -144,15 +167,15 @@ export class ProjectionRunner {
     this.running.add(running);
   }
 
-  private log(message: string): void {
-    this.options.log?.(message);
+  private log(message: string, level: LogLevel = 'info'): void {
+    this.options.log?.(message, level);
   }
 }
 
 /** A connection of the runner's own; a failure while idle is logged, and the next query on it fails. */
-export async function connectTo(connectionString: string, log?: (message: string) => void): Promise<Client> {
+export async function connectTo(connectionString: string, log?: (message: string, level?: LogLevel) => void): Promise<Client> {
   const client = new Client({ connectionString, application_name: 'ledger-projector' });
-  client.on('error', (error) => log?.(`projection connection failed: ${error.message}`));
+  client.on('error', (error) => log?.(`projection connection failed: ${error.message}`, 'warn'));
   await client.connect();
   return client;
 }

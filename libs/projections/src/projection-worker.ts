@@ -1,7 +1,8 @@
 import type { AllSubscription, EventStore, RecordedEvent } from '@ledger/event-store';
+import { isTransientStorageFailure } from '@ledger/platform';
 import type { Client } from 'pg';
 import type { BatchRows } from './batch-rows';
-import { createStagingTables, encodeWrites, foldBatch, type Write } from './batch-writer';
+import { createStagingTables, encodeWrites, foldBatch, queueWrite, type Write } from './batch-writer';
 import {
   advanceCheckpointStatement,
   CHECKPOINT_CHANNEL,
@@ -12,8 +13,10 @@ import {
   switchToGeneration,
   type Generation,
 } from './generations';
-import type { Projection } from './projection';
+import { describeFailure, parkStatement, REPLAY_CHANNEL, replayRequested, type EventFailure } from './parked-events';
+import { handles, type Projection } from './projection';
 import { QueryQueue } from './query-queue';
+import { readableEvent } from './readable-event';
 
 export interface WorkerOptions {
   /** Events per read and per transaction: bounds memory and transaction size. */
@@ -32,8 +35,24 @@ export interface WorkerOptions {
   readonly connect: () => Promise<Client>;
   readonly onBatch?: (feeds: readonly Feed[]) => void;
   readonly onSwitch?: (projection: Projection, activated: Generation, retired: Generation | undefined) => void;
-  readonly log?: (message: string) => void;
+  /**
+   * An event that fails to fold or write (for a reason other than the store
+   * being away) is tried this many times in all, waiting `firstDelayMs`,
+   * then twice as long each time, before it is parked.
+   */
+  readonly retry?: RetryPolicy;
+  readonly log?: (message: string, level?: LogLevel) => void;
 }
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly firstDelayMs: number;
+}
+
+/** About 1.5 s from the first failure to parking: long enough for a passing fault, short enough not to hold the read side up. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, firstDelayMs: 200 };
 
 /** One generation this worker feeds, with the checkpoint it has committed. */
 export interface Feed {
@@ -42,10 +61,27 @@ export interface Feed {
   checkpoint: bigint;
 }
 
+/**
+ * One generation's share of a batch: folded rows and their encoded writes,
+ * or the failure that stopped the fold. `isolated` records that the batch
+ * was instead folded event by event (see isolate), so the next batch,
+ * folded on top of this one's rows in memory, must be folded again.
+ */
+interface BatchPart {
+  readonly feed: Feed;
+  readonly from: bigint;
+  readonly rows?: BatchRows;
+  readonly writes?: Write[];
+  failure?: unknown;
+  isolated?: boolean;
+}
+
 /** A batch folded in memory and its writes encoded, not yet sent. */
 interface FoldedBatch {
   readonly last: bigint;
-  readonly parts: readonly { readonly feed: Feed; readonly from: bigint; readonly rows: BatchRows; readonly writes: Write[] }[];
+  /** The batch's events, as folds read them. */
+  readonly events: readonly RecordedEvent[];
+  readonly parts: BatchPart[];
 }
 
 /** Thrown when a generation was retired or taken over: the worker stops feeding it and carries on with the others. */
@@ -54,6 +90,9 @@ class FeedLost extends Error {
     super(`Generation ${feed.generation.id} of ${feed.projection.name} is no longer fed from here`);
   }
 }
+
+/** Unwinds a worker that was asked to stop while it waited to try an event again. */
+class WorkerStopping extends Error {}
 
 /** Concurrent index builds at the end of a rebuild; PostgreSQL sorts each on its own core. */
 const INDEX_BUILDERS = 2;
@@ -83,6 +122,8 @@ export class ProjectionWorker {
   private stopped = false;
   private subscription?: AllSubscription;
   private wakeUp?: () => void;
+  /** An operator asked for parked events to be replayed (notification on REPLAY_CHANNEL). */
+  private replayWanted = true;
 
   constructor(
     client: Client,
@@ -92,6 +133,11 @@ export class ProjectionWorker {
   ) {
     this.feeds = [...feeds];
     this.control = new QueryQueue(client);
+    client.on('notification', (message) => {
+      if (message.channel !== REPLAY_CHANNEL) return;
+      this.replayWanted = true;
+      this.wakeUp?.();
+    });
   }
 
   async run(): Promise<void> {
@@ -104,6 +150,8 @@ export class ProjectionWorker {
         if (this.options.untilSwitched) return;
         await this.recovering(() => this.followLive());
       }
+    } catch (error) {
+      if (!(error instanceof WorkerStopping)) throw error;
     } finally {
       await Promise.all(this.extraClients.map((client) => client.end().catch(() => undefined)));
     }
@@ -121,6 +169,7 @@ export class ProjectionWorker {
       return new QueryQueue(client);
     };
     this.reader = await open();
+    await this.control.run(`LISTEN ${REPLAY_CHANNEL}`);
     for (const feed of this.feeds) {
       const writer = await open();
       await createStagingTables(writer, feed.projection, feed.generation.schema);
@@ -161,8 +210,11 @@ export class ProjectionWorker {
         const full = events.length === batchSize;
         if (full) next = this.store.readAll({ afterPosition: events[events.length - 1].position, maxCount: batchSize });
         if (events.length > 0) {
-          const folded = await this.fold(events, writing?.batch);
-          if (writing) await writing.done;
+          let folded = await this.fold(events, writing?.batch);
+          if (writing) {
+            await writing.done;
+            folded = await this.refoldAfterIsolation(folded, writing.batch);
+          }
           writing = { batch: folded, done: this.write(folded) };
           // Marked handled now; awaited (and so rethrown) before the next batch queues its writes.
           writing.done.catch(() => undefined);
@@ -171,42 +223,153 @@ export class ProjectionWorker {
       }
       if (writing) await writing.done;
     } finally {
-      // Settle the read in flight so its rejection, if any, is not left unhandled.
+      // Settle the read and the writes in flight, so that nothing is left running or unhandled.
       await next.catch(() => undefined);
+      await writing?.done.catch(() => undefined);
     }
   }
 
   /**
-   * Folds a batch for every generation it concerns. `previous` is the batch
-   * whose writes may still be running: rows it touched come from its memory.
+   * Folds a batch for every generation it concerns (or those of `only`).
+   * `previous` is the batch whose writes may still be running: rows it
+   * touched come from its memory. Events are made readable first (upcast,
+   * displayable text), once for all generations. A fold that fails is kept
+   * as the part's failure, for write() to isolate; the store being away
+   * fails the whole batch.
    */
-  private async fold(events: readonly RecordedEvent[], previous?: FoldedBatch): Promise<FoldedBatch> {
+  private async fold(stored: readonly RecordedEvent[], previous?: FoldedBatch, only?: readonly Feed[]): Promise<FoldedBatch> {
+    const events = stored.map(readableEvent);
     const last = events[events.length - 1].position;
-    const due = this.feeds.filter((feed) => throughOf(feed, previous) < last);
+    const due = this.feeds.filter((feed) => throughOf(feed, previous) < last && (!only || only.includes(feed)));
     const parts = await Promise.all(
-      due.map(async (feed) => {
+      due.map(async (feed): Promise<BatchPart> => {
         const from = throughOf(feed, previous);
         const unseen = from < events[0].position ? events : events.filter((event) => event.position > from);
         const before = previous?.parts.find((part) => part.feed === feed)?.rows;
-        const rows = await foldBatch(this.reader!, feed.projection, feed.generation.schema, unseen, before);
-        return { feed, from, rows, writes: encodeWrites(feed.generation.schema, rows) };
+        try {
+          const rows = await foldBatch(this.reader!, feed.projection, feed.generation.schema, unseen, before);
+          return { feed, from, rows, writes: encodeWrites(feed.generation.schema, rows) };
+        } catch (error) {
+          if (isTransientStorageFailure(error)) throw error;
+          return { feed, from, failure: error };
+        }
       }),
     );
-    return { last, parts };
+    return { last, events, parts };
+  }
+
+  /**
+   * A batch folded on top of `written` in memory assumed that `written`
+   * would commit as folded. Where a generation's part of it was isolated
+   * instead (an event parked, say), this batch is folded again for that
+   * generation, from what is now committed.
+   */
+  private async refoldAfterIsolation(folded: FoldedBatch, written: FoldedBatch): Promise<FoldedBatch> {
+    const stale = written.parts.filter((part) => part.isolated).map((part) => part.feed);
+    if (stale.length === 0) return folded;
+    const again = await this.fold(folded.events, undefined, stale);
+    return { ...folded, parts: [...folded.parts.filter((part) => !stale.includes(part.feed)), ...again.parts] };
   }
 
   /**
    * Writes each generation's part of the batch in its own transaction, all
-   * at once on their own connections; resolves once every part committed.
+   * at once on their own connections; resolves once every part committed
+   * or was isolated. Only the store being away, or a generation lost to
+   * another feeder, makes it fail.
    */
   private async write(batch: FoldedBatch): Promise<void> {
-    const results = await Promise.allSettled(batch.parts.map((part) => this.writePart(part, batch.last)));
-    batch.parts.forEach((part, index) => {
-      if (results[index].status === 'fulfilled') part.feed.checkpoint = batch.last;
-    });
+    const results = await Promise.allSettled(batch.parts.map((part) => this.writeOrIsolate(part, batch)));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
     if (batch.parts.length > 0) this.options.onBatch?.(this.feeds);
+  }
+
+  private async writeOrIsolate(part: BatchPart, batch: FoldedBatch): Promise<void> {
+    if (part.failure === undefined) {
+      try {
+        await this.writePart(part, batch.last);
+        part.feed.checkpoint = batch.last;
+        return;
+      } catch (error) {
+        if (error instanceof FeedLost || isTransientStorageFailure(error)) throw error;
+        part.failure = error;
+      }
+    }
+    const { feed } = part;
+    this.log(`${feed.projection.name}: the batch after ${part.from} through ${batch.last} failed (${describeFailure(part.failure)}); folding its events one at a time`, 'warn');
+    await this.isolate(feed, batch.events, batch.last);
+    part.isolated = true;
+  }
+
+  /**
+   * Folds and writes a failed batch's events one at a time, each in its own
+   * transaction, so that only an event that fails on its own is set aside:
+   * it is tried again with backoff, then parked (its row in parked_events
+   * written in the transaction that moves the checkpoint past it) and the
+   * projection goes on with the next.
+   */
+  private async isolate(feed: Feed, events: readonly RecordedEvent[], last: bigint): Promise<void> {
+    for (const event of events) {
+      if (event.position <= feed.checkpoint || !handles(feed.projection, event.type)) continue;
+      await this.foldAlone(feed, event);
+    }
+    if (feed.checkpoint < last) {
+      await this.writePart({ feed, from: feed.checkpoint, writes: [] }, last);
+      feed.checkpoint = last;
+    }
+  }
+
+  private async foldAlone(feed: Feed, event: RecordedEvent): Promise<void> {
+    const { attempts, firstDelayMs } = this.options.retry ?? DEFAULT_RETRY;
+    const { projection, generation } = feed;
+    let firstFailedAt: Date | undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const rows = await foldBatch(this.reader!, projection, generation.schema, [event]);
+        await this.writePart({ feed, from: feed.checkpoint, writes: encodeWrites(generation.schema, rows) }, event.position);
+        feed.checkpoint = event.position;
+        return;
+      } catch (error) {
+        if (error instanceof FeedLost || isTransientStorageFailure(error)) throw error;
+        firstFailedAt ??= new Date();
+        if (attempt >= attempts) return this.park(feed, event, { error, attempts: attempt, firstFailedAt });
+        this.log(`${projection.name}: event at ${event.position} (${event.type}) failed, attempt ${attempt} of ${attempts}: ${describeFailure(error)}`, 'warn');
+        await this.pause(firstDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /** Sets the event aside and moves the checkpoint past it, in one transaction. */
+  private async park(feed: Feed, event: RecordedEvent, failure: EventFailure): Promise<void> {
+    await this.writePart({ feed, from: feed.checkpoint, writes: [parkStatement(feed.generation, feed.projection, event, failure)] }, event.position);
+    feed.checkpoint = event.position;
+    this.log(
+      `${feed.projection.name}: parked the event at position ${event.position} (id ${event.id}, ${event.type}) after ${failure.attempts} attempts: ` +
+        `${describeFailure(failure.error)}. The projection goes on; \`projections parked\` lists it, \`projections replay\` folds it again after a fix.`,
+      'error',
+    );
+  }
+
+  /** Waits, unless the worker is asked to stop meanwhile. */
+  private async pause(ms: number): Promise<void> {
+    await this.sleepUntilWoken(ms);
+    if (this.stopped) throw new WorkerStopping();
+  }
+
+  /** Folds again the parked events an operator asked to replay, generation by generation. */
+  private async serveReplays(): Promise<void> {
+    this.replayWanted = false;
+    for (const feed of this.feeds) {
+      const target = { projection: feed.projection, generation: feed.generation, checkpoint: feed.checkpoint, reader: this.reader!, writer: this.writers.get(feed)! };
+      for (const outcome of await replayRequested(this.store, target)) {
+        if (outcome.replayed) this.log(`${feed.projection.name}: replayed the parked event at position ${outcome.position}`);
+        else this.log(`${feed.projection.name}: the parked event at position ${outcome.position} failed again: ${outcome.error}`, 'error');
+      }
+    }
+  }
+
+  private log(message: string, level: LogLevel = 'info'): void {
+    this.options.log?.(message, level);
   }
 
   /**
@@ -215,10 +378,10 @@ export class ProjectionWorker {
    * failed one PostgreSQL turns the COMMIT into a rollback, so nothing
    * half-done can persist.
    */
-  private async writePart(part: FoldedBatch['parts'][number], last: bigint): Promise<void> {
+  private async writePart(part: Pick<BatchPart, 'feed' | 'from' | 'writes'>, last: bigint): Promise<void> {
     const writer = this.writers.get(part.feed)!;
     const begin = writer.run(this.options.asynchronousCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
-    const writes = part.writes.map((write) => writer.run(write));
+    const writes = (part.writes ?? []).map((write) => queueWrite(writer, write));
     const checkpoint = writer.query(advanceCheckpointStatement(part.feed.generation, part.from, last));
     const notify = writer.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, String(last)]);
     const results = await Promise.allSettled([begin, ...writes, checkpoint, notify, writer.run('COMMIT')]);
@@ -300,9 +463,14 @@ export class ProjectionWorker {
       });
     try {
       while (!this.stopped && this.feeds.length > 0 && !ended) {
+        if (this.replayWanted) await this.serveReplays();
         if (queue.length === 0) {
           const woken = await this.sleepUntilWoken(this.options.idleCheckMs);
-          if (!woken) await this.dropLostFeeds();
+          if (!woken) {
+            await this.dropLostFeeds();
+            // Also the fallback for a replay request whose notification was missed.
+            this.replayWanted = true;
+          }
           continue;
         }
         await this.write(await this.fold(queue.splice(0, this.options.batchSize)));
@@ -341,7 +509,7 @@ export class ProjectionWorker {
   private removeFeed(feed: Feed): void {
     const index = this.feeds.indexOf(feed);
     if (index >= 0) this.feeds.splice(index, 1);
-    this.options.log?.(`stopped feeding ${feed.projection.name} generation ${feed.generation.id}`);
+    this.log(`stopped feeding ${feed.projection.name} generation ${feed.generation.id}`);
   }
 }
 

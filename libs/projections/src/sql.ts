@@ -1,4 +1,5 @@
 import type { ColumnType, Row, TableDefinition, Value } from './projection';
+import { storableValue } from './storable-value';
 
 /**
  * SQL for projection tables. Rows reach PostgreSQL by COPY (see
@@ -55,8 +56,9 @@ export function createIndexSql(schema: string, table: TableDefinition, columns: 
 }
 
 function arrayOf(type: ColumnType, rows: readonly Row[], column: string): unknown[] {
-  if (type === 'jsonb' || type === 'json') return rows.map((row) => (row[column] == null ? null : JSON.stringify(row[column])));
-  return rows.map((row) => (row[column] === undefined ? null : row[column]));
+  const values = rows.map((row) => storableValue(type, row[column]));
+  if (type === 'jsonb' || type === 'json') return values.map((value) => (value === null ? null : JSON.stringify(value)));
+  return values;
 }
 
 function unnestOf(table: TableDefinition, columns: readonly string[], firstParameter = 1): string {

@@ -54,7 +54,7 @@ async function startProjector(config: LedgerConfig, database: LedgerDatabase, st
     connectionString: database.url,
     store,
     projections: ledgerProjections,
-    log: (message) => logger.log(message),
+    log: (message, level) => (level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : logger.log(message)),
   });
   await runner.start();
   return runner;

@@ -16,19 +16,29 @@ export const auditProjection: Projection = {
   fold,
 };
 
-function reads(recorded: RecordedEvent): RowRef[] {
+/**
+ * The row that names the person a step is about. The audit trail records
+ * every event, so an event that lacks the id to look the person up by (one
+ * written outside the ledger) is recorded without a subject, never set aside.
+ */
+function subjectRef(recorded: RecordedEvent): RowRef | undefined {
   const event = asLedgerEvent(recorded);
   switch (event.type) {
     case 'TrainingRecorded':
     case 'EvaluationRecorded':
     case 'CertificateRevoked':
     case 'FolioAssigned':
-      return [ref(PROCESS_SUBJECTS, { process_id: event.data.processId })];
+      return typeof event.data.processId === 'string' ? ref(PROCESS_SUBJECTS, { process_id: event.data.processId }) : undefined;
     case 'EvaluatorAccreditationRevoked':
-      return [ref(EVALUATOR_SUBJECTS, { evaluator_id: event.data.evaluatorId })];
+      return typeof event.data.evaluatorId === 'string' ? ref(EVALUATOR_SUBJECTS, { evaluator_id: event.data.evaluatorId }) : undefined;
     default:
-      return [];
+      return undefined;
   }
+}
+
+function reads(recorded: RecordedEvent): RowRef[] {
+  const subject = subjectRef(recorded);
+  return subject ? [subject] : [];
 }
 
 function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
@@ -44,11 +54,11 @@ function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
     subject_id: subjectOf(rows, event) ?? null,
     details: detailsOf(event),
   });
-  if (event.type === 'CandidateEnrolled') {
-    // A process is enrolled once (the domain refuses a second enrollment under the same id), so the row is appended.
-    return [entry, append(PROCESS_SUBJECTS, { process_id: event.data.processId, subject_id: event.data.subjectId })];
+  if (event.type === 'CandidateEnrolled' && typeof event.data.processId === 'string') {
+    // Put, not append: the domain enrolls a process once, but a log written around it may repeat the id.
+    return [entry, put(PROCESS_SUBJECTS, { process_id: event.data.processId, subject_id: event.data.subjectId })];
   }
-  if (event.type === 'EvaluatorAccredited') {
+  if (event.type === 'EvaluatorAccredited' && typeof event.data.evaluatorId === 'string') {
     return [entry, put(EVALUATOR_SUBJECTS, { evaluator_id: event.data.evaluatorId, subject_id: event.data.subjectId })];
   }
   return [entry];
@@ -68,9 +78,10 @@ function subjectOf(rows: RowReader, event: RecordedLedgerEvent): string | undefi
     case 'EvaluationRecorded':
     case 'CertificateRevoked':
     case 'FolioAssigned':
-      return rows.get(PROCESS_SUBJECTS, { process_id: event.data.processId })?.subject_id as string | undefined;
-    case 'EvaluatorAccreditationRevoked':
-      return rows.get(EVALUATOR_SUBJECTS, { evaluator_id: event.data.evaluatorId })?.subject_id as string | undefined;
+    case 'EvaluatorAccreditationRevoked': {
+      const subject = subjectRef(event);
+      return subject && (rows.get(subject.table, subject.key)?.subject_id as string | undefined);
+    }
     default:
       return undefined;
   }

@@ -1,7 +1,31 @@
 import { isoDateOf } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
 import { instantOf } from '../certificates/certificate-filters';
-import { EvaluatorAccreditationEntity } from '../entities/registry.entities';
+
+/** A credential row as the query reads it; `valid_from` is null where the log held none, or in a generation from before the column. */
+interface CredentialRow {
+  evaluator_id: string;
+  standard_code: string;
+  position: string;
+  provider_id: string;
+  credential_folio: string;
+  valid_from: string | null;
+  valid_until: string;
+  accredited_at: string;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+  revoked_position: string | null;
+}
+
+/**
+ * `valid_from` is read through to_jsonb so that the query also answers
+ * from a generation built before the column existed (the active one while a
+ * rebuild of the registry catches up, after an upgrade).
+ */
+const CREDENTIAL_COLUMNS = `a.evaluator_id, a.standard_code, a.position::text AS position, a.provider_id, a.credential_folio,
+  to_jsonb(a) ->> 'valid_from' AS valid_from, a.valid_until::text AS valid_until,
+  read_models.iso_instant(a.accredited_at) AS accredited_at, read_models.iso_instant(a.revoked_at) AS revoked_at,
+  a.revocation_reason, a.revoked_position::text AS revoked_position`;
 
 export interface EvaluatorAccreditationView {
   evaluatorId: string;
@@ -48,14 +72,13 @@ export class AccreditationQueries {
    */
   async evaluatorOn(evaluatorId: string, standardCode: string, on: string, atPosition?: string, providerId?: string): Promise<AccreditationStanding> {
     const instant = instantOf(on, 'on');
-    const query = this.dataSource
-      .getRepository(EvaluatorAccreditationEntity)
-      .createQueryBuilder('a')
-      .where('a.evaluator_id = :evaluatorId AND a.standard_code = :standardCode', { evaluatorId, standardCode })
-      .orderBy('a.position', 'ASC');
-    if (atPosition !== undefined) query.andWhere('a.position <= :atPosition', { atPosition });
-    if (providerId !== undefined) query.andWhere('a.provider_id = :providerId', { providerId });
-    const rows = await query.getMany();
+    const rows: CredentialRow[] = await this.dataSource.query(
+      `SELECT ${CREDENTIAL_COLUMNS} FROM read_models.evaluator_accreditations a
+        WHERE a.evaluator_id = $1 AND a.standard_code = $2
+          AND ($3::bigint IS NULL OR a.position <= $3::bigint) AND ($4::text IS NULL OR a.provider_id = $4)
+        ORDER BY a.position`,
+      [evaluatorId, standardCode, atPosition ?? null, providerId ?? null],
+    );
     const credentials = [...groupByProvider(rows).values()].map((own) => credentialOn(own, instant, atPosition));
     const inForce = credentials.filter((credential) => credential.inForce);
     const applied = inForce.at(-1) ?? [...credentials].sort((a, b) => Number(BigInt(a.position) - BigInt(b.position))).at(-1) ?? null;
@@ -64,42 +87,42 @@ export class AccreditationQueries {
   }
 }
 
-function groupByProvider(rows: readonly EvaluatorAccreditationEntity[]): Map<string, EvaluatorAccreditationEntity[]> {
-  const byProvider = new Map<string, EvaluatorAccreditationEntity[]>();
-  for (const row of rows) byProvider.set(row.providerId, [...(byProvider.get(row.providerId) ?? []), row]);
+function groupByProvider(rows: readonly CredentialRow[]): Map<string, CredentialRow[]> {
+  const byProvider = new Map<string, CredentialRow[]>();
+  for (const row of rows) byProvider.set(row.provider_id, [...(byProvider.get(row.provider_id) ?? []), row]);
   return byProvider;
 }
 
 /** One provider's rows, oldest first: the governing one on the date, else the latest granted (not in force). */
-function credentialOn(rows: readonly EvaluatorAccreditationEntity[], instant: string, atPosition: string | undefined): CredentialOnDate {
+function credentialOn(rows: readonly CredentialRow[], instant: string, atPosition: string | undefined): CredentialOnDate {
   const date = isoDateOf(instant);
-  const governing = rows.findLast((row) => startOf(row) <= date && date <= row.validUntil);
+  const governing = rows.findLast((row) => startOf(row) <= date && date <= row.valid_until);
   const row = governing ?? rows[rows.length - 1];
-  const revocationKnown = row.revokedPosition != null && (atPosition === undefined || BigInt(row.revokedPosition) <= BigInt(atPosition));
-  const revoked = revocationKnown && row.revokedAt !== null && row.revokedAt.toISOString() <= instant;
+  const revocationKnown = row.revoked_position !== null && (atPosition === undefined || BigInt(row.revoked_position) <= BigInt(atPosition));
+  const revoked = revocationKnown && row.revoked_at !== null && row.revoked_at <= instant;
   return { ...accreditationOf(row), inForce: governing !== undefined && !revoked };
 }
 
-/** A row without a usable start (possible only for events written outside the ledger) starts when it was recorded. */
-function startOf(row: EvaluatorAccreditationEntity): string {
-  return row.validFrom ?? row.accreditedAt.toISOString().slice(0, 10);
+/** A row without a usable start (only events written outside the ledger, or an older generation) starts when it was recorded. */
+function startOf(row: CredentialRow): string {
+  return row.valid_from ?? row.accredited_at.slice(0, 10);
 }
 
 function withoutInForce({ inForce: _inForce, ...view }: CredentialOnDate): EvaluatorAccreditationView {
   return view;
 }
 
-function accreditationOf(row: EvaluatorAccreditationEntity): EvaluatorAccreditationView {
+function accreditationOf(row: CredentialRow): EvaluatorAccreditationView {
   return {
-    evaluatorId: row.evaluatorId,
-    standardCode: row.standardCode,
-    credentialFolio: row.credentialFolio,
-    providerId: row.providerId,
-    validFrom: row.validFrom,
-    accreditedAt: row.accreditedAt.toISOString(),
-    validUntil: row.validUntil,
-    revokedAt: row.revokedAt?.toISOString() ?? null,
-    revocationReason: row.revocationReason,
+    evaluatorId: row.evaluator_id,
+    standardCode: row.standard_code,
+    credentialFolio: row.credential_folio,
+    providerId: row.provider_id,
+    validFrom: row.valid_from ?? startOf(row),
+    accreditedAt: row.accredited_at,
+    validUntil: row.valid_until,
+    revokedAt: row.revoked_at,
+    revocationReason: row.revocation_reason,
     position: row.position,
   };
 }
