@@ -4,7 +4,7 @@ import type { Role } from '@ledger/domain';
 import { Roles } from '../../platform/auth/roles.decorator';
 import { IdempotencyInterceptor } from '../../platform/idempotency/idempotency.interceptor';
 import { BEARER_SCHEME } from '../../platform/openapi/openapi';
-import { problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, UNAUTHENTICATED_ANSWER } from '../../platform/openapi/openapi-answers';
+import { problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, RETRY_AFTER_SOMETIMES_HEADER, UNAUTHENTICATED_ANSWER } from '../../platform/openapi/openapi-answers';
 
 /** The error answers every command can give, as the exception filter writes them. */
 const COMMAND_ERRORS = [
@@ -16,7 +16,7 @@ const COMMAND_ERRORS = [
     problemAnswer(
       409,
       'CONCURRENT_MODIFICATION (send it again), DUPLICATE_COMMAND, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_PROGRESS (with Retry-After), or a conflict with the ledger',
-      RETRY_AFTER_HEADER,
+      RETRY_AFTER_SOMETIMES_HEADER,
     ),
   ),
   ApiResponse(problemAnswer(413, 'PAYLOAD_TOO_LARGE: the body is over 1 MB')),

@@ -13,13 +13,17 @@ export const PROBLEM_CONTENT = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSc
 
 const DECIMAL_STRING = { type: 'string', pattern: '^(0|[1-9][0-9]*)$', example: '1042' } as const;
 
-export const RETRY_AFTER_HEADER: HeadersObject = {
-  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1, example: 5 } },
-};
+const RETRY_AFTER = { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1, example: 5 } } as const;
+
+/** On every 429 and 503. */
+export const RETRY_AFTER_HEADER: HeadersObject = { 'Retry-After': { ...RETRY_AFTER, required: true } };
+
+/** On some answers of a status only (a 409 for an Idempotency-Key still in progress). */
+export const RETRY_AFTER_SOMETIMES_HEADER: HeadersObject = { 'Retry-After': RETRY_AFTER };
 
 /** Every query answer names the read position it answers at. */
 export const LEDGER_POSITION_HEADER: HeadersObject = {
-  'Ledger-Position': { description: 'The position of the log the read models answered at, as a decimal string', schema: DECIMAL_STRING },
+  'Ledger-Position': { description: 'The position of the log the read models answered at, as a decimal string', required: true, schema: DECIMAL_STRING },
 };
 
 /** An error answer: problem+json, with headers when the status carries some. */
