@@ -4,7 +4,15 @@ import type { Role } from '@ledger/domain';
 import { Public } from '../platform/auth/public.decorator';
 import { Roles } from '../platform/auth/roles.decorator';
 import { ApiWithoutToken, BEARER_SCHEME } from '../platform/openapi/openapi';
-import { LEDGER_POSITION_HEADER, problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, UNAUTHENTICATED_ANSWER } from '../platform/openapi/openapi-answers';
+import {
+  HEADERS_TOO_LARGE_ANSWER,
+  LEDGER_POSITION_HEADER,
+  problemAnswer,
+  PUBLIC_RATE_LIMITED_ANSWER,
+  RATE_LIMITED_ANSWER,
+  RETRY_AFTER_HEADER,
+  UNAUTHENTICATED_ANSWER,
+} from '../platform/openapi/openapi-answers';
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 
 const COMMON_ANSWERS = [
@@ -14,7 +22,7 @@ const COMMON_ANSWERS = [
       'VALIDATION_FAILED naming each parameter (an unknown one included), INVALID_FIELD or INVALID_CURSOR naming it, or FOLIO_FORMAT / FOLIO_CHECK',
     ),
   ),
-  ApiResponse(RATE_LIMITED_ANSWER),
+  ApiResponse(HEADERS_TOO_LARGE_ANSWER),
   ApiResponse(
     problemAnswer(
       503,
@@ -32,13 +40,20 @@ export function QueryEndpoint(...roles: [Role, ...Role[]]): MethodDecorator {
     ApiBearerAuth(BEARER_SCHEME),
     ApiResponse(UNAUTHENTICATED_ANSWER),
     ApiResponse(problemAnswer(403, `ROLE_NOT_ALLOWED: only ${roles.join(', ')} may ask`)),
+    ApiResponse(RATE_LIMITED_ANSWER),
     ...COMMON_ANSWERS,
   );
 }
 
 /** A query anyone may make, without a token. */
 export function PublicQueryEndpoint(): MethodDecorator {
-  return applyDecorators(Public(), UseInterceptors(ReadYourWritesInterceptor), ApiWithoutToken(), ...COMMON_ANSWERS);
+  return applyDecorators(
+    Public(),
+    UseInterceptors(ReadYourWritesInterceptor),
+    ApiWithoutToken(),
+    ApiResponse(PUBLIC_RATE_LIMITED_ANSWER),
+    ...COMMON_ANSWERS,
+  );
 }
 
 export interface QueryAnswerOptions {

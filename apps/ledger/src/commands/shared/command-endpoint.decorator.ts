@@ -4,7 +4,7 @@ import type { Role } from '@ledger/domain';
 import { Roles } from '../../platform/auth/roles.decorator';
 import { IdempotencyInterceptor } from '../../platform/idempotency/idempotency.interceptor';
 import { BEARER_SCHEME } from '../../platform/openapi/openapi';
-import { problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, RETRY_AFTER_SOMETIMES_HEADER, UNAUTHENTICATED_ANSWER } from '../../platform/openapi/openapi-answers';
+import { HEADERS_TOO_LARGE_ANSWER, problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, RETRY_AFTER_SOMETIMES_HEADER, UNAUTHENTICATED_ANSWER } from '../../platform/openapi/openapi-answers';
 
 /** The error answers every command can give, as the exception filter writes them. */
 const COMMAND_ERRORS = [
@@ -23,6 +23,7 @@ const COMMAND_ERRORS = [
   ApiResponse(problemAnswer(415, 'UNSUPPORTED_MEDIA_TYPE: a body that is not JSON')),
   ApiResponse(problemAnswer(422, 'A business rule says no (its code names the rule)')),
   ApiResponse(RATE_LIMITED_ANSWER),
+  ApiResponse(HEADERS_TOO_LARGE_ANSWER),
   ApiResponse(
     problemAnswer(503, 'STORE_UNAVAILABLE: nothing was decided; send the same command (same Idempotency-Key) again after Retry-After', RETRY_AFTER_HEADER),
   ),

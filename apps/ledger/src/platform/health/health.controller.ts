@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Controller, Get, HttpCode, Inject, Injectable, OnApplicationBootstrap, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { HttpResponse } from '../http/http-types';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { Public } from '../auth/public.decorator';
 import { HealthResponse } from '../openapi/health-response';
 import { ApiWithoutToken } from '../openapi/openapi';
+import { HEADERS_TOO_LARGE_ANSWER } from '../openapi/openapi-answers';
 
 /** A store that does not answer within this is as good as down for a load balancer. */
 const STORE_CHECK_TIMEOUT_MS = 2_000;
@@ -46,6 +47,7 @@ export class HealthController {
   @ApiWithoutToken()
   @ApiOkResponse({ type: HealthResponse, description: 'Ready: `{"status":"ok"}`' })
   @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'Starting, shutting down, or the store does not answer: `{"status":"unavailable"}`' })
+  @ApiResponse(HEADERS_TOO_LARGE_ANSWER)
   async health(@Res({ passthrough: true }) response: HttpResponse): Promise<{ status: 'ok' | 'unavailable' }> {
     const ok = this.readiness.isReady && (await this.storeAnswers());
     if (!ok) response.status(503);

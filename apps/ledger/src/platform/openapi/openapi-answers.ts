@@ -35,8 +35,15 @@ export const UNAUTHENTICATED_ANSWER = problemAnswer(401, 'UNAUTHENTICATED (no to
   'WWW-Authenticate': { description: 'The scheme to authenticate with', schema: { type: 'string', example: 'Bearer' } },
 });
 
+/** Routes that need a token: only failed authentications count against an address (LEDGER_RATE_LIMIT). */
 export const RATE_LIMITED_ANSWER = problemAnswer(
   429,
-  'TOO_MANY_REQUESTS: too many requests (or failed authentications) from this client address; see Retry-After',
+  'RATE_LIMITED: this client address failed authentication too often; see Retry-After (valid tokens are not limited)',
   RETRY_AFTER_HEADER,
 );
+
+/** Public routes: every request counts against the client address (LEDGER_RATE_LIMIT per minute). */
+export const PUBLIC_RATE_LIMITED_ANSWER = problemAnswer(429, 'RATE_LIMITED: too many requests from this client address; see Retry-After', RETRY_AFTER_HEADER);
+
+/** Answered by the HTTP server itself, before any route: so every route can give it. */
+export const HEADERS_TOO_LARGE_ANSWER = problemAnswer(431, 'REQUEST_HEADERS_TOO_LARGE: the request line and headers together are over 16 KB');
