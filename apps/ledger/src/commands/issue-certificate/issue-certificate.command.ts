@@ -4,7 +4,7 @@ import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import type { IssueCertificateRequest } from './issue-certificate.request.dto';
 
 export class CertificateResponse {
-  @ApiProperty({ example: '7K3M-9QXD-2HBT-R', description: 'The public folio: unique, not guessable, with a check character' })
+  @ApiProperty({ example: '7K3M-9QXD-2HBT-B', description: 'The public folio: unique, not guessable, with a check character' })
   folio: string;
 
   @ApiProperty({ example: '2023-11-13T17:00:00.000Z' })

@@ -1,7 +1,8 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CallerOfCommand, type CommandCaller } from '../../platform/idempotency/command-caller';
+import { PROCESS_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { CommandEndpoint } from '../shared/command-endpoint.decorator';
 import { PositionResponse } from '../shared/command-responses';
 import { processIdPipe } from '../shared/route-params';
@@ -14,6 +15,7 @@ export class RecordEvaluationHttpController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @ApiParam(PROCESS_ID_PARAM)
   @CommandEndpoint(201, 'evaluator')
   @ApiOperation({ operationId: 'recordEvaluation', summary: "RecordEvaluation: the evaluator's judgment of the candidate's evidence (the evaluator, acting as itself)" })
   @ApiCreatedResponse({ type: PositionResponse, description: 'The judgment is recorded' })

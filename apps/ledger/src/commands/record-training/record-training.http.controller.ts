@@ -1,7 +1,8 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CallerOfCommand, type CommandCaller } from '../../platform/idempotency/command-caller';
+import { PROCESS_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { CommandEndpoint } from '../shared/command-endpoint.decorator';
 import { PositionResponse } from '../shared/command-responses';
 import { processIdPipe } from '../shared/route-params';
@@ -14,6 +15,7 @@ export class RecordTrainingHttpController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @ApiParam(PROCESS_ID_PARAM)
   @CommandEndpoint(201, 'registrar')
   @ApiOperation({ operationId: 'recordTraining', summary: 'RecordTraining: record training hours delivered to the candidate (registrar of the enrolling organization)' })
   @ApiCreatedResponse({ type: PositionResponse, description: 'The training is recorded' })

@@ -1,7 +1,8 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CallerOfCommand, type CommandCaller } from '../../platform/idempotency/command-caller';
+import { FOLIO_PARAM } from '../../platform/openapi/route-parameters';
 import { CommandEndpoint } from '../shared/command-endpoint.decorator';
 import { PositionResponse } from '../shared/command-responses';
 import { RevokeCertificateCommand } from './revoke-certificate.command';
@@ -13,6 +14,7 @@ export class RevokeCertificateHttpController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @ApiParam(FOLIO_PARAM)
   @CommandEndpoint(201, 'certifier', 'authority')
   @ApiOperation({ operationId: 'revokeCertificate', summary: 'RevokeCertificate: revoke a certificate with a reason (issuing certifier or authority); history is kept' })
   @ApiCreatedResponse({ type: PositionResponse, description: 'The certificate is revoked' })

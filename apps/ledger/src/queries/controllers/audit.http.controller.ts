@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, ProvenanceQueries, type AuditEventView, type CertificateProvenance, type Page } from '@ledger/read-models';
 import { FolioPipe } from '../../commands/shared/route-params';
+import { FOLIO_PARAM } from '../../platform/openapi/route-parameters';
 import { AuditEventPageResponse, CertificateProvenanceResponse } from '../dto/audit.response';
 import { AuditEventsQuery } from '../dto/audit-events.query.dto';
 import { ReadQuery } from '../dto/read-query.dto';
@@ -25,6 +26,7 @@ export class AuditHttpController {
   }
 
   @Get('certificates/:folio/provenance')
+  @ApiParam(FOLIO_PARAM)
   @QueryEndpoint('comptroller')
   @QueryAnswer({
     type: CertificateProvenanceResponse,

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { CertificateQueries, type CertificateView, type Page } from '@ledger/read-models';
 import { FolioPipe } from '../../commands/shared/route-params';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
+import { FOLIO_PARAM } from '../../platform/openapi/route-parameters';
 import { CertificatePageResponse, CertificateViewResponse } from '../dto/certificate.response';
 import { certificateFiltersOf, ListCertificatesQuery } from '../dto/certificate-filters.query.dto';
 import { ReadQuery } from '../dto/read-query.dto';
@@ -24,6 +25,7 @@ export class CertificatesHttpController {
   }
 
   @Get(':folio')
+  @ApiParam(FOLIO_PARAM)
   @QueryEndpoint('comptroller', 'certifier')
   @QueryAnswer({
     type: CertificateViewResponse,

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { EnrollmentQueries, type EnrollmentView } from '@ledger/read-models';
 import { processIdPipe } from '../../commands/shared/route-params';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
+import { PROCESS_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { EnrollmentViewResponse } from '../dto/enrollment.response';
 import { ReadQuery } from '../dto/read-query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
@@ -14,6 +15,7 @@ export class EnrollmentsHttpController {
   constructor(private readonly enrollments: EnrollmentQueries) {}
 
   @Get(':processId')
+  @ApiParam(PROCESS_ID_PARAM)
   @QueryEndpoint('comptroller', 'registrar', 'certifier')
   @QueryAnswer({
     type: EnrollmentViewResponse,

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccreditationQueries, type AccreditationStanding } from '@ledger/read-models';
 import { IdentifierPipe } from '../../commands/shared/route-params';
+import { EVALUATOR_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { AccreditationStandingResponse } from '../dto/accreditation.response';
 import { EvaluatorAccreditationQuery } from '../dto/audit-events.query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
@@ -13,6 +14,7 @@ export class EvaluatorsHttpController {
 
   // No 404: an evaluator the registry does not know was simply not accredited.
   @Get(':evaluatorId/accreditations')
+  @ApiParam(EVALUATOR_ID_PARAM)
   @QueryEndpoint('comptroller')
   @QueryAnswer({ type: AccreditationStandingResponse, description: 'The standing, and the credential that applied' })
   @ApiOperation({

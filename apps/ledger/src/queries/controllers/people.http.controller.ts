@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, type Page, type TimelineEntryView } from '@ledger/read-models';
 import { SubjectIdPipe } from '../../commands/shared/route-params';
+import { SUBJECT_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { TimelinePageResponse } from '../dto/audit.response';
 import { PageQuery } from '../dto/read-query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
@@ -12,6 +13,7 @@ export class PeopleHttpController {
   constructor(private readonly audit: AuditQueries) {}
 
   @Get(':subjectId/timeline')
+  @ApiParam(SUBJECT_ID_PARAM)
   @QueryEndpoint('comptroller')
   @QueryAnswer({
     type: TimelinePageResponse,

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CertificateQueries, type PublicCertificateView } from '@ledger/read-models';
 import { FolioPipe } from '../../commands/shared/route-params';
+import { FOLIO_PARAM } from '../../platform/openapi/route-parameters';
 import { PublicCertificateViewResponse } from '../dto/certificate.response';
 import { ReadQuery } from '../dto/read-query.dto';
 import { PublicQueryEndpoint, QueryAnswer } from '../query-endpoint.decorator';
@@ -12,6 +13,7 @@ export class PublicCertificatesHttpController {
   constructor(private readonly certificates: CertificateQueries) {}
 
   @Get(':folio')
+  @ApiParam(FOLIO_PARAM)
   @PublicQueryEndpoint()
   @QueryAnswer({
     type: PublicCertificateViewResponse,

@@ -74,7 +74,7 @@ export class EvaluationProvenanceResponse extends ProvenanceStepResponse impleme
 }
 
 export class CertificateProvenanceResponse implements CertificateProvenance {
-  @ApiProperty({ example: '7K3M-9QXD-2HBT-R' }) folio: string;
+  @ApiProperty({ example: '7K3M-9QXD-2HBT-B' }) folio: string;
   @ApiProperty({ format: 'uuid' }) processId: string;
   @ApiProperty({ description: 'Opaque id of the holder (keyed hash of the CURP)' }) subjectId: string;
   @ApiProperty({ example: 'EC0105' }) standardCode: string;

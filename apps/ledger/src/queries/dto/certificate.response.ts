@@ -7,7 +7,7 @@ import { CERTIFICATE_STATUSES, type CertificateStatus, type CertificateView, typ
  * fails the type check until its documentation follows.
  */
 
-const FOLIO = { description: 'The public folio `XXXX-XXXX-XXXX-C`', example: '7K3M-9QXD-2HBT-R' } as const;
+const FOLIO = { description: 'The public folio `XXXX-XXXX-XXXX-C`', example: '7K3M-9QXD-2HBT-B' } as const;
 const INSTANT = { format: 'date-time', example: '2018-11-13T18:00:00.000Z' } as const;
 
 export class CertificateJurisdictionResponse {

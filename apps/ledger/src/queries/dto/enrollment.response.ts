@@ -23,7 +23,7 @@ export class EnrollmentViewResponse implements EnrollmentView {
   @ApiProperty({ type: String, nullable: true, description: 'competent or not_yet_competent', example: 'competent' }) lastEvaluationResult: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'eval-0007' }) evaluatorId: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) evaluatedAt: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '7K3M-9QXD-2HBT-R' }) folio: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '7K3M-9QXD-2HBT-B' }) folio: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) issuedAt: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) revokedAt: string | null;
   @ApiProperty({ description: 'Sum of the training hours recorded', example: 20 }) trainingHours: number;

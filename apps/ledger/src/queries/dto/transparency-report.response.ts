@@ -14,7 +14,7 @@ export class TransparencyTotalsResponse implements Record<CertificateStatus, num
 }
 
 export class TransparencyReportRowResponse implements TransparencyReportRow {
-  @ApiProperty({ example: '7K3M-9QXD-2HBT-R' }) folio: string;
+  @ApiProperty({ example: '7K3M-9QXD-2HBT-B' }) folio: string;
   @ApiProperty({ type: String, nullable: true, description: "The holder's name as the ledger knew it at the report's position" }) holderName: string | null;
   @ApiProperty({ example: 'EC0105' }) standardCode: string;
   @ApiProperty({ example: 'ECE322-18' }) providerId: string;
@@ -37,5 +37,5 @@ export class TransparencyReportResponse {
 export const TRANSPARENCY_CSV_SCHEMA = {
   type: 'string',
   description: `UTF-8 with a byte order mark; columns: ${CSV_COLUMNS.join(', ')}`,
-  example: `${CSV_COLUMNS.join(',')}\n7K3M-9QXD-2HBT-R,ANA LÓPEZ PÉREZ,EC0105,ECE322-18,Secretaría de Hacienda,BC,Tijuana,base,2018-11-13T18:00:00.000Z,2023-11-13T18:00:00.000Z,valid\n`,
+  example: `${CSV_COLUMNS.join(',')}\n7K3M-9QXD-2HBT-B,ANA LÓPEZ PÉREZ,EC0105,ECE322-18,Secretaría de Hacienda,BC,Tijuana,base,2018-11-13T18:00:00.000Z,2023-11-13T18:00:00.000Z,valid\n`,
 } as const;
