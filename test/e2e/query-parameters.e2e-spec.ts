@@ -131,6 +131,19 @@ describe('query and path parameters', () => {
     }
   });
 
+  it('refuses parameters named like what every object inherits (constructor, toString, __proto__), as unknown', async () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const response = await get(`/v1/certificates?${name}=1`, callers.comptroller);
+      expect({ name, status: response.status }).toEqual({ name, status: 400 });
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: name, code: 'UNKNOWN_FIELD' })]);
+    }
+    // The same names in a body were dropped in silence too: one check covers both.
+    const head = await ledger.store.headPosition();
+    const body = await post(server, '/v1/standards', callers.authority, { code: 'EC0999', version: '01', title: 'Estándar', validityYears: 3, valueOf: 1 });
+    expect({ status: body.status, fields: body.body.errors?.map((error: { field: string }) => error.field) }).toEqual({ status: 400, fields: ['valueOf'] });
+    expect(await ledger.store.headPosition()).toBe(head);
+  });
+
   it('still reads every well-formed value, at the edges of its range', async () => {
     const page = await get('/v1/audit/events?limit=1', callers.comptroller);
     expect(page.status).toBe(200);
