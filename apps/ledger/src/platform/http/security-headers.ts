@@ -71,8 +71,10 @@ export function isDocsPath(url: string | undefined): boolean {
   return path === '/docs' || path.startsWith('/docs/');
 }
 
+const OPENAPI_DOCUMENTS = ['/docs-json', '/docs-yaml'];
+
 function isPublicDocument(url: string | undefined): boolean {
-  return isDocsPath(url) || (url ?? '').split('?')[0].toLowerCase() === '/docs-json';
+  return isDocsPath(url) || OPENAPI_DOCUMENTS.includes((url ?? '').split('?')[0].toLowerCase());
 }
 
 /**
