@@ -33,6 +33,17 @@ export function ApiWithoutToken(): MethodDecorator {
   };
 }
 
+/**
+ * Operation ids name the methods of generated clients, so every route sets a
+ * stable one (`listCertificates`, `verifyCertificate`). A route that does not
+ * still gets a readable one, from its controller and method
+ * (`HealthController.ready` → `healthReady`), never `HealthController_ready`.
+ */
+function readableOperationId(controllerKey: string, methodKey: string): string {
+  const subject = controllerKey.replace(/(Http)?Controller$/, '');
+  return `${subject.charAt(0).toLowerCase()}${subject.slice(1)}${methodKey.charAt(0).toUpperCase()}${methodKey.slice(1)}`;
+}
+
 /** The contract of API.md as OpenAPI, served at `/docs` (UI) and `/docs-json` (document). */
 export function setUpOpenApi(app: INestApplication): void {
   const builder = new DocumentBuilder()
@@ -47,6 +58,6 @@ export function setUpOpenApi(app: INestApplication): void {
     .addServer('/', 'The ledger serving this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME);
   for (const [name, description] of TAGS) builder.addTag(name, description);
-  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemResponse] });
+  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemResponse], operationIdFactory: readableOperationId });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
