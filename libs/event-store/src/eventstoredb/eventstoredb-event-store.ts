@@ -169,9 +169,9 @@ export class EventStoreDbEventStore implements EventStore {
   ): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     let from = start;
-    for (;;) {
+    for (let first = true; ; first = false) {
       // One more than needed when the page starts with an event to skip.
-      const wanted = Math.min(maxCount - events.length, this.pageSize) + (skipUpTo === undefined ? 0 : 1);
+      const wanted = pageWanted(first, maxCount - events.length, this.pageSize) + (skipUpTo === undefined ? 0 : 1);
       const page = await this.readAllPage(from, FORWARDS, wanted);
       for (const resolved of page) {
         if (skipUpTo !== undefined && positionOf(resolved) <= skipUpTo) continue;
@@ -204,8 +204,8 @@ export class EventStoreDbEventStore implements EventStore {
     maxCount: number,
   ): Promise<RecordedEvent[]> {
     let from = start;
-    while (events.length < maxCount) {
-      const wanted = Math.min(maxCount - events.length, this.pageSize);
+    for (let first = true; events.length < maxCount; first = false) {
+      const wanted = pageWanted(first, maxCount - events.length, this.pageSize);
       const page = await this.readAllPage(from, BACKWARDS, wanted);
       for (const resolved of page) {
         if (!isSystemEventType(resolved.event?.type ?? '$>')) events.push(toRecordedEvent(resolved));
@@ -269,4 +269,15 @@ async function collect<T>(read: AsyncIterable<T>): Promise<T[]> {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * How many events to ask for in a page of $all: what is still wanted on the
+ * first page, whole pages after it. System events ($statsCollected, every
+ * 30 s on a real node) pile up in a quiet log; asking for one event per
+ * round trip made finding the head of the log (or the next ledger event
+ * after a checkpoint) cost a round trip per system event in between.
+ */
+function pageWanted(first: boolean, stillWanted: number, pageSize: number): number {
+  return first ? Math.min(stillWanted, pageSize) : pageSize;
 }
