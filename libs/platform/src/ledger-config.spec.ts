@@ -1,4 +1,4 @@
-import { ConfigurationError, DEFAULT_RATE_LIMIT, loadLedgerConfig } from './ledger-config';
+import { ConfigurationError, DEFAULT_RATE_LIMIT, DEFAULT_READY_MAX_LAG_SECONDS, loadLedgerConfig } from './ledger-config';
 
 describe('loadLedgerConfig', () => {
   it('starts with no configuration at all (embedded mode)', () => {
@@ -22,6 +22,7 @@ describe('loadLedgerConfig', () => {
       LOG_LEVEL: 'warn',
       LEDGER_RATE_LIMIT: '300',
       LEDGER_TRUST_PROXY: '1',
+      LEDGER_READY_MAX_LAG: '45',
     });
     expect(config).toEqual({
       port: 8080,
@@ -35,6 +36,7 @@ describe('loadLedgerConfig', () => {
       logLevel: 'warn',
       rateLimit: 300,
       trustProxy: 1,
+      readyMaxLagSeconds: 45,
     });
   });
 
@@ -89,6 +91,14 @@ describe('loadLedgerConfig', () => {
     expect(loadLedgerConfig({ LEDGER_TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.168.1.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7']);
     for (const wrong of ['true', 'on', '*', '0', '11', '10.0.0.0/33', 'fd00::/129', 'proxy.example', '10.0.0.1,,10.0.0.2', '10.0.0.0/8/1']) {
       expect(() => loadLedgerConfig({ LEDGER_TRUST_PROXY: wrong })).toThrow(/LEDGER_TRUST_PROXY must be "off", a number of proxies/);
+    }
+  });
+
+  it('bounds how far behind a projection may be and still be ready', () => {
+    expect(loadLedgerConfig({}).readyMaxLagSeconds).toBe(DEFAULT_READY_MAX_LAG_SECONDS);
+    expect(loadLedgerConfig({ LEDGER_READY_MAX_LAG: '120' }).readyMaxLagSeconds).toBe(120);
+    for (const wrong of ['0', '-1', '1.5', '1e2', '90000', 'soon']) {
+      expect(() => loadLedgerConfig({ LEDGER_READY_MAX_LAG: wrong })).toThrow(/LEDGER_READY_MAX_LAG must be a whole number from 1 to 86400/);
     }
   });
 });

@@ -41,7 +41,15 @@ export interface LedgerConfig {
   readonly rateLimit: RateLimit;
   /** Which proxies Express believes about the client's address (X-Forwarded-For): none by default. */
   readonly trustProxy: TrustProxy;
+  /**
+   * Readiness (`/health/ready`) fails when the oldest event a projection has
+   * not folded yet was recorded longer ago than this, in seconds.
+   */
+  readonly readyMaxLagSeconds: number;
 }
+
+/** A projection that keeps up folds an event within a second; half a minute behind means it is stuck or swamped. */
+export const DEFAULT_READY_MAX_LAG_SECONDS = 30;
 
 export type RateLimit = number | 'off';
 
@@ -92,9 +100,21 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     logLevel: readChoice('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info', problems),
     rateLimit: readRateLimit(env.LEDGER_RATE_LIMIT, problems),
     trustProxy: readTrustProxy(env.LEDGER_TRUST_PROXY, problems),
+    readyMaxLagSeconds: readWholeNumber('LEDGER_READY_MAX_LAG', env.LEDGER_READY_MAX_LAG, { min: 1, max: 86_400, fallback: DEFAULT_READY_MAX_LAG_SECONDS }, problems),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+function readWholeNumber(name: string, value: string | undefined, range: { min: number; max: number; fallback: number }, problems: string[]): number {
+  const text = nonEmpty(value);
+  if (text === undefined) return range.fallback;
+  const number = Number(text);
+  if (!/^\d{1,9}$/.test(text) || number < range.min || number > range.max) {
+    problems.push(`${name} must be a whole number from ${range.min} to ${range.max}, got "${text}"`);
+    return range.fallback;
+  }
+  return number;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

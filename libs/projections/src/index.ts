@@ -23,3 +23,4 @@ export * from './query-queue';
 export * from './parked-events';
 export * from './readable-event';
 export * from './storable-value';
+export * from './replay';

@@ -14,3 +14,4 @@ export * from './audit/audit-queries';
 export * from './audit/provenance-queries';
 export * from './enrollments/enrollment-queries';
 export * from './registry/accreditation-queries';
+export * from './read-position';

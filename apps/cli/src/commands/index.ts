@@ -1,5 +1,6 @@
 import type { CliCommand } from './cli-command';
 import { migrateCommand } from './migrate.command';
+import { projectionsCommand } from './projections.command';
 import { rebuildCommand } from './rebuild.command';
 import { reportCommand } from './report.command';
 import { seedCommand } from './seed.command';
@@ -12,4 +13,4 @@ export type { CliCommand } from './cli-command';
  * To add one (rebuild, report, verify, seed…): write `<name>.command.ts`
  * exporting a CliCommand and list it here.
  */
-export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, reportCommand];
+export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, projectionsCommand, reportCommand];

@@ -3,6 +3,9 @@ import { instantOf } from '../certificates/certificate-filters';
 import { AuditEventEntity } from '../entities/audit-event.entity';
 import { decodeCursor, pageOf, pageSize, type Page } from '../pagination';
 import { notFound } from '../query-error';
+import { inReadSnapshot, type ReadModelReader } from '../read-position';
+
+const AUDIT_PROJECTIONS = ['audit'];
 
 export interface ActorView {
   id: string | null;
@@ -50,43 +53,46 @@ export class AuditQueries {
 
   async events(filters: AuditFilters, page: PageRequest): Promise<Page<AuditEventView>> {
     const limit = pageSize(page.limit);
-    const query = this.dataSource
-      .getRepository(AuditEventEntity)
-      .createQueryBuilder('e')
-      .orderBy('e.position', 'ASC')
-      .limit(limit + 1);
-    if (filters.actorId) query.andWhere('e.actor_id = :actorId', { actorId: filters.actorId });
-    if (filters.role) query.andWhere('e.actor_role = :role', { role: filters.role });
-    if (filters.organizationId) query.andWhere('e.actor_org = :organizationId', { organizationId: filters.organizationId });
-    if (filters.type) query.andWhere('e.type = :type', { type: filters.type });
-    if (filters.streamId) query.andWhere('e.stream_id = :streamId', { streamId: filters.streamId });
-    if (filters.from) query.andWhere('e.occurred_at >= :from', { from: instantOf(filters.from, 'from') });
-    if (filters.to) query.andWhere('e.occurred_at < :to', { to: endOf(filters.to) });
     const after = decodeCursor(page.cursor);
-    if (after !== undefined) query.andWhere('e.position > :after', { after });
-    return pageOf(await query.getMany(), limit, auditEventOf, (row) => row.position);
+    const from = filters.from ? instantOf(filters.from, 'from') : undefined;
+    const to = filters.to ? endOf(filters.to) : undefined;
+    const rows = await inReadSnapshot(this.dataSource, AUDIT_PROJECTIONS, (reader) => {
+      const query = reader.getRepository(AuditEventEntity).createQueryBuilder('e').orderBy('e.position', 'ASC').limit(limit + 1);
+      if (filters.actorId) query.andWhere('e.actor_id = :actorId', { actorId: filters.actorId });
+      if (filters.role) query.andWhere('e.actor_role = :role', { role: filters.role });
+      if (filters.organizationId) query.andWhere('e.actor_org = :organizationId', { organizationId: filters.organizationId });
+      if (filters.type) query.andWhere('e.type = :type', { type: filters.type });
+      if (filters.streamId) query.andWhere('e.stream_id = :streamId', { streamId: filters.streamId });
+      if (from) query.andWhere('e.occurred_at >= :from', { from });
+      if (to) query.andWhere('e.occurred_at < :to', { to });
+      if (after !== undefined) query.andWhere('e.position > :after', { after });
+      return query.getMany();
+    });
+    return pageOf(rows, limit, auditEventOf, (row) => row.position);
   }
 
   /** Every event about a person, in order; 404 when the ledger knows nothing about the subjectId. */
   async timeline(subjectId: string, page: PageRequest): Promise<Page<TimelineEntryView>> {
     const limit = pageSize(page.limit);
     const after = decodeCursor(page.cursor);
-    const query = this.dataSource
-      .getRepository(AuditEventEntity)
-      .createQueryBuilder('e')
-      .where('e.subject_id = :subjectId', { subjectId })
-      .orderBy('e.position', 'ASC')
-      .limit(limit + 1);
-    if (after !== undefined) query.andWhere('e.position > :after', { after });
-    const rows = await query.getMany();
+    const rows = await inReadSnapshot(this.dataSource, AUDIT_PROJECTIONS, (reader) => {
+      const query = reader
+        .getRepository(AuditEventEntity)
+        .createQueryBuilder('e')
+        .where('e.subject_id = :subjectId', { subjectId })
+        .orderBy('e.position', 'ASC')
+        .limit(limit + 1);
+      if (after !== undefined) query.andWhere('e.position > :after', { after });
+      return query.getMany();
+    });
     if (rows.length === 0 && after === undefined) throw notFound('PERSON_NOT_FOUND', 'The ledger holds no event about this subject');
     return pageOf(rows, limit, (row) => ({ ...auditEventOf(row), details: row.details }), (row) => row.position);
   }
 }
 
 /** Every event of one stream, in order: a process's steps, a folio's assignment. */
-export async function eventsOfStream(dataSource: DataSource, streamId: string): Promise<TimelineEntryView[]> {
-  const rows = await dataSource.getRepository(AuditEventEntity).find({ where: { streamId }, order: { position: 'ASC' } });
+export async function eventsOfStream(reader: ReadModelReader, streamId: string): Promise<TimelineEntryView[]> {
+  const rows = await reader.getRepository(AuditEventEntity).find({ where: { streamId }, order: { position: 'ASC' } });
   return rows.map((row) => ({ ...auditEventOf(row), details: row.details }));
 }
 

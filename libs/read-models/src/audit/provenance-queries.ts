@@ -1,8 +1,9 @@
-import { Folio } from '@ledger/domain';
+import { Folio, tryNormaliseInstant } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
 import { CertificateEntity } from '../entities/certificate.entity';
 import { notFound } from '../query-error';
-import { AccreditationQueries, type EvaluatorAccreditationView } from '../registry/accreditation-queries';
+import { inReadSnapshot, type ReadModelReader } from '../read-position';
+import { standingOn, type EvaluatorAccreditationView } from '../registry/accreditation-queries';
 import { eventsOfStream, type ActorView, type TimelineEntryView } from './audit-queries';
 
 /** One fact of a certificate's history: what, when (business and recorded), by whom, at which position. */
@@ -43,51 +44,52 @@ export interface CertificateProvenance {
  * granted by people entitled to grant it?".
  */
 export class ProvenanceQueries {
-  private readonly accreditations: AccreditationQueries;
+  constructor(private readonly dataSource: DataSource) {}
 
-  constructor(private readonly dataSource: DataSource) {
-    this.accreditations = new AccreditationQueries(dataSource);
-  }
-
+  /** Read in one snapshot of the certificates, the audit trail and the registry. */
   async ofCertificate(input: string): Promise<CertificateProvenance> {
     const folio = Folio.parse(input).value;
-    const certificate = await this.dataSource.getRepository(CertificateEntity).findOneBy({ folio });
-    if (!certificate) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
-    const steps = await eventsOfStream(this.dataSource, `certification-${certificate.processId}`);
-    const [assignment] = await eventsOfStream(this.dataSource, `folio-${folio}`);
-    const first = (type: string) => steps.find((step) => step.type === type) ?? null;
-    return {
-      folio,
-      processId: certificate.processId,
-      subjectId: certificate.subjectId,
-      standardCode: certificate.standardCode,
-      enrollment: stepOf(first('CandidateEnrolled')),
-      trainings: steps.filter((step) => step.type === 'TrainingRecorded').map((step) => stepOf(step)!),
-      evaluations: await Promise.all(
-        steps
-          .filter((step) => step.type === 'EvaluationRecorded')
-          .map((step) => this.evaluation(step, certificate.standardCode, certificate.providerId)),
-      ),
-      folioAssignment: stepOf(assignment ?? null),
-      issuance: stepOf(first('CertificateIssued')),
-      revocation: stepOf(first('CertificateRevoked')),
-      position: certificate.position,
-    };
+    return inReadSnapshot(this.dataSource, ['certification', 'audit', 'registry'], (reader) => provenanceOf(reader, folio));
   }
+}
 
-  /**
-   * The credential a judgment counted under is the process provider's own,
-   * as the ledger knew it at the judgment's position; among that provider's
-   * credentials, the one the judgment recorded (its folio) is preferred.
-   */
-  private async evaluation(step: TimelineEntryView, standardCode: string, providerId: string): Promise<EvaluationProvenance> {
-    const evaluatorId = String(step.details.evaluatorId ?? '');
-    const on = String(step.details.evaluatedAt ?? step.occurredAt ?? '');
-    const standing = on ? await this.accreditations.evaluatorOn(evaluatorId, standardCode, on, step.position, providerId) : null;
-    const recorded = standing?.credentials.find((credential) => credential.credentialFolio === step.details.credentialFolio);
-    const accreditation = recorded ?? standing?.credentials[0] ?? null;
-    return { ...stepOf(step)!, accreditation };
-  }
+async function provenanceOf(reader: ReadModelReader, folio: string): Promise<CertificateProvenance> {
+  const certificate = await reader.getRepository(CertificateEntity).findOneBy({ folio });
+  if (!certificate) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
+  const steps = await eventsOfStream(reader, `certification-${certificate.processId}`);
+  const [assignment] = await eventsOfStream(reader, `folio-${folio}`);
+  const first = (type: string) => steps.find((step) => step.type === type) ?? null;
+  return {
+    folio,
+    processId: certificate.processId,
+    subjectId: certificate.subjectId,
+    standardCode: certificate.standardCode,
+    enrollment: stepOf(first('CandidateEnrolled')),
+    trainings: steps.filter((step) => step.type === 'TrainingRecorded').map((step) => stepOf(step)!),
+    evaluations: await Promise.all(
+      steps
+        .filter((step) => step.type === 'EvaluationRecorded')
+        .map((step) => evaluationOf(reader, step, certificate.standardCode, certificate.providerId)),
+    ),
+    folioAssignment: stepOf(assignment ?? null),
+    issuance: stepOf(first('CertificateIssued')),
+    revocation: stepOf(first('CertificateRevoked')),
+    position: certificate.position,
+  };
+}
+
+/**
+ * The credential a judgment counted under is the process provider's own,
+ * as the ledger knew it at the judgment's position; among that provider's
+ * credentials, the one the judgment recorded (its folio) is preferred.
+ */
+async function evaluationOf(reader: ReadModelReader, step: TimelineEntryView, standardCode: string, providerId: string): Promise<EvaluationProvenance> {
+  const evaluatorId = String(step.details.evaluatorId ?? '');
+  const on = tryNormaliseInstant(step.details.evaluatedAt) ?? step.occurredAt;
+  const standing = on ? await standingOn(reader, evaluatorId, standardCode, on, step.position, providerId) : null;
+  const recorded = standing?.credentials.find((credential) => credential.credentialFolio === step.details.credentialFolio);
+  const accreditation = recorded ?? standing?.credentials[0] ?? null;
+  return { ...stepOf(step)!, accreditation };
 }
 
 function stepOf(step: TimelineEntryView | null): ProvenanceStep | null {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { eventsOfStream, type TimelineEntryView } from '../audit/audit-queries';
 import { ProcessEntity } from '../entities/process.entity';
 import { notFound } from '../query-error';
+import { inReadSnapshot, type ReadModelReader } from '../read-position';
 
 /** Who asks for a process: certifiers see their provider's, registrars their centre's (or provider's). */
 export interface EnrollmentViewer {
@@ -19,7 +20,8 @@ export interface EnrollmentView {
   agency: string;
   jurisdiction: { state: string; municipality: string | null };
   employment: string;
-  enrolledAt: string;
+  /** Null only for an enrollment recorded outside the ledger without a usable date. */
+  enrolledAt: string | null;
   status: string;
   lastEvaluationResult: string | null;
   evaluatorId: string | null;
@@ -37,13 +39,17 @@ export class EnrollmentQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   async byProcessId(processId: string, viewer: EnrollmentViewer): Promise<EnrollmentView> {
-    const process = await this.dataSource.getRepository(ProcessEntity).findOneBy({ processId });
+    return inReadSnapshot(this.dataSource, ['certification', 'audit'], (reader) => this.read(reader, processId, viewer));
+  }
+
+  private async read(reader: ReadModelReader, processId: string, viewer: EnrollmentViewer): Promise<EnrollmentView> {
+    const process = await reader.getRepository(ProcessEntity).findOneBy({ processId });
     // A process outside the caller's organization answers like a missing one.
     if (!process || !mayView(viewer, process)) throw notFound('PROCESS_NOT_FOUND', 'No certification process with this id');
-    const steps = await eventsOfStream(this.dataSource, `certification-${processId}`);
+    const steps = await eventsOfStream(reader, `certification-${processId}`);
     const trainingHours = steps
       .filter((step) => step.type === 'TrainingRecorded')
-      .reduce((sum, step) => sum + Number(step.details.hours ?? 0), 0);
+      .reduce((sum, step) => sum + hoursOf(step.details.hours), 0);
     return {
       processId: process.processId,
       subjectId: process.subjectId,
@@ -54,7 +60,7 @@ export class EnrollmentQueries {
       agency: process.agency,
       jurisdiction: { state: process.state, municipality: process.municipality },
       employment: process.employment,
-      enrolledAt: process.enrolledAt.toISOString(),
+      enrolledAt: process.enrolledAt?.toISOString() ?? null,
       status: process.status,
       lastEvaluationResult: process.lastResult,
       evaluatorId: process.evaluatorId,
@@ -67,6 +73,11 @@ export class EnrollmentQueries {
       position: process.position,
     };
   }
+}
+
+/** Hours as recorded; anything else in the log (a word, a negative) adds nothing. */
+function hoursOf(hours: unknown): number {
+  return typeof hours === 'number' && Number.isFinite(hours) && hours > 0 ? hours : 0;
 }
 
 function mayView(viewer: EnrollmentViewer, process: ProcessEntity): boolean {

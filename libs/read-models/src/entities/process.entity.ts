@@ -14,7 +14,7 @@ export class ProcessEntity {
   @Column({ type: 'text' }) state: string;
   @Column({ type: 'text', nullable: true }) municipality: string | null;
   @Column({ type: 'text' }) employment: string;
-  @Column({ name: 'enrolled_at', type: 'timestamptz' }) enrolledAt: Date;
+  @Column({ name: 'enrolled_at', type: 'timestamptz', nullable: true }) enrolledAt: Date | null;
   @Column({ type: 'text' }) status: string;
   @Column({ name: 'last_result', type: 'text', nullable: true }) lastResult: string | null;
   @Column({ name: 'evaluator_id', type: 'text', nullable: true }) evaluatorId: string | null;

@@ -1,6 +1,7 @@
 import { isoDateOf } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
 import { instantOf } from '../certificates/certificate-filters';
+import { inReadSnapshot, type ReadModelReader } from '../read-position';
 
 /** A credential row as the query reads it; `valid_from` is null where the log held none, or in a generation from before the column. */
 interface CredentialRow {
@@ -72,19 +73,31 @@ export class AccreditationQueries {
    */
   async evaluatorOn(evaluatorId: string, standardCode: string, on: string, atPosition?: string, providerId?: string): Promise<AccreditationStanding> {
     const instant = instantOf(on, 'on');
-    const rows: CredentialRow[] = await this.dataSource.query(
-      `SELECT ${CREDENTIAL_COLUMNS} FROM read_models.evaluator_accreditations a
-        WHERE a.evaluator_id = $1 AND a.standard_code = $2
-          AND ($3::bigint IS NULL OR a.position <= $3::bigint) AND ($4::text IS NULL OR a.provider_id = $4)
-        ORDER BY a.position`,
-      [evaluatorId, standardCode, atPosition ?? null, providerId ?? null],
-    );
-    const credentials = [...groupByProvider(rows).values()].map((own) => credentialOn(own, instant, atPosition));
-    const inForce = credentials.filter((credential) => credential.inForce);
-    const applied = inForce.at(-1) ?? [...credentials].sort((a, b) => Number(BigInt(a.position) - BigInt(b.position))).at(-1) ?? null;
-    const accreditation = applied && withoutInForce(applied);
-    return { evaluatorId, standardCode, on: instant, accredited: inForce.length > 0, accreditation, credentials };
+    return inReadSnapshot(this.dataSource, ['registry'], (reader) => standingOn(reader, evaluatorId, standardCode, instant, atPosition, providerId));
   }
+}
+
+/** The standing read through `reader` (a snapshot of the caller's); see AccreditationQueries.evaluatorOn. */
+export async function standingOn(
+  reader: ReadModelReader,
+  evaluatorId: string,
+  standardCode: string,
+  instant: string,
+  atPosition?: string,
+  providerId?: string,
+): Promise<AccreditationStanding> {
+  const rows: CredentialRow[] = await reader.query(
+    `SELECT ${CREDENTIAL_COLUMNS} FROM read_models.evaluator_accreditations a
+      WHERE a.evaluator_id = $1 AND a.standard_code = $2
+        AND ($3::bigint IS NULL OR a.position <= $3::bigint) AND ($4::text IS NULL OR a.provider_id = $4)
+      ORDER BY a.position`,
+    [evaluatorId, standardCode, atPosition ?? null, providerId ?? null],
+  );
+  const credentials = [...groupByProvider(rows).values()].map((own) => credentialOn(own, instant, atPosition));
+  const inForce = credentials.filter((credential) => credential.inForce);
+  const applied = inForce.at(-1) ?? [...credentials].sort((a, b) => Number(BigInt(a.position) - BigInt(b.position))).at(-1) ?? null;
+  const accreditation = applied && withoutInForce(applied);
+  return { evaluatorId, standardCode, on: instant, accredited: inForce.length > 0, accreditation, credentials };
 }
 
 function groupByProvider(rows: readonly CredentialRow[]): Map<string, CredentialRow[]> {

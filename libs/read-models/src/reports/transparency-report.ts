@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { addCertificateFilters, instantOf, type CertificateFilters, type CertificateStatus, type StatusSql } from '../certificates/certificate-filters';
 import { holderNameJoin } from '../certificates/certificate-queries';
 import { reachedPosition } from '../projection-positions';
+import { recordReadPosition } from '../read-position';
 import { invalidField } from '../query-error';
 import { SqlConditions } from '../sql-builder';
 
@@ -60,6 +61,8 @@ export class TransparencyReports {
     const reached = await this.dataSource.transaction((manager) => reachedPosition(manager, REPORT_PROJECTIONS));
     const position = request.atPosition ?? reached;
     if (position > reached) await this.waitForPosition(position);
+    // Whatever the read models reach later, the report stands at its position.
+    recordReadPosition(position);
     const query = reportQuery(request.filters, cutoff, position);
     const [totals]: Record<CertificateStatus, string>[] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE status = 'valid')::text AS valid,

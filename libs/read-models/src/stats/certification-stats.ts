@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { addCertificateFilters, type CertificateFilters, type CertificateViewer, type StatusSql } from '../certificates/certificate-filters';
 import { reachedPosition } from '../projection-positions';
+import { inReadSnapshot } from '../read-position';
 import { invalidField } from '../query-error';
 import { SqlConditions, SqlParameters } from '../sql-builder';
 
@@ -44,7 +45,7 @@ export class CertificationStatsQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   async count(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer = {}, now = new Date().toISOString()): Promise<CertificationStats> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    return inReadSnapshot(this.dataSource, ['certification'], async (manager) => {
       const position = await reachedPosition(manager, ['certification']);
       const where = new SqlConditions();
       addCertificateFilters(where, 'k', filters, viewer, countsStatusSql(where.parameters, now));

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsFreeText } from '../../platform/http/free-text.validator';
 import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
 
 export class AccreditEvaluatorRequest {
@@ -9,11 +10,13 @@ export class AccreditEvaluatorRequest {
 
   @ApiProperty({ description: 'Personal data: kept only on the person stream' })
   @IsString()
+  @IsFreeText()
   @MaxLength(64)
   curp: string;
 
   @ApiProperty({ description: 'Personal data: kept only on the person stream' })
   @IsString()
+  @IsFreeText()
   @MaxLength(200)
   fullName: string;
 
@@ -30,6 +33,7 @@ export class AccreditEvaluatorRequest {
 
   @ApiProperty({ example: 'CED-2018-000123', description: 'The credential ("cédula") folio' })
   @IsString()
+  @IsFreeText()
   @MaxLength(64)
   credentialFolio: string;
 

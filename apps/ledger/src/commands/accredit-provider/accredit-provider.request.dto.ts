@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsFreeText } from '../../platform/http/free-text.validator';
 import type { ProviderKind } from '@ledger/domain';
 import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
 
@@ -16,11 +17,13 @@ export class AccreditProviderRequest {
 
   @ApiProperty({ example: 'Instituto de Capacitación de Baja California' })
   @IsString()
+  @IsFreeText()
   @MaxLength(500)
   name: string;
 
   @ApiProperty({ example: 'ECE322-18' })
   @IsString()
+  @IsFreeText()
   @MaxLength(64)
   accreditationCode: string;
 

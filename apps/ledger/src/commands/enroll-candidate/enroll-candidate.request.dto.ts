@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsFreeText } from '../../platform/http/free-text.validator';
 import type { Employment } from '@ledger/domain';
 import { IDENTIFIER, IDENTIFIER_MESSAGE, INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
 
@@ -9,12 +10,14 @@ export const EMPLOYMENTS: readonly Employment[] = ['base', 'confianza', 'honorar
 export class JurisdictionRequest {
   @ApiProperty({ example: 'BC', description: 'State code (CMX for Mexico City)' })
   @IsString()
+  @IsFreeText()
   @MaxLength(3)
   state: string;
 
   @ApiPropertyOptional({ example: 'Tijuana' })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @MaxLength(120)
   municipality?: string;
 }
@@ -22,16 +25,19 @@ export class JurisdictionRequest {
 export class EnrollCandidateRequest {
   @ApiProperty({ description: 'Personal data: kept only on the person stream, never in logs' })
   @IsString()
+  @IsFreeText()
   @MaxLength(64)
   curp: string;
 
   @ApiProperty({ description: 'Personal data: kept only on the person stream' })
   @IsString()
+  @IsFreeText()
   @MaxLength(200)
   fullName: string;
 
   @ApiProperty({ example: 'EC0105' })
   @IsString()
+  @IsFreeText()
   @MaxLength(16)
   standardCode: string;
 
@@ -41,6 +47,7 @@ export class EnrollCandidateRequest {
 
   @ApiProperty({ example: 'Secretaría de Hacienda del Estado' })
   @IsString()
+  @IsFreeText()
   @MaxLength(200)
   agency: string;
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { IsFreeText } from '../../platform/http/free-text.validator';
 import type { EvaluationResult } from '@ledger/domain';
 import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
 
@@ -12,6 +13,7 @@ export class RecordEvaluationRequest {
 
   @ApiProperty({ example: `sha256:${'0'.repeat(64)}`, description: 'SHA-256 of the evidence portfolio, which stays outside the ledger' })
   @IsString()
+  @IsFreeText()
   @MaxLength(80)
   evidenceDigest: string;
 

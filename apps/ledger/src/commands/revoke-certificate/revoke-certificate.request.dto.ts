@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsFreeText } from '../../platform/http/free-text.validator';
 import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
 
 export class RevokeCertificateRequest {
   @ApiProperty({ example: 'Evidence found to be fabricated' })
   @IsString()
+  @IsFreeText()
   @MaxLength(500)
   reason: string;
 

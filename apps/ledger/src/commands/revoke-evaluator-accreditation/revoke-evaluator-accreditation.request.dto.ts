@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsFreeText } from '../../platform/http/free-text.validator';
 import { IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
 
 export class RevokeEvaluatorAccreditationRequest {
   @ApiProperty({ example: 'EC0105' })
   @IsString()
+  @IsFreeText()
   @MaxLength(16)
   standardCode: string;
 
@@ -19,6 +21,7 @@ export class RevokeEvaluatorAccreditationRequest {
 
   @ApiProperty({ example: 'Conflict of interest found in audit' })
   @IsString()
+  @IsFreeText()
   @MaxLength(500)
   reason: string;
 }

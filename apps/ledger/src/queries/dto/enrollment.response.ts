@@ -18,7 +18,7 @@ export class EnrollmentViewResponse implements EnrollmentView {
   @ApiProperty({ example: 'Secretaría de Hacienda' }) agency: string;
   @ApiProperty({ type: EnrollmentJurisdictionResponse }) jurisdiction: EnrollmentJurisdictionResponse;
   @ApiProperty({ description: 'base, confianza, honorarios or other', example: 'base' }) employment: string;
-  @ApiProperty({ format: 'date-time' }) enrolledAt: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Null only for an enrollment written into the log without a usable date' }) enrolledAt: string | null;
   @ApiProperty({ description: 'enrolled, evaluated, certified or revoked', example: 'certified' }) status: string;
   @ApiProperty({ type: String, nullable: true, description: 'competent or not_yet_competent', example: 'competent' }) lastEvaluationResult: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'eval-0007' }) evaluatorId: string | null;

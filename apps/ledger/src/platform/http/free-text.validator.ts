@@ -1,0 +1,32 @@
+import { registerDecorator, type ValidationArguments } from 'class-validator';
+import { findTextFlaw } from '@ledger/domain';
+
+const FLAW_WORDS = {
+  control_character: 'a control character',
+  unpaired_surrogate: 'an unpaired surrogate',
+  bidi_control: 'a bidirectional control character',
+} as const;
+
+/**
+ * Free text holds no control characters, unpaired surrogates or
+ * bidirectional controls (the domain's rule, libs/domain/src/shared/text.ts).
+ * The domain enforces it for every command; checking it here too answers
+ * before any lookup, so that a command whose folio or process is unknown
+ * still hears first that its text is not text. Code INVALID_TEXT, as the domain's.
+ */
+export function IsFreeText(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'invalidText',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || findTextFlaw(value) === undefined,
+        defaultMessage: ({ property, value }: ValidationArguments) => {
+          const found = typeof value === 'string' ? findTextFlaw(value) : undefined;
+          return found ? `${property} holds ${FLAW_WORDS[found.flaw]} (${found.codePoint})` : `${property} is not text`;
+        },
+      },
+    });
+  };
+}

@@ -1,0 +1,50 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+import { reachedPosition } from './projection-positions';
+
+/** What query services read through: a DataSource or a transaction's EntityManager. */
+export type ReadModelReader = Pick<EntityManager, 'query' | 'getRepository'>;
+
+/** Where the position an answer was read at goes: the HTTP layer names it in the `Ledger-Position` header. */
+export interface ReadPositionSink {
+  record(position: bigint): void;
+}
+
+const sinks = new AsyncLocalStorage<ReadPositionSink>();
+
+/**
+ * Runs `work` with a sink for the positions the queries it makes read at.
+ * When several snapshots are read for one answer, the sink keeps the lowest:
+ * everything up to it is in the answer.
+ */
+export function withReadPositionSink<T>(sink: ReadPositionSink, work: () => T): T {
+  return sinks.run(sink, work);
+}
+
+export function recordReadPosition(position: bigint): void {
+  sinks.getStore()?.record(position);
+}
+
+/**
+ * Runs `work` in one read-only REPEATABLE READ snapshot, after reading the
+ * position the active generations of `projections` have folded: every row
+ * `work` reads is exactly as folded up to that position (rows and checkpoint
+ * commit together), so the answer is the ledger as of that position, which
+ * is recorded for the answer (also when `work` then throws, e.g. not found).
+ */
+export async function inReadSnapshot<T>(dataSource: DataSource, projections: readonly string[], work: (reader: ReadModelReader) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    recordReadPosition(await reachedPosition(runner.manager, projections));
+    const result = await work(runner.manager);
+    await runner.query('COMMIT');
+    return result;
+  } catch (error) {
+    await runner.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
