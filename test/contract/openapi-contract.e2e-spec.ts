@@ -26,6 +26,9 @@ const COMMAND_ERRORS = ['400', '401', '403', '404', '409', '413', '415', '422', 
 const QUERY_ERRORS = ['400', '429', '431', '503'];
 const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemResponse' };
 
+/** Public requests per minute per address; a tenth of it in failed authentications. */
+const RATE_LIMIT = 60;
+
 /** The routes the client program reads: without their response schemas it must not compile. */
 const CLIENT_ROUTES = ['/v1/certificates/{folio}', '/v1/stats/certifications', '/v1/reports/transparency'];
 
@@ -48,7 +51,8 @@ describe('the OpenAPI contract at /docs-json', () => {
   let document: OpenApiDocument;
 
   beforeAll(async () => {
-    ledger = await POSTGRES_MODE.start({ databasePrefix: 'openapi_contract' });
+    // A small rate limit, so that the suite also sees the 429 answers it documents.
+    ledger = await POSTGRES_MODE.start({ databasePrefix: 'openapi_contract', server: { env: { LEDGER_RATE_LIMIT: String(RATE_LIMIT) } } });
     server = ledger.server;
     callers = callersFor(server);
     const served = await request(server.baseUrl).get('/docs-json');
@@ -120,7 +124,7 @@ describe('the OpenAPI contract at /docs-json', () => {
       const response = await pending;
       const contentType = response.headers['content-type'] as string | undefined;
       const json = /json/.test(contentType ?? '');
-      seen.push({ method, template, status: response.status, contentType, body: json ? response.body : response.text });
+      seen.push({ method, template, status: response.status, contentType, headers: response.headers, body: json ? response.body : response.text });
       return response;
     }
 
@@ -202,10 +206,14 @@ describe('the OpenAPI contract at /docs-json', () => {
       await call('get', '/v1/stats/certifications', { token: callers.comptroller, query: 'minPosition=9223372036854775807' });
       await call('get', '/v1/certificates', { token: callers.comptroller, headers: { 'X-Padding': 'x'.repeat(20_000) } });
 
+      // Last, as they use up this address's budgets: public verifications, then failed authentications.
+      for (let sent = 0; sent <= RATE_LIMIT && (await call('get', '/v1/public/certificates/{folio}', { params: { folio } })).status !== 429; sent += 1);
+      for (let sent = 0; sent <= RATE_LIMIT && (await call('get', '/v1/certificates', { token: 'Bearer not-a-token' })).status !== 429; sent += 1);
+
       expect(seen.flatMap((exchange) => conformanceProblems(document, exchange))).toEqual([]);
       // The statuses each kind of answer was seen with, so a change in what the routes answer shows here.
       const statuses = new Set(seen.map((exchange) => exchange.status));
-      expect([...statuses].sort((a, b) => a - b)).toEqual([200, 201, 400, 401, 403, 404, 409, 413, 415, 422, 431, 503]);
+      expect([...statuses].sort((a, b) => a - b)).toEqual([200, 201, 400, 401, 403, 404, 409, 413, 415, 422, 429, 431, 503]);
     });
   });
 });

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -23,8 +24,14 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** Port to listen on; a free one when omitted. */
   port?: number;
+  /** PostgreSQL's own log lines. */
   onLog?: (line: string) => void;
+  /** What the supervisor does: the server died, is being restarted, is back. */
+  onSupervision?: (message: string) => void;
 }
+
+/** Waits between attempts to restart a server that died: quick at first, at most this long. */
+const RESTART_BACKOFF_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
 const USER = 'ledger';
 
@@ -81,13 +88,66 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.initialise();
   }
   await server.start();
+  const supervisor = superviseServer(server, options.onSupervision ?? (() => undefined));
   const urlFor = (database: string) =>
     `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
     url: urlFor('postgres'),
     port,
     urlFor,
-    stop: () => server.stop(),
+    stop: () => supervisor.stop(),
+  };
+}
+
+interface ServerProcess {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps an embedded server up: when its postmaster dies without being asked
+ * to (killed, crashed, out of memory), starts it again on the same port and
+ * data, with backoff, until it is back; PostgreSQL's crash recovery replays
+ * the WAL, so every committed transaction is there. Connections of the ledger
+ * fail meanwhile (commands answer 503) and reconnect on their own.
+ * `stop()` ends the supervision first, so a stop is never taken for a crash.
+ */
+function superviseServer(server: ServerProcess, report: (message: string) => void): { stop(): Promise<void> } {
+  let stopping = false;
+  let running = true;
+  let restarting: Promise<void> | undefined;
+  // The package keeps the postmaster's ChildProcess in a private field; its exit is what tells a crash.
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  const watch = () =>
+    child()?.once('exit', (code, signal) => {
+      if (stopping) return;
+      running = false;
+      report(`embedded PostgreSQL exited (${signal ?? `code ${code}`}); restarting it`);
+      restarting = restart();
+    });
+  const restart = async () => {
+    for (let attempt = 0; !stopping; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)]));
+      if (stopping) return;
+      try {
+        // Fails while backends of the dead postmaster still hold its shared memory; they exit within moments.
+        await server.start();
+        running = true;
+        watch();
+        report(`embedded PostgreSQL is back after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}`);
+        return;
+      } catch {
+        // try again
+      }
+    }
+  };
+  watch();
+  return {
+    async stop() {
+      stopping = true;
+      await restarting;
+      if (running) await server.stop();
+    },
   };
 }
 

@@ -5,3 +5,4 @@ export * from './ledger-keys';
 export * from './ledger-database';
 export * from './seeded-random';
 export * from './storage-outage';
+export * from './postgres-pool';

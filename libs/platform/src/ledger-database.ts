@@ -19,12 +19,12 @@ export const EMBEDDED_DATABASE_NAME = 'ledger';
  */
 export async function openLedgerDatabase(
   config: Pick<LedgerConfig, 'databaseUrl' | 'dataDir'>,
-  onLog?: (line: string) => void,
+  logs: { onLog?: (line: string) => void; onSupervision?: (message: string) => void } = {},
 ): Promise<LedgerDatabase> {
   if (config.databaseUrl) {
     return { url: config.databaseUrl, embedded: false, close: async () => undefined };
   }
-  const server = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), onLog });
+  const server = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), ...logs });
   try {
     await createDatabaseIfMissing(server.url, EMBEDDED_DATABASE_NAME);
   } catch (error) {
@@ -36,6 +36,7 @@ export async function openLedgerDatabase(
 
 async function createDatabaseIfMissing(serverUrl: string, name: string): Promise<void> {
   const client = new Client({ connectionString: serverUrl });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -1,4 +1,5 @@
-import { Client, Pool } from 'pg';
+import { guardedPool } from '@ledger/platform';
+import { Client, type Pool } from 'pg';
 import { CHECKPOINT_CHANNEL, CONTROL_TABLE } from './generations';
 import { ProjectionLagError } from './projection-lag.error';
 
@@ -35,8 +36,7 @@ export class CheckpointWatcher {
   private stopped = false;
 
   constructor(private readonly options: CheckpointWatcherOptions) {
-    this.pool = new Pool({ connectionString: options.connectionString, max: 2 });
-    this.pool.on('error', (error) => options.log?.(`checkpoint watcher: ${error.message}`));
+    this.pool = guardedPool({ connectionString: options.connectionString, max: 2 }, (error) => options.log?.(`checkpoint watcher: ${error.message}`));
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EventStore } from '@ledger/event-store';
-import { Client, Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import {
   ADVISORY_LOCK_NAMESPACE,
   dropRetiredGenerations,
@@ -9,7 +9,7 @@ import {
   type Generation,
 } from './generations';
 import type { Projection } from './projection';
-import { isStorageOutage } from '@ledger/platform';
+import { guardedPool, isStorageOutage } from '@ledger/platform';
 import { ProjectionWorker, type Feed, type LogLevel, type RetryPolicy, type WorkerOptions } from './projection-worker';
 
 export interface ProjectionRunnerOptions {
@@ -55,8 +55,7 @@ export class ProjectionRunner {
   private failedTicks = 0;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
-    this.pool = new Pool({ connectionString: options.connectionString, max: 3 });
-    this.pool.on('error', (error) => this.log(`idle connection failed: ${error.message}`, 'warn'));
+    this.pool = guardedPool({ connectionString: options.connectionString, max: 3 }, (error) => this.log(`connection failed: ${error.message}`, 'warn'));
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { EventStore } from '@ledger/event-store';
-import { Pool, type Client } from 'pg';
+import { guardedPool } from '@ledger/platform';
+import type { Client, Pool } from 'pg';
 import { connectTo, DEFAULT_BATCH_SIZE, tryAdvisoryLock } from './projection-runner';
 import { dropRetiredGenerations, findGeneration, startRebuild, type Generation } from './generations';
 import type { Projection } from './projection';
@@ -35,7 +36,7 @@ export interface RebuildResult {
  * building generations, this waits for it and reports its progress instead.
  */
 export async function rebuildProjections(options: RebuildOptions): Promise<RebuildResult> {
-  const pool = new Pool({ connectionString: options.connectionString, max: 2 });
+  const pool = guardedPool({ connectionString: options.connectionString, max: 2 }, () => undefined);
   const head = await options.store.headPosition();
   const building: Generation[] = [];
   try {

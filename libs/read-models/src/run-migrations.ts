@@ -11,6 +11,8 @@ const MIGRATION_LOCK = 0x524d4947;
  */
 export async function runReadModelMigrations(connectionString: string): Promise<string[]> {
   const lock = new Client({ connectionString });
+  // Its failure (the database going away mid-migration) surfaces through the query under way.
+  lock.on('error', () => undefined);
   await lock.connect();
   const dataSource = createReadModelDataSource(connectionString, 1);
   try {

@@ -5,7 +5,11 @@ const document: OpenApiDocument = {
     '/v1/things/{id}': {
       get: {
         responses: {
-          '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+          '200': {
+            description: 'ok',
+            headers: { 'Ledger-Position': { required: true, schema: { type: 'string', pattern: '^(0|[1-9][0-9]*)$' } }, 'Retry-After': { schema: { type: 'integer' } } },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+          },
           '404': { description: 'no', content: { 'application/problem+json': { schema: { type: 'object', properties: { code: { type: 'string' } }, required: ['code'] } } } },
         },
       },
@@ -32,11 +36,12 @@ const document: OpenApiDocument = {
 };
 
 const thing = { id: 'e3b0c442-98fc-4c14-9afb-f4c8996fb924', count: 2, at: '2018-11-13T18:00:00.000Z', status: 'valid', parent: null, tags: ['a'] };
-const answer = (body: unknown, status = 200, contentType = 'application/json; charset=utf-8') => ({
+const answer = (body: unknown, status = 200, contentType = 'application/json; charset=utf-8', headers: Record<string, string> = { 'ledger-position': '42' }) => ({
   method: 'get' as const,
   template: '/v1/things/{id}',
   status,
   contentType,
+  headers,
   body,
 });
 
@@ -61,6 +66,14 @@ describe('conformance of an answer to the OpenAPI document', () => {
       '$.tags[0] is 1, not a string',
     ]);
     expect(conformanceProblems(document, answer({ ...thing, tags: null }))).toEqual(['GET /v1/things/{id} → 200: $.tags is null, not nullable']);
+  });
+
+  it('names a required header that is missing, and a header of the wrong shape', () => {
+    expect(conformanceProblems(document, answer(thing, 200, 'application/json', {}))).toEqual(['GET /v1/things/{id} → 200: header Ledger-Position is required but missing']);
+    expect(conformanceProblems(document, answer(thing, 200, 'application/json', { 'ledger-position': '042', 'retry-after': 'soon' }))).toEqual([
+      'GET /v1/things/{id} → 200: header Ledger-Position is "042", not matching ^(0|[1-9][0-9]*)$',
+      'GET /v1/things/{id} → 200: header Retry-After is "soon", not an integer',
+    ]);
   });
 
   it('names an undocumented status or media type', () => {

@@ -48,6 +48,8 @@ export interface Exchange {
   template: string;
   status: number;
   contentType: string | undefined;
+  /** Response headers, names in lower case (as Node gives them). */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
   body: unknown;
 }
 
@@ -64,6 +66,23 @@ export function conformanceProblems(document: OpenApiDocument, exchange: Exchang
   if (!operation) return [`${where}: the document has no such operation`];
   const response = operation.responses[String(exchange.status)];
   if (!response) return [`${where}: status not documented (documented: ${Object.keys(operation.responses).join(', ')})`];
+  const headers = headerProblems(exchange, response, document).map((problem) => `${where}: ${problem}`);
+  return [...headers, ...bodyProblems(exchange, response, document, where)];
+}
+
+/** A documented header that is required must be there; one that is there must have its documented shape. */
+function headerProblems(exchange: Exchange, response: ResponseObject, document: OpenApiDocument): string[] {
+  if (!exchange.headers) return [];
+  return Object.entries(response.headers ?? {}).flatMap(([name, header]) => {
+    const value = exchange.headers?.[name.toLowerCase()];
+    if (value === undefined) return header.required ? [`header ${name} is required but missing`] : [];
+    if (!header.schema || Array.isArray(value)) return [];
+    const text = header.schema.type === 'integer' && /^\d+$/.test(value) ? Number(value) : value;
+    return schemaProblems(text, header.schema, document, `header ${name}`);
+  });
+}
+
+function bodyProblems(exchange: Exchange, response: ResponseObject, document: OpenApiDocument, where: string): string[] {
   const mediaType = (exchange.contentType ?? '').split(';')[0].trim().toLowerCase();
   const content = response.content ?? {};
   if (Object.keys(content).length === 0) return mediaType === '' ? [] : [`${where}: answered ${mediaType}, the document describes no body`];

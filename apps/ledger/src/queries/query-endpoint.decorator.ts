@@ -7,6 +7,7 @@ import { ApiWithoutToken, BEARER_SCHEME } from '../platform/openapi/openapi';
 import {
   HEADERS_TOO_LARGE_ANSWER,
   LEDGER_POSITION_HEADER,
+  LEDGER_POSITION_SOMETIMES_HEADER,
   problemAnswer,
   PUBLIC_RATE_LIMITED_ANSWER,
   RATE_LIMITED_ANSWER,
@@ -28,7 +29,7 @@ const COMMON_ANSWERS = [
     problemAnswer(
       503,
       'PROJECTION_LAG: the read models did not reach minPosition (or atPosition) in time; STORE_UNAVAILABLE: the read models cannot be reached. See Retry-After',
-      RETRY_AFTER_HEADER,
+      { ...RETRY_AFTER_HEADER, ...LEDGER_POSITION_SOMETIMES_HEADER },
     ),
   ),
 ];
@@ -75,6 +76,6 @@ export function QueryAnswer(options: QueryAnswerOptions): MethodDecorator {
   const body = options.content ? { content: options.content } : { type: options.type };
   return applyDecorators(
     ApiOkResponse({ description: options.description, headers, ...body }),
-    ...(options.notFound ? [ApiResponse(problemAnswer(404, options.notFound))] : []),
+    ...(options.notFound ? [ApiResponse(problemAnswer(404, options.notFound, LEDGER_POSITION_SOMETIMES_HEADER))] : []),
   );
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, Module, OnModuleDestroy, type Provider } from '@nestjs/common';
-import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import type { LedgerConfig, LedgerDatabase } from '@ledger/platform';
+import { guardedPool, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
 import { CheckpointWatcher, ensureGenerations, ledgerProjections, ProjectionRunner } from '@ledger/projections';
 import {
   AccreditationQueries,
@@ -37,7 +36,7 @@ const logger = new Logger('ReadSide');
  */
 async function openReadModels(database: LedgerDatabase): Promise<DataSource> {
   await runReadModelMigrations(database.url);
-  const pool = new Pool({ connectionString: database.url, max: 1 });
+  const pool = guardedPool({ connectionString: database.url, max: 1 }, (error) => logger.warn(`PostgreSQL connection failed: ${error.message}`));
   try {
     await ensureGenerations(pool, ledgerProjections);
   } finally {

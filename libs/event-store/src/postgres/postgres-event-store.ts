@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import { guardedPool } from '@ledger/platform';
+import type { Pool } from 'pg';
 import {
   AllSubscription,
   AppendOptions,
@@ -120,7 +121,5 @@ export class PostgresEventStore implements EventStore {
  * without a listener, that 'error' event would crash the process.
  */
 function ownPool(connectionString: string, size: number): Pool {
-  const pool = new Pool({ connectionString, max: size });
-  pool.on('error', () => undefined);
-  return pool;
+  return guardedPool({ connectionString, max: size }, () => undefined);
 }

@@ -26,6 +26,11 @@ export const LEDGER_POSITION_HEADER: HeadersObject = {
   'Ledger-Position': { description: 'The position of the log the read models answered at, as a decimal string', required: true, schema: DECIMAL_STRING },
 };
 
+/** A query that failed after the read models were read (a 404), or waited for them in vain (PROJECTION_LAG), says where they stood. */
+export const LEDGER_POSITION_SOMETIMES_HEADER: HeadersObject = {
+  'Ledger-Position': { description: 'Where the read models stood when the query read them or gave up waiting, as a decimal string', schema: DECIMAL_STRING },
+};
+
 /** An error answer: problem+json, with headers when the status carries some. */
 export function problemAnswer(status: number, description: string, headers?: HeadersObject): ApiResponseOptions {
   return { status, description, content: PROBLEM_CONTENT, ...(headers ? { headers } : {}) };

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@ledger/event-store';
-import type { LedgerConfig, LedgerDatabase } from '@ledger/platform';
+import { guardedPool, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
 
 /** Connections for appends (group-committed), stream reads and subscriptions. */
 const EVENT_STORE_POOL_SIZE = 10;
@@ -25,9 +25,10 @@ class OwnPoolPostgresEventStore extends PostgresEventStore {
  */
 export async function createEventStore(config: LedgerConfig, database: LedgerDatabase): Promise<EventStore> {
   if (config.eventStoreConnectionString) return EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString);
-  const pool = new Pool({ connectionString: database.url, max: EVENT_STORE_POOL_SIZE, application_name: 'ledger-event-store' });
-  // A connection dropped while idle (database restart, shutdown) must not crash the process.
-  pool.on('error', (error) => new Logger('EventStore').warn(`idle PostgreSQL client failed: ${error.message}`));
+  // A connection dropped (database restart, crash, shutdown) must not crash the process.
+  const pool = guardedPool({ connectionString: database.url, max: EVENT_STORE_POOL_SIZE, application_name: 'ledger-event-store' }, (error) =>
+    new Logger('EventStore').warn(`PostgreSQL connection failed: ${error.message}`),
+  );
   const store = new OwnPoolPostgresEventStore(pool);
   await store.migrate();
   return store;

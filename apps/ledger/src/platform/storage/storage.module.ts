@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { openLedgerDatabase, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
+import { guardedPool, openLedgerDatabase, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
 import { LEDGER_CONFIG, LEDGER_DATABASE, PG_POOL } from '../config/config.tokens';
 import { createEventStore } from './event-store.factory';
 import { migrateLedgerSchema } from './ledger-migrations';
@@ -10,9 +10,10 @@ import { migrateLedgerSchema } from './ledger-migrations';
 const POOL_SIZE = 30;
 
 async function openPool(database: LedgerDatabase): Promise<Pool> {
-  const pool = new Pool({ connectionString: database.url, max: POOL_SIZE, application_name: 'ledger' });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', (error) => new Logger('Storage').warn(`idle PostgreSQL client failed: ${error.message}`));
+  // A client losing its connection must not crash the process; its query fails, and the next one reconnects.
+  const pool = guardedPool({ connectionString: database.url, max: POOL_SIZE, application_name: 'ledger' }, (error) =>
+    new Logger('Storage').warn(`PostgreSQL connection failed: ${error.message}`),
+  );
   await migrateLedgerSchema(pool);
   return pool;
 }
@@ -43,7 +44,8 @@ class StorageShutdown implements OnApplicationShutdown {
     {
       provide: LEDGER_DATABASE,
       inject: [LEDGER_CONFIG],
-      useFactory: (config: LedgerConfig) => openLedgerDatabase(config),
+      // A crashed embedded PostgreSQL is restarted by its supervisor; say so where operators look.
+      useFactory: (config: LedgerConfig) => openLedgerDatabase(config, { onSupervision: (message) => new Logger('Storage').warn(message) }),
     },
     { provide: PG_POOL, inject: [LEDGER_DATABASE], useFactory: openPool },
     { provide: EVENT_STORE, inject: [LEDGER_CONFIG, LEDGER_DATABASE], useFactory: createEventStore },
