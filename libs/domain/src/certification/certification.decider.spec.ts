@@ -208,9 +208,15 @@ describe('certification decider', () => {
       given(decider, enrolled).when(train({ completedAt: '2024-07-01' })).thenThrows('DATE_IN_FUTURE');
     });
 
-    it('needs positive hours', () => {
-      given(decider, enrolled).when(train({ hours: 0 })).thenThrows('INVALID_FIELD', { field: 'hours' });
-      given(decider, enrolled).when(train({ hours: 1001 })).thenThrows('INVALID_FIELD', { field: 'hours' });
+    it('needs hours from a hundredth to 1000, to the hundredth', () => {
+      for (const hours of [0, -1, 1001, 1e-9, 5e-324, 0.001, 20.255, Number.NaN, Number.POSITIVE_INFINITY]) {
+        given(decider, enrolled).when(train({ hours })).thenThrows('INVALID_FIELD', { field: 'hours' });
+      }
+      for (const [given_, recorded] of [[0.01, 0.01], [20.25, 20.25], [1000, 1000], [0.1 + 0.2, 0.3]]) {
+        given(decider, enrolled)
+          .when(train({ hours: given_ }))
+          .then([{ type: 'TrainingRecorded', data: { processId: PROCESS_ID, trainerId: 'trainer-3', hours: recorded, completedAt: '2024-03-20T18:00:00.000Z' } }]);
+      }
     });
 
     it('refuses an evaluator of this process as trainer (conflict of interest)', () => {

@@ -33,6 +33,15 @@ const EMPLOYMENTS: readonly Employment[] = ['base', 'confianza', 'honorarios', '
 const RESULTS: readonly EvaluationResult[] = ['competent', 'not_yet_competent'];
 /** No single training record claims more hours than this; a typo guard, not a policy. */
 export const MAX_TRAINING_HOURS = 1000;
+/** Hours are recorded to the hundredth (a training of 20.25 hours): the least a record may claim. */
+export const MIN_TRAINING_HOURS = 0.01;
+
+/** A number of hours as a record may claim: to the hundredth, from MIN_TRAINING_HOURS to MAX_TRAINING_HOURS. */
+function isTrainingHours(hours: unknown): hours is number {
+  if (typeof hours !== 'number' || !Number.isFinite(hours) || hours < MIN_TRAINING_HOURS || hours > MAX_TRAINING_HOURS) return false;
+  const hundredths = hours * 100;
+  return Math.abs(hundredths - Math.round(hundredths)) < 1e-6;
+}
 
 export const initialState: CertificationState = { status: 'initial' };
 
@@ -103,9 +112,11 @@ function validWorkData(data: EnrollCandidate['data']): WorkData {
 function recordTraining({ data, metadata }: RecordTraining, state: CertificationState): CertificationEvent[] {
   requireRole(metadata.actor, ['registrar'], 'record training');
   const trainerId = requireId(data.trainerId, 'trainerId');
-  const hours = data.hours;
-  const hoursOk = typeof hours === 'number' && Number.isFinite(hours) && hours > 0 && hours <= MAX_TRAINING_HOURS;
-  ensure(hoursOk, 'INVALID_FIELD', `hours must be more than 0 and at most ${MAX_TRAINING_HOURS}`, { field: 'hours' });
+  ensure(isTrainingHours(data.hours), 'INVALID_FIELD', `hours must be from ${MIN_TRAINING_HOURS} to ${MAX_TRAINING_HOURS}, in hundredths at most`, {
+    field: 'hours',
+  });
+  // Recorded to the hundredth exactly, not as the binary fraction the client's arithmetic left (0.30000000000000004).
+  const hours = Math.round(data.hours * 100) / 100;
   const completedAt = businessInstant(data.completedAt, metadata, 'completedAt');
   const process = existing(state, data.processId);
   const { centreId, providerId, enrolledAt, processId } = process.process;
