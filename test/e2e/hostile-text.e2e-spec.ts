@@ -155,6 +155,11 @@ describe.each<LedgerMode>([POSTGRES_MODE, eventStoreDbMode('DATABASE_URL')])('ho
     const parked = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(parked).toEqual([expect.objectContaining({ projection: 'certification', streamId: 'certification-garbled', eventType: 'CertificateRevoked', attempts: 4 })]);
     expect(server.output()).toMatch(/parked the event at position \d+ .*CertificateRevoked/);
+    // Replaying it without a fix: the running projector folds it again, it fails again, and stays parked.
+    const replayed = await runCli(['projections', 'replay', '--projection', 'certification', '--wait', '20'], { DATABASE_URL: await ledger.postgresUrl(), LEDGER_DATA_DIR: server.dataDir });
+    expect(replayed.stdout).toMatch(/certification position \d+ \(CertificateRevoked\): failed again: /);
+    expect(replayed.stderr).toMatch(/1 of 1 parked events failed again/);
+    expect(replayed.code).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Folio } from '@ledger/domain';
 import { EVENT_REGISTRY, schemaVersionOf, type EventStore, type LedgerEventType, type NewEvent } from '@ledger/event-store';
-import { ledgerProjections, listParkedEvents, ProjectionRunner, requestReplay } from '@ledger/projections';
+import { certificationProjection, ledgerProjections, listParkedEvents, ProjectionRunner, replayWithoutFeeder, requestReplay } from '@ledger/projections';
 import { CertificateQueries, createReadModelDataSource } from '@ledger/read-models';
 import type { DataSource } from 'typeorm';
 import { createReadSideFixture, type ReadSideFixture } from './support/read-side-fixture';
@@ -134,7 +134,8 @@ describe('a hostile log', () => {
     );
     expect(audit).toEqual({ events: String(head + 1n), unreadable: '1' });
 
-    const parked = await listParkedEvents({ query: (text, values) => dataSource.query(text, values).then((rows) => ({ rows }) as never) });
+    const queryable = { query: async (text: string, values?: unknown[]) => ({ rows: await fixture.sql(text, values) }) as never };
+    const parked = await listParkedEvents(queryable);
     expect(parked.map((event) => [event.projection, event.streamId, event.eventType, event.attempts])).toEqual([
       ['certification', 'certification-broken', 'CertificateIssued', 2],
       ['certification', 'certification-not-an-object', 'CertificateRevoked', 2],
@@ -142,7 +143,7 @@ describe('a hostile log', () => {
     expect(parked[0].error).toMatch(/no usable (process_id|folio)/);
 
     // After a fix (here: none, so it fails again), an operator's replay is tried and the event stays parked with the new attempt.
-    await requestReplay({ query: (text, values) => dataSource.query(text, values).then((rows) => ({ rows }) as never) }, { projection: 'certification' });
+    await requestReplay(queryable, { projection: 'certification' });
     const again = new ProjectionRunner({ connectionString: fixture.url, store: fixture.store, projections: ledgerProjections });
     await again.start();
     try {
@@ -155,6 +156,12 @@ describe('a hostile log', () => {
     }
     const afterReplay = await fixture.sql<{ attempts: number }>(`SELECT attempts FROM read_models.parked_events ORDER BY position`);
     expect(afterReplay).toEqual([{ attempts: 3 }, { attempts: 3 }]);
+
+    // With no projector running, the operator's command replays them itself, under the generation's lock.
+    const requested = await requestReplay(queryable, { position: BigInt(parked[0].position) });
+    expect(requested.map((event) => event.position)).toEqual([parked[0].position]);
+    const outcomes = await replayWithoutFeeder(fixture.url, fixture.store, certificationProjection, requested[0].generationId);
+    expect(outcomes).toEqual([{ position: parked[0].position, replayed: false, error: expect.stringMatching(/no usable/) }]);
   });
 });
 
