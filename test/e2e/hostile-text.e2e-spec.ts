@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_REGISTRY, schemaVersionOf, type EventStore, type LedgerEventType, type NewEvent } from '@ledger/event-store';
 import request from 'supertest';
+import { eventually } from '../support/eventually';
 import { Callers, callersFor, EVALUATOR_ID, EVIDENCE, enrollmentBody, nextPerson, post, PROVIDER_ID, seedReferenceData } from './support/ledger-client';
 import { eventStoreDbMode, POSTGRES_MODE, type LedgerMode, type LedgerUnderTest } from './support/ledger-modes';
 import { runCli, type LedgerServer } from './support/ledger-server';
@@ -184,14 +185,4 @@ function raw(type: string, data: unknown): NewEvent {
       schemaVersion: type in EVENT_REGISTRY ? schemaVersionOf(type as LedgerEventType) : 1,
     },
   };
-}
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

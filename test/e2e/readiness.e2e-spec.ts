@@ -1,5 +1,6 @@
 import { ledgerProjections, ProjectionRunner } from '@ledger/projections';
 import request from 'supertest';
+import { eventually } from '../support/eventually';
 import { callersFor, post, type Callers } from './support/ledger-client';
 import { POSTGRES_MODE, type LedgerUnderTest } from './support/ledger-modes';
 
@@ -50,13 +51,3 @@ describe('readiness', () => {
     }
   }, 90_000);
 });
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -1,27 +1,36 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { signToken } from './support/tokens';
-import { startLedgerServer, type LedgerServer } from './support/ledger-server';
+import { startLedgerServer, temporaryDataDir, type LedgerServer } from './support/ledger-server';
 
 /**
- * PostgreSQL going away under a running ledger (a restart, a failover) is an
- * outage, not a bug: requests are answered 503 with Retry-After, nothing
- * crashes, and once the database is back commands and queries work again
- * without restarting the ledger.
+ * An external PostgreSQL (DATABASE_URL) going away under a running ledger (a
+ * restart, a failover) is an outage, not a bug: requests are answered 503
+ * with Retry-After, nothing crashes, and once the database is back commands
+ * and queries work again without restarting the ledger. (The embedded one
+ * the ledger restarts itself: postmaster-crash.e2e-spec.ts.)
  */
 describe('storage outage', () => {
   let server: LedgerServer;
+  let database: ChildProcess;
+  let databaseDir: { dir: string; remove: () => void };
   let clusterDir: string;
 
   beforeAll(async () => {
-    // Embedded mode: the ledger's own PostgreSQL, which this test may stop without touching other suites.
-    server = await startLedgerServer({});
-    clusterDir = join(server.dataDir, 'postgres', 'cluster');
+    // A server of this test's own, standing for an external database: nobody restarts it but the test.
+    databaseDir = temporaryDataDir();
+    clusterDir = join(databaseDir.dir, 'cluster');
+    const started = await startStandalonePostgres(databaseDir.dir);
+    database = started.process;
+    server = await startLedgerServer({ databaseUrl: started.url });
   }, 120_000);
 
   afterAll(async () => {
     await server?.kill();
+    database?.kill('SIGTERM');
+    await stopPostmaster(clusterDir).catch(() => undefined);
+    databaseDir?.remove();
   });
 
   const authority = () => signToken(server.secrets.tokenKey, { sub: 'ana', role: 'authority', org: 'CONOCER' });
@@ -63,6 +72,22 @@ describe('storage outage', () => {
     expect(server.output()).not.toMatch(/Unexpected error/);
   }, 120_000);
 });
+
+function startStandalonePostgres(dataDir: string): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', resolve(__dirname, '../support/standalone-postgres.ts'), dataDir], {
+    cwd: resolve(__dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolveStart, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const url = /^url (\S+)$/m.exec(output)?.[1];
+      if (url) resolveStart({ url, process: child });
+    });
+    child.once('exit', (code) => reject(new Error(`standalone PostgreSQL exited with ${code}`)));
+  });
+}
 
 function parseOpts(text: string): string[] {
   return [...text.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);

@@ -28,6 +28,11 @@ export interface EmbeddedPostgresOptions {
   onLog?: (line: string) => void;
   /** What the supervisor does: the server died, is being restarted, is back. */
   onSupervision?: (message: string) => void;
+  /**
+   * Start the server again when it dies unasked (default). Off for a test
+   * that stands for an external database and takes it down itself.
+   */
+  restartIfItDies?: boolean;
 }
 
 /** Waits between attempts to restart a server that died: quick at first, at most this long. */
@@ -88,7 +93,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.initialise();
   }
   await server.start();
-  const supervisor = superviseServer(server, options.onSupervision ?? (() => undefined));
+  const supervisor = superviseServer(server, options.restartIfItDies !== false, options.onSupervision ?? (() => undefined));
   const urlFor = (database: string) =>
     `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
@@ -111,33 +116,37 @@ interface ServerProcess {
  * the WAL, so every committed transaction is there. Connections of the ledger
  * fail meanwhile (commands answer 503) and reconnect on their own.
  * `stop()` ends the supervision first, so a stop is never taken for a crash.
+ * Without `restart`, a server that died stays down, and stopping it is a no-op
+ * (the package would otherwise wait forever for the exit it already missed).
  */
-function superviseServer(server: ServerProcess, report: (message: string) => void): { stop(): Promise<void> } {
+function superviseServer(server: ServerProcess, restart: boolean, report: (message: string) => void): { stop(): Promise<void> } {
   let stopping = false;
-  let running = true;
   let restarting: Promise<void> | undefined;
   // The package keeps the postmaster's ChildProcess in a private field; its exit is what tells a crash.
-  const child = () => (server as unknown as { process?: ChildProcess }).process;
-  const watch = () =>
-    child()?.once('exit', (code, signal) => {
-      if (stopping) return;
-      running = false;
-      report(`embedded PostgreSQL exited (${signal ?? `code ${code}`}); restarting it`);
-      restarting = restart();
+  const field = server as unknown as { process?: ChildProcess };
+  const watch = () => {
+    const child = field.process;
+    child?.once('exit', (code, signal) => {
+      if (stopping || field.process !== child) return;
+      // Forget the dead process, so that a stop (ours, or the package's own exit hook) does not wait on it.
+      field.process = undefined;
+      report(`embedded PostgreSQL exited (${signal ?? `code ${code}`})${restart ? '; restarting it' : ''}`);
+      if (restart) restarting = startAgain();
     });
-  const restart = async () => {
+  };
+  const startAgain = async () => {
     for (let attempt = 0; !stopping; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)]));
       if (stopping) return;
       try {
         // Fails while backends of the dead postmaster still hold its shared memory; they exit within moments.
         await server.start();
-        running = true;
         watch();
         report(`embedded PostgreSQL is back after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}`);
         return;
       } catch {
-        // try again
+        // The attempt's process has exited; forget it and try again.
+        field.process = undefined;
       }
     }
   };
@@ -146,7 +155,7 @@ function superviseServer(server: ServerProcess, report: (message: string) => voi
     async stop() {
       stopping = true;
       await restarting;
-      if (running) await server.stop();
+      await server.stop();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { isStorageOutage } from '@ledger/platform';
 import type { FieldProblem } from './problem';
 
 /**
@@ -144,34 +145,13 @@ function fromRateLimit(error: unknown): ErrorAnswer | undefined {
   };
 }
 
-/** Node's network errors: the peer is down, restarting or unreachable. */
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-/** PostgreSQL: connection exceptions (class 08), shutting down or starting (57P01-57P03), too many connections (53300). */
-const POSTGRES_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
-/** Messages of the pg driver when its connection is gone, or its pool found none in time. */
-const POSTGRES_CONNECTION_LOST = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/;
-/** EventStoreDB client errors (`type`) and gRPC status codes for a server that is down or too slow. */
-const EVENTSTORE_UNAVAILABLE_TYPES = new Set(['unavailable', 'deadline-exceeded']);
-const GRPC_UNAVAILABLE_CODES = new Set([4, 14]);
-
-function isOutage(error: unknown, depth = 0): boolean {
-  if (!(error instanceof Error) || depth > 3) return false;
-  const code = fieldOf(error, 'code');
-  if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
-  if (typeof code === 'number' && GRPC_UNAVAILABLE_CODES.has(code)) return true;
-  if (EVENTSTORE_UNAVAILABLE_TYPES.has(String(fieldOf(error, 'type')))) return true;
-  if (POSTGRES_CONNECTION_LOST.test(error.message)) return true;
-  // Drivers and ORMs wrap the original error.
-  return isOutage(fieldOf(error, 'cause'), depth + 1) || isOutage(fieldOf(error, 'driverError'), depth + 1);
-}
-
 /**
  * The event store or the database is down or restarting: nothing was
  * decided, so the client may retry the same command (with its
  * Idempotency-Key) a little later.
  */
 function fromStoreOutage(error: unknown): ErrorAnswer | undefined {
-  if (!isOutage(error)) return undefined;
+  if (!isStorageOutage(error)) return undefined;
   return {
     status: 503,
     code: 'STORE_UNAVAILABLE',
