@@ -13,16 +13,36 @@ import { upcastRecordedEvent, type RecordedEvent } from '@ledger/event-store';
  */
 export function readableEvent(recorded: RecordedEvent): RecordedEvent {
   const upcast = upcastRecordedEvent(recorded);
+  // Nearly every event is clean: one walk without allocating tells, and only the rest are copied.
+  if (!needsRepair(upcast.data, 0) && !needsRepair(upcast.metadata, 0) && isShown(upcast.streamId) && isShown(upcast.type)) return upcast;
   const data = readable(upcast.data, 0);
   const metadata = readable(upcast.metadata, 0) as RecordedEvent['metadata'];
-  const streamId = displayText(upcast.streamId);
-  const type = displayText(upcast.type);
-  if (data === upcast.data && metadata === upcast.metadata && streamId === upcast.streamId && type === upcast.type) return upcast;
-  return { ...upcast, type, streamId, data, metadata };
+  return { ...upcast, type: displayText(upcast.type), streamId: displayText(upcast.streamId), data, metadata };
 }
 
 /** Nesting deeper than this is not data the ledger writes; it is cut off rather than walked. */
 const MAX_DEPTH = 32;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** True when the string is shown as it is (displayText would return it unchanged). */
+function isShown(text: string): boolean {
+  return PRINTABLE_ASCII.test(text) || displayText(text) === text;
+}
+
+function needsRepair(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return !isShown(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (depth >= MAX_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (needsRepair(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!isShown(key) || needsRepair((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
 
 /** The value with displayable strings; the same object when nothing needed a change, so clean events cost no copies. */
 function readable(value: unknown, depth: number): unknown {
