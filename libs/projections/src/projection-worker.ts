@@ -124,6 +124,8 @@ export class ProjectionWorker {
   private wakeUp?: () => void;
   /** An operator asked for parked events to be replayed (notification on REPLAY_CHANNEL). */
   private replayWanted = true;
+  /** Ends the backoff under way before another try at a failing event, when the worker is stopped. */
+  private cutPause?: () => void;
 
   constructor(
     client: Client,
@@ -180,6 +182,7 @@ export class ProjectionWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeUp?.();
+    this.cutPause?.();
     await this.subscription?.close();
   }
 
@@ -350,9 +353,16 @@ export class ProjectionWorker {
     );
   }
 
-  /** Waits, unless the worker is asked to stop meanwhile. */
+  /** Waits the whole backoff (new events arriving do not cut it short), unless the worker is asked to stop. */
   private async pause(ms: number): Promise<void> {
-    await this.sleepUntilWoken(ms);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.cutPause = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.cutPause = undefined;
     if (this.stopped) throw new WorkerStopping();
   }
 
