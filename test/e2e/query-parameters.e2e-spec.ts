@@ -131,6 +131,15 @@ describe('query and path parameters', () => {
     }
   });
 
+  it('refuses a malformed request at once, even when it also asks to wait for a position the read models have not reached', async () => {
+    const ahead = String((await ledger.store.headPosition()) + 1_000_000n);
+    // Waiting first would end in 503 PROJECTION_LAG: the 400 says the request was judged before any wait.
+    for (const { path, caller } of routes()) {
+      const response = await get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${ahead}&sort=folio`, caller && callers[caller]);
+      expect({ path, status: response.status, field: response.body.errors?.[0]?.field }).toEqual({ path, status: 400, field: 'sort' });
+    }
+  });
+
   it('refuses parameters named like what every object inherits (constructor, toString, __proto__), as unknown', async () => {
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       const response = await get(`/v1/certificates?${name}=1`, callers.comptroller);

@@ -15,7 +15,6 @@ import {
   UNAUTHENTICATED_ANSWER,
 } from '../platform/openapi/openapi-answers';
 import { LedgerPositionInterceptor } from './ledger-position.interceptor';
-import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 
 const COMMON_ANSWERS = [
   ApiResponse(
@@ -38,7 +37,7 @@ const COMMON_ANSWERS = [
 export function QueryEndpoint(...roles: [Role, ...Role[]]): MethodDecorator {
   return applyDecorators(
     Roles(...roles),
-    UseInterceptors(LedgerPositionInterceptor, ReadYourWritesInterceptor),
+    UseInterceptors(LedgerPositionInterceptor),
     ApiBearerAuth(BEARER_SCHEME),
     ApiResponse(UNAUTHENTICATED_ANSWER),
     ApiResponse(problemAnswer(403, `ROLE_NOT_ALLOWED: only ${roles.join(', ')} may ask`)),
@@ -51,7 +50,7 @@ export function QueryEndpoint(...roles: [Role, ...Role[]]): MethodDecorator {
 export function PublicQueryEndpoint(): MethodDecorator {
   return applyDecorators(
     Public(),
-    UseInterceptors(LedgerPositionInterceptor, ReadYourWritesInterceptor),
+    UseInterceptors(LedgerPositionInterceptor),
     ApiWithoutToken(),
     ApiResponse(PUBLIC_RATE_LIMITED_ANSWER),
     ...COMMON_ANSWERS,

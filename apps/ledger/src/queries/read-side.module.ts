@@ -25,7 +25,7 @@ import { PublicCertificatesHttpController } from './controllers/public-certifica
 import { ReportsHttpController } from './controllers/reports.http.controller';
 import { StatsHttpController } from './controllers/stats.http.controller';
 import { READ_MODELS, CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS, PROJECTION_RUNNER } from './read-side.tokens';
-import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
+import { ReadYourWritesPipe } from './read-your-writes.pipe';
 
 const logger = new Logger('ReadSide');
 
@@ -125,6 +125,6 @@ class ReadSideShutdown implements OnModuleDestroy {
  */
 @Module({
   controllers: queryControllers,
-  providers: [...infrastructure, ...queryServices, ReadYourWritesInterceptor, ReadSideShutdown],
+  providers: [...infrastructure, ...queryServices, ReadYourWritesPipe, ReadSideShutdown],
 })
 export class ReadSideModule {}

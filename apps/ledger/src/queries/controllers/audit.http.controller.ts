@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, ProvenanceQueries, type AuditEventView, type CertificateProvenance, type Page } from '@ledger/read-models';
 import { FolioPipe } from '../../commands/shared/route-params';
@@ -7,6 +7,7 @@ import { AuditEventPageResponse, CertificateProvenanceResponse } from '../dto/au
 import { AuditEventsQuery } from '../dto/audit-events.query.dto';
 import { ReadQuery } from '../dto/read-query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryParameters } from '../read-your-writes.pipe';
 
 @ApiTags('audit')
 @Controller('v1/audit')
@@ -20,7 +21,7 @@ export class AuditHttpController {
   @QueryEndpoint('comptroller')
   @QueryAnswer({ type: AuditEventPageResponse, description: 'A page of the audit trail, in log order' })
   @ApiOperation({ operationId: 'listAuditEvents', summary: 'The audit trail: one row per event, in log order, filtered' })
-  events(@Query() query: AuditEventsQuery): Promise<Page<AuditEventView>> {
+  events(@QueryParameters() query: AuditEventsQuery): Promise<Page<AuditEventView>> {
     const { actorId, role, organizationId, type, streamId, from, to } = query;
     return this.audit.events({ actorId, role, organizationId, type, streamId, from, to }, query);
   }
@@ -37,7 +38,7 @@ export class AuditHttpController {
     operationId: 'getCertificateProvenance',
     summary: "Who enrolled, trained, evaluated (with the evaluator's accreditation in force that day), issued and revoked a certificate",
   })
-  provenanceOf(@Param('folio', FolioPipe) folio: string, @Query() _query: ReadQuery): Promise<CertificateProvenance> {
+  provenanceOf(@Param('folio', FolioPipe) folio: string, @QueryParameters() _query: ReadQuery): Promise<CertificateProvenance> {
     return this.provenance.ofCertificate(folio);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { CertificateQueries, type CertificateView, type Page } from '@ledger/read-models';
@@ -9,6 +9,7 @@ import { CertificatePageResponse, CertificateViewResponse } from '../dto/certifi
 import { certificateFiltersOf, ListCertificatesQuery } from '../dto/certificate-filters.query.dto';
 import { ReadQuery } from '../dto/read-query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryParameters } from '../read-your-writes.pipe';
 import { certificateViewerOf } from '../viewers';
 
 @ApiTags('certificates')
@@ -20,7 +21,7 @@ export class CertificatesHttpController {
   @QueryEndpoint('comptroller', 'certifier')
   @QueryAnswer({ type: CertificatePageResponse, description: 'A page of certificates in issue order' })
   @ApiOperation({ operationId: 'listCertificates', summary: 'Certificates, filtered, in issue order (a certifier sees its own provider only)' })
-  list(@Query() query: ListCertificatesQuery, @CurrentActor() actor: Actor): Promise<Page<CertificateView>> {
+  list(@QueryParameters() query: ListCertificatesQuery, @CurrentActor() actor: Actor): Promise<Page<CertificateView>> {
     return this.certificates.list(certificateFiltersOf(query), certificateViewerOf(actor), query);
   }
 
@@ -33,7 +34,7 @@ export class CertificatesHttpController {
     notFound: "CERTIFICATE_NOT_FOUND: no certificate with this folio (or, for a certifier, not its provider's)",
   })
   @ApiOperation({ operationId: 'getCertificate', summary: 'One certificate with holder, standard, provider, evaluator, agency, dates, status and position' })
-  byFolio(@Param('folio', FolioPipe) folio: string, @Query() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<CertificateView> {
+  byFolio(@Param('folio', FolioPipe) folio: string, @QueryParameters() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<CertificateView> {
     return this.certificates.byFolio(folio, certificateViewerOf(actor));
   }
 }

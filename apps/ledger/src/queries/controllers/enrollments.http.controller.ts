@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { EnrollmentQueries, type EnrollmentView } from '@ledger/read-models';
@@ -8,6 +8,7 @@ import { PROCESS_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { EnrollmentViewResponse } from '../dto/enrollment.response';
 import { ReadQuery } from '../dto/read-query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryParameters } from '../read-your-writes.pipe';
 
 @ApiTags('enrollments')
 @Controller('v1/enrollments')
@@ -26,7 +27,7 @@ export class EnrollmentsHttpController {
     operationId: 'getEnrollment',
     summary: 'A certification process and its steps (registrars and certifiers: their own organization only)',
   })
-  byProcessId(@Param('processId', processIdPipe()) processId: string, @Query() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<EnrollmentView> {
+  byProcessId(@Param('processId', processIdPipe()) processId: string, @QueryParameters() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<EnrollmentView> {
     return this.enrollments.byProcessId(processId, actor);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccreditationQueries, type AccreditationStanding } from '@ledger/read-models';
 import { IdentifierPipe } from '../../commands/shared/route-params';
@@ -6,6 +6,7 @@ import { EVALUATOR_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { AccreditationStandingResponse } from '../dto/accreditation.response';
 import { EvaluatorAccreditationQuery } from '../dto/audit-events.query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryParameters } from '../read-your-writes.pipe';
 
 @ApiTags('evaluators')
 @Controller('v1/evaluators')
@@ -23,7 +24,7 @@ export class EvaluatorsHttpController {
   })
   standing(
     @Param('evaluatorId', new IdentifierPipe('evaluatorId')) evaluatorId: string,
-    @Query() query: EvaluatorAccreditationQuery,
+    @QueryParameters() query: EvaluatorAccreditationQuery,
   ): Promise<AccreditationStanding> {
     return this.accreditations.evaluatorOn(evaluatorId, query.standard, query.on);
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuditQueries, type Page, type TimelineEntryView } from '@ledger/read-models';
 import { SubjectIdPipe } from '../../commands/shared/route-params';
@@ -6,6 +6,7 @@ import { SUBJECT_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { TimelinePageResponse } from '../dto/audit.response';
 import { PageQuery } from '../dto/read-query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryParameters } from '../read-your-writes.pipe';
 
 @ApiTags('people')
 @Controller('v1/people')
@@ -21,7 +22,7 @@ export class PeopleHttpController {
     notFound: 'PERSON_NOT_FOUND: the ledger holds no event about this subjectId',
   })
   @ApiOperation({ operationId: 'getPersonTimeline', summary: 'Every event about a person, in order, with actor and time; no personal data' })
-  timeline(@Param('subjectId', SubjectIdPipe) subjectId: string, @Query() query: PageQuery): Promise<Page<TimelineEntryView>> {
+  timeline(@Param('subjectId', SubjectIdPipe) subjectId: string, @QueryParameters() query: PageQuery): Promise<Page<TimelineEntryView>> {
     return this.audit.timeline(subjectId, query);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CertificateQueries, type PublicCertificateView } from '@ledger/read-models';
 import { FolioPipe } from '../../commands/shared/route-params';
@@ -6,6 +6,7 @@ import { FOLIO_PARAM } from '../../platform/openapi/route-parameters';
 import { PublicCertificateViewResponse } from '../dto/certificate.response';
 import { ReadQuery } from '../dto/read-query.dto';
 import { PublicQueryEndpoint, QueryAnswer } from '../query-endpoint.decorator';
+import { QueryParameters } from '../read-your-writes.pipe';
 
 @ApiTags('public')
 @Controller('v1/public/certificates')
@@ -27,7 +28,7 @@ export class PublicCertificatesHttpController {
       'Answers the holder name, standard, provider, dates and status, never a CURP. A folio whose check character does not match ' +
       '(a typo) is 400 FOLIO_CHECK; a well-formed folio the registry does not hold is 404 CERTIFICATE_NOT_FOUND.',
   })
-  verify(@Param('folio', FolioPipe) folio: string, @Query() _query: ReadQuery): Promise<PublicCertificateView> {
+  verify(@Param('folio', FolioPipe) folio: string, @QueryParameters() _query: ReadQuery): Promise<PublicCertificateView> {
     return this.certificates.verify(folio);
   }
 }

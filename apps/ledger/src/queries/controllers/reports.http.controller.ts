@@ -1,10 +1,11 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { renderTransparencyCsv, renderTransparencyJson, TransparencyReports } from '@ledger/read-models';
 import type { HttpResponse } from '../../platform/http/http-types';
 import { certificateFiltersOf, TransparencyReportQuery } from '../dto/certificate-filters.query.dto';
 import { TRANSPARENCY_CSV_SCHEMA, TransparencyReportResponse } from '../dto/transparency-report.response';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryParameters } from '../read-your-writes.pipe';
 
 const REPORT_HEADERS = {
   'X-Report-As-Of': { description: 'The asOf the report describes (also in the JSON body)', schema: { type: 'string', example: '2018-11-13' } },
@@ -38,7 +39,7 @@ export class ReportsHttpController {
       'The same parameters always give the same bytes. JSON names asOf and position in the body; CSV (UTF-8, a header line) ' +
       'in the X-Report-As-Of and X-Report-Position headers and the file name.',
   })
-  async transparency(@Query() query: TransparencyReportQuery, @Res() response: HttpResponse): Promise<void> {
+  async transparency(@QueryParameters() query: TransparencyReportQuery, @Res() response: HttpResponse): Promise<void> {
     const report = await this.reports.prepare({
       asOf: query.asOf ?? '',
       atPosition: query.atPosition === undefined ? undefined : BigInt(query.atPosition),

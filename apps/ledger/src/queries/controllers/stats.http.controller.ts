@@ -1,9 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CertificationStatsQueries, parseGroupBy, type CertificationStats } from '@ledger/read-models';
 import { certificateFiltersOf, CertificationStatsQuery } from '../dto/certificate-filters.query.dto';
 import { CertificationStatsResponse } from '../dto/stats.response';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
+import { QueryParameters } from '../read-your-writes.pipe';
 
 @ApiTags('stats')
 @Controller('v1/stats')
@@ -17,7 +18,7 @@ export class StatsHttpController {
     operationId: 'getCertificationStats',
     summary: 'Certificate counts grouped by the dimensions in groupBy (keys in that order), with the position they stand at',
   })
-  certifications(@Query() query: CertificationStatsQuery): Promise<CertificationStats> {
+  certifications(@QueryParameters() query: CertificationStatsQuery): Promise<CertificationStats> {
     return this.stats.count(parseGroupBy(query.groupBy), certificateFiltersOf(query));
   }
 }
