@@ -1,0 +1,27 @@
+import { Inject, Injectable, PipeTransform, Query } from '@nestjs/common';
+import type { CheckpointWatcher } from '@ledger/projections';
+import { parsePosition } from '@ledger/read-models';
+import { CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS } from './read-side.tokens';
+
+/**
+ * Read-your-writes: a query carrying `minPosition` (the position a command
+ * answered with) waits, a bounded while, until the read models have folded
+ * that far, then runs; otherwise ProjectionLagError becomes 503 with
+ * Retry-After. A pipe, run after the validation pipe: a request that is not
+ * valid (an unknown parameter beside minPosition, say) is refused at once
+ * with its 400, rather than waited for first.
+ */
+@Injectable()
+export class ReadYourWritesPipe implements PipeTransform {
+  constructor(@Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher) {}
+
+  async transform<T>(query: T): Promise<T> {
+    // Validated by then (ReadQuery): a decimal position within bigint's range, or absent.
+    const position = parsePosition((query as { minPosition?: unknown } | undefined)?.minPosition);
+    if (position !== null) await this.watcher.waitForPosition(position, MIN_POSITION_WAIT_MS);
+    return query;
+  }
+}
+
+/** The query parameters of a query route, validated, then waited for (minPosition). */
+export const QueryParameters = (): ParameterDecorator => Query(ReadYourWritesPipe);
