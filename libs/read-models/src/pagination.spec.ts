@@ -36,4 +36,12 @@ describe('positions and cursors as clients send them', () => {
       expect(() => decodeCursor(junk)).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
     }
   });
+
+  it('refuses a cursor of its own with anything added, which base64 decoding would skip', () => {
+    const cursor = encodeCursor('41');
+    const altered = [`${cursor}\n`, `${cursor}\u0000`, `${cursor.slice(0, 4)}!${cursor.slice(4)}`, ` ${cursor}`, `${cursor}==`, Buffer.from('{"after":"41","x":1}').toString('base64url')];
+    for (const text of altered) {
+      expect(() => decodeCursor(text)).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR', details: { field: 'cursor' } }));
+    }
+  });
 });
