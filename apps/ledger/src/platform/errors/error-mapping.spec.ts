@@ -69,6 +69,17 @@ describe('answerFor', () => {
     expect(answerFor(large)).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
+  it('answers a path the router cannot decode as MALFORMED_PATH, without repeating it', () => {
+    const undecodable = Object.assign(new URIError("Failed to decode param '%ED%A0%80'"), { status: 400, statusCode: 400 });
+    for (const error of [undecodable, new FakeHttpException(undecodable.message, 400, undefined, undecodable)]) {
+      const answer = answerFor(error);
+      expect(answer).toMatchObject({ status: 400, code: 'MALFORMED_PATH', unexpected: false });
+      expect(answer.detail).not.toContain('%');
+    }
+    // A URIError of the server's own making is no client's fault.
+    expect(answerFor(new URIError('URI malformed')).status).toBe(500);
+  });
+
   it('keeps the status of HTTP exceptions, with their own code when they have one', () => {
     expect(answerFor(new FakeHttpException('Cannot POST /x', 404))).toMatchObject({ status: 404, code: 'NOT_FOUND', detail: 'Cannot POST /x' });
     expect(answerFor(new FakeHttpException('reused', 409, 'IDEMPOTENCY_KEY_REUSED'))).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });

@@ -75,7 +75,7 @@ type Mapper = (error: unknown) => ErrorAnswer | undefined;
  * error class from another library (the read side's ProjectionLagError, an
  * event-store adapter) needs no import here.
  */
-const MAPPERS: readonly Mapper[] = [fromDomainError, fromEventStoreConflict, fromProjectionLag, fromRateLimit, fromStoreOutage, fromBodyParser, fromHttpException];
+const MAPPERS: readonly Mapper[] = [fromDomainError, fromEventStoreConflict, fromProjectionLag, fromRateLimit, fromStoreOutage, fromBodyParser, fromUndecodablePath, fromHttpException];
 
 export function answerFor(error: unknown): ErrorAnswer {
   for (const map of MAPPERS) {
@@ -184,6 +184,21 @@ function fromBodyParser(error: unknown): ErrorAnswer | undefined {
     return { status, code: CODE_OF_STATUS[status] ?? 'BAD_REQUEST', title: titleOf(status), detail: 'The request body could not be read', unexpected: false };
   }
   return undefined;
+}
+
+/**
+ * A path whose percent-encoding does not decode (`%0`, `%FF`, an encoded
+ * unpaired surrogate): Express's router fails on it while matching routes, so
+ * neither the route nor the parameter's name is known yet, and Nest wraps its
+ * URIError in a 400. Like a body that is not JSON, the request as a whole is
+ * malformed; the detail does not repeat the path, which may hold personal data.
+ */
+function fromUndecodablePath(error: unknown): ErrorAnswer | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const cause = fieldOf(error, 'cause');
+  const source = error instanceof URIError ? error : cause instanceof URIError ? cause : undefined;
+  if (source === undefined || fieldOf(source, 'status') !== 400) return undefined;
+  return { status: 400, code: 'MALFORMED_PATH', title: titleOf(400), detail: 'The path holds a percent-encoding that is not UTF-8', unexpected: false };
 }
 
 /** Nest's HttpException and our ProblemException: keep the status. */
