@@ -13,8 +13,10 @@ export function validationFailed(problems: FieldProblem[]): ProblemException {
  * class-validator's whitelist looks field names up in a plain object, where
  * these are always found, and class-transformer skips them, so a field with
  * such a name would be dropped in silence instead of refused as unknown.
+ * Nest's ValidationPipe deletes `prototype` too (with __proto__ and
+ * constructor) before it validates: a query parameter of that name vanished.
  */
-const INHERITED_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+const INHERITED_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 interface FieldPath {
   readonly key: string;
