@@ -5,6 +5,7 @@ import { Roles } from '../../platform/auth/roles.decorator';
 import { IdempotencyInterceptor } from '../../platform/idempotency/idempotency.interceptor';
 import { BEARER_SCHEME } from '../../platform/openapi/openapi';
 import { HEADERS_TOO_LARGE_ANSWER, problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, RETRY_AFTER_SOMETIMES_HEADER, UNAUTHENTICATED_ANSWER } from '../../platform/openapi/openapi-answers';
+import { NoQueryParametersInterceptor } from './no-query-parameters.interceptor';
 
 /** The error answers every command can give, as the exception filter writes them. */
 const COMMAND_ERRORS = [
@@ -30,15 +31,15 @@ const COMMAND_ERRORS = [
 ];
 
 /**
- * What every command route shares: its roles, its success status, the
- * Idempotency-Key handling (which also assigns the command id), and the
- * documented error answers.
+ * What every command route shares: its roles, its success status, no query
+ * parameters, the Idempotency-Key handling (which also assigns the command
+ * id), and the documented error answers.
  */
 export function CommandEndpoint(status: 200 | 201, ...roles: [Role, ...Role[]]): MethodDecorator {
   return applyDecorators(
     HttpCode(status),
     Roles(...roles),
-    UseInterceptors(IdempotencyInterceptor),
+    UseInterceptors(NoQueryParametersInterceptor, IdempotencyInterceptor),
     ApiBearerAuth(BEARER_SCHEME),
     ApiHeader({
       name: 'Idempotency-Key',
