@@ -1,4 +1,6 @@
-import { rawProblemAnswer } from './client-error';
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import { answerClientErrors, LINGER_MS, rawProblemAnswer } from './client-error';
 
 function parse(raw: string): { statusLine: string; headers: Record<string, string>; body: Record<string, unknown> } {
   const [head, body] = raw.split('\r\n\r\n');
@@ -31,5 +33,34 @@ describe('rawProblemAnswer', () => {
     const raw = rawProblemAnswer(new Error('x'));
     const { headers } = parse(raw);
     expect(Number(headers['content-length'])).toBe(Buffer.byteLength(raw.split('\r\n\r\n')[1]));
+  });
+});
+
+describe('answerClientErrors', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('answers once, then goes on taking what the client sends (which fails to parse again) until it closes or LINGER_MS pass', () => {
+    jest.useFakeTimers();
+    const server = new EventEmitter();
+    answerClientErrors(server as unknown as Server);
+    const socket: { writable: boolean; end: jest.Mock; destroy: jest.Mock } = { writable: true, end: jest.fn(), destroy: jest.fn() };
+    socket.end.mockImplementation(() => (socket.writable = false));
+    const error = Object.assign(new Error('Invalid header value char'), { code: 'HPE_INVALID_HEADER_TOKEN' });
+    server.emit('clientError', error, socket);
+    // The rest of a large body: destroying the socket with it unread would reset the answer away.
+    server.emit('clientError', error, socket);
+    expect(socket.end).toHaveBeenCalledTimes(1);
+    expect(socket.destroy).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(LINGER_MS);
+    expect(socket.destroy).toHaveBeenCalledTimes(1);
+  });
+
+  it('destroys a connection it cannot answer on', () => {
+    const server = new EventEmitter();
+    answerClientErrors(server as unknown as Server);
+    const socket = { writable: false, end: jest.fn(), destroy: jest.fn() };
+    server.emit('clientError', Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket);
+    expect(socket.end).not.toHaveBeenCalled();
+    expect(socket.destroy).toHaveBeenCalledTimes(1);
   });
 });

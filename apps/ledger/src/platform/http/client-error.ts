@@ -43,6 +43,9 @@ export function rawProblemAnswer(error: ParseError, headers: Readonly<Record<str
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
+/** How long a connection answered here goes on taking what the client sends, so that closing it does not reset the answer away. */
+export const LINGER_MS = 2_000;
+
 /**
  * Replaces Node's bare answers to unparseable requests (431 for headers past
  * --max-http-header-size, 400 for broken framing, 408 for a request that
@@ -52,15 +55,22 @@ export function rawProblemAnswer(error: ParseError, headers: Readonly<Record<str
  */
 export function answerClientErrors(server: Server): void {
   const headers = securityHeadersForRawAnswers();
+  const answered = new WeakSet<Duplex>();
   server.on('clientError', (error: ParseError, socket: Duplex) => {
     try {
+      // What the client still sends after our answer (the rest of a body) fails to parse again. Destroying the
+      // socket then, with that data unread, resets the connection, and a client that has not read our answer yet
+      // loses it: the connection stays open, reading and dropping, until the client closes it or LINGER_MS pass.
+      if (answered.has(socket)) return;
       // A response still owed on this connection (keep-alive, pipelining) would interleave with ours.
       const answering = Boolean((socket as Duplex & { _httpMessage?: unknown })._httpMessage);
       if (error.code === 'ECONNRESET' || !socket.writable || answering) {
         socket.destroy();
         return;
       }
+      answered.add(socket);
       socket.end(rawProblemAnswer(error, headers));
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
     } catch {
       socket.destroy();
     }
