@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { exchange } from './support/raw-http';
 import { Callers, callersFor, competentProcess, post, seedReferenceData } from '../e2e/support/ledger-client';
 import { POSTGRES_MODE, type LedgerUnderTest } from '../e2e/support/ledger-modes';
 import type { LedgerServer } from '../e2e/support/ledger-server';
@@ -12,8 +13,9 @@ interface FieldProblem {
  * What the OpenAPI fuzzer (openapi.fuzz.e2e-spec.ts) found, each as the
  * request it sent, pinned down on its own: a parameter named `prototype`
  * dropped in silence, query parameters of commands ignored, a path the
- * router cannot decode answered without a stable code, and a cursor with
- * junk in it read as if clean.
+ * router cannot decode answered without a stable code, a cursor with
+ * junk in it read as if clean, and the answer to a request Node cannot
+ * parse reset away while the client was still sending its body.
  */
 describe('requests the OpenAPI fuzzer found mishandled', () => {
   let ledger: LedgerUnderTest;
@@ -88,5 +90,23 @@ describe('requests the OpenAPI fuzzer found mishandled', () => {
       expect({ junk, status: response.status, code: response.body.code }).toEqual({ junk, status: 400, code: 'INVALID_CURSOR' });
       expect(response.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
     }
+  });
+
+  it('answers every request Node cannot parse, also while the client is still sending a large body (the connection was reset under the answer)', async () => {
+    const statuses = new Map<string, number>();
+    for (let round = 0; round < 15; round += 1) {
+      const answers = await Promise.all(
+        ['X-Bad: \u0000', `X-Big: ${'a'.repeat(17_000)}`, 'X-Bad: \u0001', `X-Big: ${'b'.repeat(17_000)}`].map((header) => {
+          const [name, value] = header.split(': ');
+          const body = Buffer.from(JSON.stringify({ title: 'a'.repeat(2_000_000) }));
+          return exchange(server.port, { method: 'POST', target: '/v1/standards', headers: [['Content-Type', 'application/json'], [name, value]], body }, 10_000).then(
+            (answer) => `${answer.status} ${answer.headers['content-type']}`,
+            (error: Error) => error.message,
+          );
+        }),
+      );
+      for (const answer of answers) statuses.set(answer, (statuses.get(answer) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ '400 application/problem+json': 30, '431 application/problem+json': 30 });
   });
 });
