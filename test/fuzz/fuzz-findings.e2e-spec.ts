@@ -14,8 +14,9 @@ interface FieldProblem {
  * request it sent, pinned down on its own: a parameter named `prototype`
  * dropped in silence, query parameters of commands ignored, a path the
  * router cannot decode answered without a stable code, a cursor with
- * junk in it read as if clean, and the answer to a request Node cannot
- * parse reset away while the client was still sending its body.
+ * junk in it read as if clean, the answer to a request Node cannot parse
+ * reset away while the client was still sending its body, and a batch with
+ * an issuedAt that is no date answered 200 with every item rejected.
  */
 describe('requests the OpenAPI fuzzer found mishandled', () => {
   let ledger: LedgerUnderTest;
@@ -108,5 +109,18 @@ describe('requests the OpenAPI fuzzer found mishandled', () => {
       for (const answer of answers) statuses.set(answer, (statuses.get(answer) ?? 0) + 1);
     }
     expect(Object.fromEntries(statuses)).toEqual({ '400 application/problem+json': 30, '431 application/problem+json': 30 });
+  });
+
+  it('refuses a batch whose issuedAt is no real instant as a whole, naming issuedAt (it answered 200 with every item rejected)', async () => {
+    const processId = await competentProcess(server, callers);
+    const head = await ledger.store.headPosition();
+    for (const issuedAt of ['3000-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '2019-02-29T00:00:00Z', '2018-11-13T24:00:00Z']) {
+      const response = await post(server, '/v1/certificate-batches', callers.certifier, { processIds: [processId], issuedAt });
+      expect({ issuedAt, status: response.status, code: response.body.code }).toEqual({ issuedAt, status: 400, code: 'INVALID_DATE' });
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'issuedAt' })]);
+    }
+    expect(await ledger.store.headPosition()).toBe(head);
+    const issued = await post(server, '/v1/certificate-batches', callers.certifier, { processIds: [processId], issuedAt: '2018-11-13T18:00:00+14:00' });
+    expect({ status: issued.status, item: issued.body.results[0].status }).toEqual({ status: 200, item: 'issued' });
   });
 });

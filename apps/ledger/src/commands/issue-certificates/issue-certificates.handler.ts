@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { normaliseInstant } from '@ledger/domain';
 import { answerFor } from '../../platform/errors/error-mapping';
 import { childCommandId } from '../../platform/idempotency/command-ids';
 import { IssueCertificateCommand } from '../issue-certificate/issue-certificate.command';
@@ -23,6 +24,9 @@ export class IssueCertificatesHandler implements ICommandHandler<IssueCertificat
   constructor(private readonly commandBus: CommandBus) {}
 
   async execute({ caller, request }: IssueCertificatesCommand): Promise<IssueCertificatesResponse> {
+    // The business time is the batch's, not an item's: one that is no real instant makes the request
+    // malformed (400 INVALID_DATE naming issuedAt), rather than every item rejected in a 200.
+    if (request.issuedAt !== undefined) normaliseInstant(request.issuedAt, 'issuedAt');
     const results: BatchItemResult[] = new Array(request.processIds.length);
     let next = 0;
     const worker = async () => {
