@@ -81,7 +81,8 @@ describe('the ledger under requests generated from its OpenAPI document', () => 
       const failed = lanes.filter((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
       if (found.length > 0) throw new Error(`${found.length} violations:\n\n${[...found, ...failed.map((lane) => String(lane.reason))].join('\n\n')}`);
       if (failed.length > 0) throw failed[0].reason;
-      // Every route was asked, and valid requests do get through.
+      // Every route was asked, and valid requests do get through (a replay sends one request and its shrinks).
+      if (settings.path) return;
       expect([...tally.byRoute.keys()].sort()).toEqual(routes.map((route) => route.operationId).sort());
       const successes = session.exchanges.filter((exchange) => exchange.answer && exchange.answer.status < 300).length;
       expect(successes).toBeGreaterThan(tally.requests / 10);

@@ -144,7 +144,8 @@ const HINTS: Readonly<Record<string, Hint>> = {
   fullName: { valid: fc.oneof(person.map((p) => p.fullName), cleanText(60)) },
   providerId: identifierHint(PROVIDERS),
   parentProviderId: identifierHint(PROVIDERS),
-  accreditationCode: identifierHint(PROVIDERS),
+  // Free text (up to 64 characters), not an identifier, though it often looks like one.
+  accreditationCode: textHint(PROVIDERS),
   trainerId: identifierHint(['trainer-17']),
   standardCode: { valid: fc.constantFrom(...STANDARDS), boundary: oneOf(ok(['ec0105', ' EC0105 ', 'EC105', 'EC01050'])) },
   code: { valid: fc.oneof(fc.constantFrom(...STANDARDS), fc.integer({ min: 0, max: 9_999 }).map((n) => `EC${String(n).padStart(4, '0')}`)) },

@@ -30,12 +30,37 @@ describe('the raw HTTP client', () => {
     expect(parseAnswer(Buffer.from('SSH-2.0-OpenSSH\r\n\r\n'))).toBeUndefined();
   });
 
+  it('sends a large body after 100 Continue, and not at all after an answer to the head alone', async () => {
+    let received = 0;
+    const continuing = await listen((socket) => {
+      socket.once('data', () => socket.write('HTTP/1.1 100 Continue\r\n\r\n'));
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > 100_000) socket.end('HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok');
+      });
+    });
+    let refusedBytes = 0;
+    const refusing = await listen((socket) => {
+      socket.on('data', (chunk: Buffer) => (refusedBytes += chunk.length));
+      socket.once('data', () => setTimeout(() => socket.end('HTTP/1.1 415 Unsupported Media Type\r\nContent-Length: 0\r\n\r\n'), 50));
+    });
+    try {
+      const body = Buffer.alloc(100_000, 97);
+      const created = await exchange(continuing.port, { method: 'POST', target: '/', headers: [], body }, 5_000);
+      expect({ status: created.status, body: created.body.toString() }).toEqual({ status: 201, body: 'ok' });
+      expect((await exchange(refusing.port, { method: 'POST', target: '/', headers: [], body }, 5_000)).status).toBe(415);
+      expect(refusedBytes).toBeLessThan(1_000);
+    } finally {
+      for (const { server } of [continuing, refusing]) server.close();
+    }
+  });
+
   it('reads an answer sent before the request was read, and reports silence and a closed connection as no answer', async () => {
     const early = await listen((socket) => socket.end('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n'));
     const silent = await listen(() => undefined);
     const closing = await listen((socket) => socket.end());
     try {
-      expect((await exchange(early.port, { method: 'POST', target: '/', headers: [], body: Buffer.alloc(100_000) }, 2_000)).status).toBe(413);
+      expect((await exchange(early.port, { method: 'POST', target: '/', headers: [], body: Buffer.alloc(100_000), expectContinue: false }, 2_000)).status).toBe(413);
       await expect(exchange(silent.port, { method: 'GET', target: '/', headers: [] }, 100)).rejects.toThrow(new NoAnswerError('no answer within 100 ms'));
       await expect(exchange(closing.port, { method: 'GET', target: '/', headers: [] }, 2_000)).rejects.toThrow(NoAnswerError);
     } finally {

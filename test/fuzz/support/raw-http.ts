@@ -12,6 +12,8 @@ export interface RawRequest {
   readonly target: string;
   readonly headers: readonly (readonly [string, string])[];
   readonly body?: Buffer;
+  /** Send a large body only once the server asks for it (the default past EXPECT_CONTINUE_ABOVE); false sends it with the head. */
+  readonly expectContinue?: boolean;
 }
 
 export interface RawAnswer {
@@ -28,12 +30,30 @@ export class NoAnswerError extends Error {
   }
 }
 
-/** The bytes of a request: HTTP/1.1, one request per connection, framed by Content-Length. */
-export function requestBytes(request: RawRequest, host: string): Buffer {
+/**
+ * Bodies past this are sent the way curl sends them, after `Expect:
+ * 100-continue` and only once the server asks for them: a server that
+ * refuses the request from its head (415, 413) answers and closes at once,
+ * and a body still arriving then would reset the connection, and the answer
+ * with it, before the client read it (RFC 9110 §10.1.1).
+ */
+export const EXPECT_CONTINUE_ABOVE = 64 * 1024;
+
+function expectsContinue(request: RawRequest): boolean {
+  return request.body !== undefined && (request.expectContinue ?? request.body.length > EXPECT_CONTINUE_ABOVE);
+}
+
+function headOf(request: RawRequest, host: string): Buffer {
   const lines = [`${request.method} ${request.target} HTTP/1.1`, `Host: ${host}`, ...request.headers.map(([name, value]) => `${name}: ${value}`)];
   if (request.body !== undefined) lines.push(`Content-Length: ${request.body.length}`);
+  if (expectsContinue(request)) lines.push('Expect: 100-continue');
   lines.push('Connection: close');
-  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), request.body ?? Buffer.alloc(0)]);
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
+}
+
+/** The bytes of a request: HTTP/1.1, one request per connection, framed by Content-Length. */
+export function requestBytes(request: RawRequest, host: string): Buffer {
+  return Buffer.concat([headOf(request, host), request.body ?? Buffer.alloc(0)]);
 }
 
 function dechunk(bytes: Buffer): Buffer | undefined {
@@ -58,6 +78,10 @@ function dechunk(bytes: Buffer): Buffer | undefined {
  * (cut short, or no answer at all).
  */
 export function parseAnswer(bytes: Buffer): RawAnswer | undefined {
+  // Interim answers (100 Continue) come before the answer.
+  while (/^HTTP\/1\.[01] 1\d\d[ \r]/.test(bytes.subarray(0, 16).toString('latin1')) && bytes.indexOf('\r\n\r\n') >= 0) {
+    bytes = bytes.subarray(bytes.indexOf('\r\n\r\n') + 4);
+  }
   const headEnd = bytes.indexOf('\r\n\r\n');
   if (headEnd < 0) return undefined;
   const [statusLine, ...headerLines] = bytes.subarray(0, headEnd).toString('latin1').split('\r\n');
@@ -105,9 +129,30 @@ export function exchange(port: number, request: RawRequest, timeoutMs: number): 
       settle(() => (answer ? resolve(answer) : reject(new NoAnswerError(`${why} without a whole answer (${Buffer.concat(chunks).length} bytes read)`))));
     };
     const timer = setTimeout(() => settle(() => reject(new NoAnswerError(`no answer within ${timeoutMs} ms`))), timeoutMs);
+    const host = `127.0.0.1:${port}`;
+    const waitsForContinue = expectsContinue(request);
+    let bodySent = !waitsForContinue;
+    // As curl does: the body goes after 100 Continue, or after a second without any answer; never after a final answer.
+    const sendBody = () => {
+      if (bodySent || settled) return;
+      bodySent = true;
+      socket.write(request.body as Buffer);
+    };
+    let continueTimer: NodeJS.Timeout | undefined;
     // No half-close after writing: Node's server aborts a request whose client has ended its side.
-    socket.on('connect', () => socket.write(requestBytes(request, `127.0.0.1:${port}`)));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('connect', () => {
+      socket.write(waitsForContinue ? headOf(request, host) : requestBytes(request, host));
+      if (waitsForContinue) continueTimer = setTimeout(sendBody, 1_000);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (bodySent) return;
+      clearTimeout(continueTimer);
+      const received = Buffer.concat(chunks).toString('latin1');
+      if (/^HTTP\/1\.[01] 100[ \r]/.test(received)) sendBody();
+      else bodySent = true;
+    });
+    socket.on('close', () => clearTimeout(continueTimer));
     socket.on('end', () => finish('connection closed'));
     socket.on('error', (error: NodeJS.ErrnoException) => finish(`connection error ${error.code ?? error.message}`));
   });
