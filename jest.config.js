@@ -15,6 +15,7 @@ module.exports = {
     '^@ledger/projections$': '<rootDir>/libs/projections/src',
     '^@ledger/read-models$': '<rootDir>/libs/read-models/src',
     '^@ledger/platform$': '<rootDir>/libs/platform/src',
+    '^@ledger/verifiable-log$': '<rootDir>/libs/verifiable-log/src',
   },
   testTimeout: 60000,
 };
