@@ -1,20 +1,12 @@
 import fc from 'fast-check';
 import { generateNoteKey, verifierKeyOf } from '../note/note-key.codec';
 import { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from './checkpoint.codec';
+import { errorCodeOf } from '../testing/error-code';
 
 /** The body of the example in https://c2sp.org/tlog-checkpoint. */
 const SPEC_BODY = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n';
 const ROOT = Buffer.from('CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=', 'base64');
 const LOG_KEY = generateNoteKey('ledger.example.gob.mx/log');
-
-const codeOf = (run: () => unknown): string | undefined => {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code ?? 'not a VerifiableLogError';
-  }
-};
 
 describe('checkpoints', () => {
   it("read the spec's example and write it back byte for byte", () => {
@@ -49,13 +41,13 @@ describe('checkpoints', () => {
     ['no final newline', 'o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I='],
     ['a carriage return', 'o\r\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n'],
   ])('refuse %s', (_why, text) => {
-    expect(codeOf(() => parseCheckpoint(text))).toBe('MALFORMED_CHECKPOINT');
+    expect(errorCodeOf(() => parseCheckpoint(text))).toBe('MALFORMED_CHECKPOINT');
   });
 
   it('accept any non-empty origin a foreign log uses, but write only origins that are key names', () => {
     expect(parseCheckpoint(`a log with spaces+plus\n0\n${ROOT.toString('base64')}\n`).origin).toBe('a log with spaces+plus');
-    expect(codeOf(() => formatCheckpoint({ origin: 'a log', treeSize: 0, rootHash: ROOT, extensionLines: [] }))).toBe('MALFORMED_CHECKPOINT');
-    expect(codeOf(() => formatCheckpoint({ origin: 'log', treeSize: 2 ** 53, rootHash: ROOT, extensionLines: [] }))).toBe('INVALID_TREE_SIZE');
+    expect(errorCodeOf(() => formatCheckpoint({ origin: 'a log', treeSize: 0, rootHash: ROOT, extensionLines: [] }))).toBe('MALFORMED_CHECKPOINT');
+    expect(errorCodeOf(() => formatCheckpoint({ origin: 'log', treeSize: 2 ** 53, rootHash: ROOT, extensionLines: [] }))).toBe('INVALID_TREE_SIZE');
   });
 
   it('open only when signed by a trusted key and from the expected origin', () => {
@@ -64,8 +56,8 @@ describe('checkpoints', () => {
     expect(signed).toMatch(/^ledger\.example\.gob\.mx\/log\n42\nCsUYapGGPo4dkMgIAUqom\/Xajj7h2fB2MPA3j2jxq2I=\n\n\u2014 ledger\.example\.gob\.mx\/log [A-Za-z0-9+/]{91}=\n$/);
     const verifiers = [verifierKeyOf(LOG_KEY)];
     expect(openCheckpoint(signed, { origin: LOG_KEY.name, verifiers }).checkpoint).toEqual(checkpoint);
-    expect(codeOf(() => openCheckpoint(signed, { origin: 'another.example/log', verifiers }))).toBe('ORIGIN_MISMATCH');
-    expect(codeOf(() => openCheckpoint(signed, { origin: LOG_KEY.name, verifiers: [verifierKeyOf(generateNoteKey(LOG_KEY.name))] }))).toBe('UNVERIFIED_NOTE');
-    expect(codeOf(() => openCheckpoint(signed.replace('\n42\n', '\n43\n'), { origin: LOG_KEY.name, verifiers }))).toBe('INVALID_SIGNATURE');
+    expect(errorCodeOf(() => openCheckpoint(signed, { origin: 'another.example/log', verifiers }))).toBe('ORIGIN_MISMATCH');
+    expect(errorCodeOf(() => openCheckpoint(signed, { origin: LOG_KEY.name, verifiers: [verifierKeyOf(generateNoteKey(LOG_KEY.name))] }))).toBe('UNVERIFIED_NOTE');
+    expect(errorCodeOf(() => openCheckpoint(signed.replace('\n42\n', '\n43\n'), { origin: LOG_KEY.name, verifiers }))).toBe('INVALID_SIGNATURE');
   });
 });

@@ -1,5 +1,6 @@
 import { ensureInput, VerifiableLogError } from '../verifiable-log.error';
 import { decodeBase64Strict, encodeBase64 } from '../encoding/strict-base64.codec';
+import { hasControlCharacter, isWellFormedText } from '../encoding/note-text.rules';
 import { isHash } from '../merkle/tree.hashing';
 import { isTreeSize } from '../merkle/tree.math';
 import { isValidKeyName, NoteSignerKey, NoteVerifierKey } from '../note/note-key.codec';
@@ -24,11 +25,9 @@ export interface Checkpoint {
 }
 
 const TREE_SIZE_TEXT = /^(?:0|[1-9][0-9]{0,15})$/;
-const CONTROL_CHARACTER = /[\u0000-\u001f]/;
-const LONE_SURROGATE = /\p{Cs}/u;
 
 function isLine(text: unknown): text is string {
-  return typeof text === 'string' && text.length > 0 && !CONTROL_CHARACTER.test(text) && !LONE_SURROGATE.test(text);
+  return typeof text === 'string' && text.length > 0 && !hasControlCharacter(text) && isWellFormedText(text);
 }
 
 function malformed(why: string): VerifiableLogError {

@@ -4,6 +4,7 @@ import { inclusionProofOfLeafHashes, rootOfLeafHashes } from '../merkle/leaf-has
 import { generateNoteKey, verifierKeyOf } from '../note/note-key.codec';
 import { signCheckpoint } from './checkpoint.codec';
 import { formatTlogProof, parseTlogProof, TlogProof, verifyTlogProof } from './tlog-proof.codec';
+import { errorCodeOf } from '../testing/error-code';
 
 const LOG_KEY = generateNoteKey('ledger.example.gob.mx/log');
 const WITNESS_KEY = generateNoteKey('witness.example');
@@ -15,15 +16,6 @@ const EXPECTED = { origin: LOG_KEY.name, verifiers: [verifierKeyOf(LOG_KEY)] };
 function proofOf(leafIndex: number, extra?: Buffer): TlogProof {
   return { ...(extra === undefined ? {} : { extra }), leafIndex, inclusionProof: inclusionProofOfLeafHashes(LEAVES, leafIndex), signedCheckpoint: SIGNED_CHECKPOINT };
 }
-
-const codeOf = (run: () => unknown): string | undefined => {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code ?? 'not a VerifiableLogError';
-  }
-};
 
 describe('c2sp.org/tlog-proof@v1', () => {
   it('is laid out as the spec shows: header, extra, index, hashes, blank line, checkpoint', () => {
@@ -53,11 +45,11 @@ describe('c2sp.org/tlog-proof@v1', () => {
 
   it('does not verify for another entry, another origin, or another key', () => {
     const text = formatTlogProof(proofOf(5));
-    expect(codeOf(() => verifyTlogProof(text, { ...EXPECTED, leafHash: LEAVES[6] }))).toBe('INCLUSION_NOT_PROVEN');
-    expect(codeOf(() => verifyTlogProof(text, { ...EXPECTED, origin: 'another.example/log', leafHash: LEAVES[5] }))).toBe('ORIGIN_MISMATCH');
+    expect(errorCodeOf(() => verifyTlogProof(text, { ...EXPECTED, leafHash: LEAVES[6] }))).toBe('INCLUSION_NOT_PROVEN');
+    expect(errorCodeOf(() => verifyTlogProof(text, { ...EXPECTED, origin: 'another.example/log', leafHash: LEAVES[5] }))).toBe('ORIGIN_MISMATCH');
     const sameNameOtherKey = verifierKeyOf(generateNoteKey(LOG_KEY.name));
-    expect(codeOf(() => verifyTlogProof(text, { ...EXPECTED, verifiers: [sameNameOtherKey], leafHash: LEAVES[5] }))).toBe('UNVERIFIED_NOTE');
-    expect(codeOf(() => verifyTlogProof(text, { ...EXPECTED, verifiers: [], leafHash: LEAVES[5] }))).toBe('UNVERIFIED_NOTE');
+    expect(errorCodeOf(() => verifyTlogProof(text, { ...EXPECTED, verifiers: [sameNameOtherKey], leafHash: LEAVES[5] }))).toBe('UNVERIFIED_NOTE');
+    expect(errorCodeOf(() => verifyTlogProof(text, { ...EXPECTED, verifiers: [], leafHash: LEAVES[5] }))).toBe('UNVERIFIED_NOTE');
   });
 
   it('fails to read, or to verify, with any one byte of it changed', () => {
@@ -65,7 +57,7 @@ describe('c2sp.org/tlog-proof@v1', () => {
     const survivors: number[] = [];
     for (let position = 0; position < text.length; position += 1) {
       const changed = text.slice(0, position) + String.fromCharCode(text.charCodeAt(position) ^ 1) + text.slice(position + 1);
-      if (codeOf(() => verifyTlogProof(changed, { ...EXPECTED, leafHash: LEAVES[321] })) === undefined) survivors.push(position);
+      if (errorCodeOf(() => verifyTlogProof(changed, { ...EXPECTED, leafHash: LEAVES[321] })) === undefined) survivors.push(position);
     }
     // Only the extra data (as the spec warns) and the witness's cosignature, by a key this verifier does not know, are not authenticated.
     const inLine = (position: number, lineStart: number) => position > lineStart && position < text.indexOf('\n', lineStart);
@@ -83,6 +75,6 @@ describe('c2sp.org/tlog-proof@v1', () => {
     ['no blank line', (text: string) => text.replace('\n\n', '\n')],
     ['a checkpoint that is not one', (text: string) => text.replace(`${TREE_SIZE}\n`, 'one thousand\n')],
   ])('refuses a proof with %s', (_why, mangle) => {
-    expect(codeOf(() => parseTlogProof(mangle(formatTlogProof(proofOf(5)))))).toBe('MALFORMED_TLOG_PROOF');
+    expect(errorCodeOf(() => parseTlogProof(mangle(formatTlogProof(proofOf(5)))))).toBe('MALFORMED_TLOG_PROOF');
   });
 });

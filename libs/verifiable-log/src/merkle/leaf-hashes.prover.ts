@@ -1,7 +1,7 @@
 import { ensureInput } from '../verifiable-log.error';
 import { MerkleNode, nodeEnd } from './merkle-node';
 import { planConsistencyProof, planInclusionProof, planRoot } from './proof.plans';
-import { hashChildren, isHash } from './tree.hashing';
+import { hashPerfectRun, isHash } from './tree.hashing';
 
 /**
  * Roots and proofs from leaf hashes held in memory: what `verify` and tests
@@ -19,26 +19,15 @@ function ensureLeafHashes(leafHashes: readonly Uint8Array[], treeSize: number): 
   );
 }
 
-/**
- * The hash of a perfect subtree from its leaves, folded left to right on a
- * stack of at most level + 1 hashes (a pair is merged as soon as it is
- * complete), so memory stays logarithmic however large the subtree.
- */
+/** The hash of a perfect subtree from its 2^level leaves (2^level − 1 node hashes). */
 export function nodeHashOfLeafHashes(leafHashes: readonly Uint8Array[], node: MerkleNode): Buffer {
   ensureInput(nodeEnd(node) <= leafHashes.length, 'INDEX_OUT_OF_RANGE', `node ${node.level}/${node.index} is past the last leaf`);
   const first = node.index * 2 ** node.level;
-  const stack: Buffer[] = [];
-  for (let offset = 0; offset < 2 ** node.level; offset += 1) {
+  return hashPerfectRun(2 ** node.level, (offset) => {
     const leafHash = leafHashes[first + offset];
     ensureInput(isHash(leafHash), 'INVALID_HASH', `leaf hash ${first + offset} is not 32 bytes`);
-    let merged: Buffer = Buffer.from(leafHash);
-    // Each trailing 1 bit of the count so far closes one more pair.
-    for (let count = offset; count % 2 === 1; count = (count - 1) / 2) {
-      merged = hashChildren(stack.pop() as Buffer, merged);
-    }
-    stack.push(merged);
-  }
-  return stack[0];
+    return leafHash;
+  });
 }
 
 function readNodes(leafHashes: readonly Uint8Array[], nodes: readonly MerkleNode[]): Buffer[] {

@@ -49,3 +49,20 @@ export function equalHashes(left: Uint8Array, right: Uint8Array): boolean {
   }
   return true;
 }
+
+/**
+ * The root of a perfect subtree over `count` (a power of two) consecutive
+ * hashes, read one at a time by position: leaves for a node of the tree, tile
+ * hashes for a node between tile levels. Pairs merge as soon as they are
+ * complete, so the stack never holds more than log2(count) + 1 hashes.
+ */
+export function hashPerfectRun(count: number, hashAt: (position: number) => Uint8Array): Buffer {
+  const stack: Buffer[] = [];
+  for (let position = 0; position < count; position += 1) {
+    let merged: Buffer = Buffer.from(hashAt(position));
+    // Each trailing 1 bit of the position closes one more pair.
+    for (let done = position; done % 2 === 1; done = (done - 1) / 2) merged = hashChildren(stack.pop() as Buffer, merged);
+    stack.push(merged);
+  }
+  return stack[0];
+}

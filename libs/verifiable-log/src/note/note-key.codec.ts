@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, KeyObject, randomBytes, sign, verify } from 'node:crypto';
 import { ensureInput, VerifiableLogError } from '../verifiable-log.error';
 import { decodeBase64Strict, encodeBase64 } from '../encoding/strict-base64.codec';
+import { hasControlCharacter, isWellFormedText } from '../encoding/note-text.rules';
 
 /**
  * Ed25519 keys of C2SP signed notes (https://c2sp.org/signed-note), in the
@@ -46,8 +47,6 @@ const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
  * (Zs, Zl, Zp). JavaScript's \s differs (it adds U+FEFF, omits U+0085).
  */
 const UNICODE_SPACE = /[\t-\r\u0085\p{Z}]/u;
-const CONTROL_CHARACTER = /[\u0000-\u001f]/;
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** A key name: non-empty UTF-8 with no Unicode space, no plus sign and no control character. */
 export function isValidKeyName(name: unknown): name is string {
@@ -56,8 +55,8 @@ export function isValidKeyName(name: unknown): name is string {
     name.length > 0 &&
     !UNICODE_SPACE.test(name) &&
     !name.includes('+') &&
-    !CONTROL_CHARACTER.test(name) &&
-    !LONE_SURROGATE.test(name)
+    !hasControlCharacter(name) &&
+    isWellFormedText(name)
   );
 }
 

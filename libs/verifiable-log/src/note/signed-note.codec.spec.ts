@@ -1,5 +1,6 @@
 import { formatVerifierKey, generateNoteKey, parseSignerKey, parseVerifierKey, verifierKeyOf } from './note-key.codec';
 import { MAX_NOTE_SIGNATURES, openNote, parseSignedNote, signNote } from './signed-note.codec';
+import { errorCodeOf } from '../testing/error-code';
 
 /** The example of https://c2sp.org/signed-note ("Verifier keys", Example), byte for byte. */
 const SPEC_VERIFIER = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';
@@ -13,15 +14,6 @@ const ENOCH = parseVerifierKey('EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3H
 const TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
 const PETER_LINE = '\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
 const ENOCH_LINE = '\u2014 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
-
-const codeOf = (run: () => unknown): string | undefined => {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code ?? 'not a VerifiableLogError';
-  }
-};
 
 describe('the examples of the spec and of Go', () => {
   it("verifies the C2SP signed-note spec's example note with its verifier key, as bytes and as text", () => {
@@ -57,15 +49,15 @@ describe('opening a note', () => {
 
   it('refuses a note with a bad signature by a known key, even after a good one', () => {
     const forged = `${PETER_LINE.slice(0, 60)}ABCD${PETER_LINE.slice(60)}`;
-    expect(codeOf(() => openNote(`${TEXT}\n${forged}`, [PETER]))).toBe('INVALID_SIGNATURE');
-    expect(codeOf(() => openNote(`${TEXT}\n${PETER_LINE}${forged}`, [PETER]))).toBe('INVALID_SIGNATURE');
-    expect(codeOf(() => openNote(`${TEXT.replace('answer', 'Answer')}\n${PETER_LINE}`, [PETER]))).toBe('INVALID_SIGNATURE');
+    expect(errorCodeOf(() => openNote(`${TEXT}\n${forged}`, [PETER]))).toBe('INVALID_SIGNATURE');
+    expect(errorCodeOf(() => openNote(`${TEXT}\n${PETER_LINE}${forged}`, [PETER]))).toBe('INVALID_SIGNATURE');
+    expect(errorCodeOf(() => openNote(`${TEXT.replace('answer', 'Answer')}\n${PETER_LINE}`, [PETER]))).toBe('INVALID_SIGNATURE');
   });
 
   it('ignores a signature that shares only the name, or only the key id, with a known key', () => {
     const sameNameOtherKey = generateNoteKey('PeterNeumann');
     const note = signNote(TEXT, [sameNameOtherKey]);
-    expect(codeOf(() => openNote(note, [PETER]))).toBe('UNVERIFIED_NOTE');
+    expect(errorCodeOf(() => openNote(note, [PETER]))).toBe('UNVERIFIED_NOTE');
     const sameIdOtherName = PETER_LINE.replace('PeterNeumann', 'CarmenSandiego');
     expect(openNote(`${TEXT}\n${sameIdOtherName}${PETER_LINE}`, [PETER]).unknownSignatures).toHaveLength(1);
   });
@@ -78,11 +70,11 @@ describe('opening a note', () => {
 
   it(`accepts ${MAX_NOTE_SIGNATURES} signatures and refuses one more`, () => {
     expect(openNote(`${TEXT}\n${PETER_LINE.repeat(MAX_NOTE_SIGNATURES)}`, [PETER]).verifiedSignatures).toHaveLength(1);
-    expect(codeOf(() => openNote(`${TEXT}\n${PETER_LINE.repeat(MAX_NOTE_SIGNATURES + 1)}`, [PETER]))).toBe('TOO_MANY_SIGNATURES');
+    expect(errorCodeOf(() => openNote(`${TEXT}\n${PETER_LINE.repeat(MAX_NOTE_SIGNATURES + 1)}`, [PETER]))).toBe('TOO_MANY_SIGNATURES');
   });
 
   it('refuses two verifier keys with the same name and id', () => {
-    expect(codeOf(() => openNote(`${TEXT}\n${PETER_LINE}`, [PETER, ENOCH, PETER]))).toBe('AMBIGUOUS_VERIFIER');
+    expect(errorCodeOf(() => openNote(`${TEXT}\n${PETER_LINE}`, [PETER, ENOCH, PETER]))).toBe('AMBIGUOUS_VERIFIER');
   });
 
   it.each([
@@ -99,12 +91,12 @@ describe('opening a note', () => {
     ['a signature of four bytes (a key id only)', `${TEXT}\n\u2014 PeterNeumann x08gow==\n`],
     ['a lone surrogate', `\ud800${TEXT}\n${PETER_LINE}`],
   ])('refuses a note with %s as MALFORMED_NOTE', (_why, note) => {
-    expect(codeOf(() => openNote(note, [PETER]))).toBe('MALFORMED_NOTE');
+    expect(errorCodeOf(() => openNote(note, [PETER]))).toBe('MALFORMED_NOTE');
   });
 
   it('refuses bytes that are not UTF-8', () => {
     const bytes = Buffer.concat([Buffer.from([0xff]), Buffer.from(`${TEXT}\n${PETER_LINE}`)]);
-    expect(codeOf(() => openNote(bytes, [PETER]))).toBe('MALFORMED_NOTE');
+    expect(errorCodeOf(() => openNote(bytes, [PETER]))).toBe('MALFORMED_NOTE');
   });
 
   it('separates text and signatures at the last blank line, so a text may hold blank lines', () => {
@@ -119,10 +111,10 @@ describe('opening a note', () => {
 describe('signing a note', () => {
   it('refuses a text without its final newline, with control characters, or with no signer', () => {
     const key = generateNoteKey('ledger.example/log');
-    expect(codeOf(() => signNote('no newline', [key]))).toBe('MALFORMED_NOTE');
-    expect(codeOf(() => signNote('tab\there\n', [key]))).toBe('MALFORMED_NOTE');
-    expect(codeOf(() => signNote('text\n', []))).toBe('MALFORMED_KEY');
-    expect(codeOf(() => signNote('text\n', [{ ...key, keyId: key.keyId ^ 1 }]))).toBe('KEY_ID_MISMATCH');
+    expect(errorCodeOf(() => signNote('no newline', [key]))).toBe('MALFORMED_NOTE');
+    expect(errorCodeOf(() => signNote('tab\there\n', [key]))).toBe('MALFORMED_NOTE');
+    expect(errorCodeOf(() => signNote('text\n', []))).toBe('MALFORMED_KEY');
+    expect(errorCodeOf(() => signNote('text\n', [{ ...key, keyId: key.keyId ^ 1 }]))).toBe('KEY_ID_MISMATCH');
   });
 
   it('signs with several keys, each verifiable alone', () => {

@@ -1,5 +1,6 @@
 import { ensureInput, VerifiableLogError } from '../verifiable-log.error';
 import { decodeBase64Strict, encodeBase64 } from '../encoding/strict-base64.codec';
+import { hasControlOtherThanNewline, isWellFormedText } from '../encoding/note-text.rules';
 import { formatKeyId, isValidKeyName, noteKeyFromSeed, NoteSignerKey, NoteVerifierKey, signMessage, verifyMessage } from './note-key.codec';
 
 /**
@@ -18,8 +19,6 @@ export const MAX_NOTE_SIGNATURES = 100;
 export const MAX_NOTE_BYTES = 1024 * 1024;
 
 const SIGNATURE_PREFIX = '\u2014 ';
-const CONTROL_OTHER_THAN_NEWLINE = /[\u0000-\u0009\u000b-\u001f]/;
-const LONE_SURROGATE = /\p{Cs}/u;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** One signature line: who signed (name and key id) and the signature bytes after the key id. */
@@ -49,7 +48,7 @@ function noteAsText(note: string | Uint8Array): string {
   let text: string;
   if (typeof note === 'string') {
     ensureInput(note.length <= MAX_NOTE_BYTES && Buffer.byteLength(note, 'utf8') <= MAX_NOTE_BYTES, 'NOTE_TOO_LARGE', `a note is at most ${MAX_NOTE_BYTES} bytes`);
-    ensureInput(!LONE_SURROGATE.test(note), 'MALFORMED_NOTE', 'a note must be valid UTF-8');
+    ensureInput(isWellFormedText(note), 'MALFORMED_NOTE', 'a note must be valid UTF-8');
     text = note;
   } else {
     ensureInput(note instanceof Uint8Array, 'MALFORMED_NOTE', 'a note is text or its UTF-8 bytes');
@@ -60,7 +59,7 @@ function noteAsText(note: string | Uint8Array): string {
       throw new VerifiableLogError('MALFORMED_NOTE', 'a note must be valid UTF-8');
     }
   }
-  ensureInput(!CONTROL_OTHER_THAN_NEWLINE.test(text), 'MALFORMED_NOTE', 'a note holds no control character other than newline');
+  ensureInput(!hasControlOtherThanNewline(text), 'MALFORMED_NOTE', 'a note holds no control character other than newline');
   return text;
 }
 

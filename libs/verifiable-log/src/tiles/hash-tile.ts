@@ -1,7 +1,7 @@
 import { ensureInput, VerifiableLogError } from '../verifiable-log.error';
 import { MerkleNode, nodeEnd } from '../merkle/merkle-node';
 import { isTreeSize } from '../merkle/tree.math';
-import { HASH_SIZE, hashChildren } from '../merkle/tree.hashing';
+import { HASH_SIZE, hashPerfectRun } from '../merkle/tree.hashing';
 
 /**
  * C2SP tlog-tiles hash tiles (https://c2sp.org/tlog-tiles): the tree cut into
@@ -155,12 +155,5 @@ export function parseTilePath(path: string): HashTile {
  * the cost of count − 1 node hashes.
  */
 export function hashOfTileRun(bytes: Uint8Array, offset: number, count: number): Buffer {
-  const stack: Buffer[] = [];
-  for (let position = 0; position < count; position += 1) {
-    const start = (offset + position) * HASH_SIZE;
-    let merged: Buffer = Buffer.from(bytes.subarray(start, start + HASH_SIZE));
-    for (let done = position; done % 2 === 1; done = (done - 1) / 2) merged = hashChildren(stack.pop() as Buffer, merged);
-    stack.push(merged);
-  }
-  return stack[0];
+  return hashPerfectRun(count, (position) => bytes.subarray((offset + position) * HASH_SIZE, (offset + position + 1) * HASH_SIZE));
 }

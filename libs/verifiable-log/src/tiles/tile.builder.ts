@@ -1,5 +1,6 @@
 import { ensureInput } from '../verifiable-log.error';
-import { emptyTreeRoot, HASH_SIZE, hashChildren, isHash } from '../merkle/tree.hashing';
+import { planRoot } from '../merkle/proof.plans';
+import { HASH_SIZE, hashChildren, isHash } from '../merkle/tree.hashing';
 import { isTreeSize, popCount } from '../merkle/tree.math';
 import { HashTile, hashesAtTileLevel, hashOfTileRun, locateNodeInTiles, TileContents, tileLevelCount, TILE_WIDTH } from './hash-tile';
 import { MAX_STORED_TREE_SIZE, storedHashCount } from './stored-hash.index';
@@ -44,6 +45,15 @@ function partialWidth(treeSize: number, tileLevel: number): number {
   return hashesAtTileLevel(treeSize, tileLevel) % TILE_WIDTH;
 }
 
+/** Whether `partialTiles` are the partial tiles of a tree of `treeSize` leaves, one per tile level, each of its width. */
+function arePartialTilesOf(treeSize: number, partialTiles: readonly Uint8Array[]): boolean {
+  return (
+    Array.isArray(partialTiles) &&
+    partialTiles.length === tileLevelCount(treeSize) &&
+    partialTiles.every((bytes, level) => bytes instanceof Uint8Array && bytes.length === partialWidth(treeSize, level) * HASH_SIZE)
+  );
+}
+
 function checkTreeEdge(edge: TreeEdge): void {
   ensureInput(
     typeof edge === 'object' && edge !== null && isTreeSize(edge.size) && edge.size <= MAX_STORED_TREE_SIZE,
@@ -55,13 +65,7 @@ function checkTreeEdge(edge: TreeEdge): void {
     'INVALID_TREE_EDGE',
     `a tree of ${edge.size} leaves has ${popCount(edge.size)} right-edge subtree hashes of 32 bytes`,
   );
-  ensureInput(
-    Array.isArray(edge.partialTiles) &&
-      edge.partialTiles.length === tileLevelCount(edge.size) &&
-      edge.partialTiles.every((bytes, level) => bytes instanceof Uint8Array && bytes.length === partialWidth(edge.size, level) * HASH_SIZE),
-    'INVALID_TREE_EDGE',
-    `the partial tiles do not match a tree of ${edge.size} leaves`,
-  );
+  ensureInput(arePartialTilesOf(edge.size, edge.partialTiles), 'INVALID_TREE_EDGE', `the partial tiles do not match a tree of ${edge.size} leaves`);
 }
 
 /**
@@ -73,9 +77,7 @@ function checkTreeEdge(edge: TreeEdge): void {
 export function treeEdgeFromPartialTiles(treeSize: number, partialTiles: readonly Uint8Array[]): TreeEdge {
   ensureInput(isTreeSize(treeSize) && treeSize <= MAX_STORED_TREE_SIZE, 'INVALID_TREE_SIZE', `a tree edge needs a size from 0 to 2^52, got ${String(treeSize)}`);
   ensureInput(
-    Array.isArray(partialTiles) &&
-      partialTiles.length === tileLevelCount(treeSize) &&
-      partialTiles.every((bytes, level) => bytes instanceof Uint8Array && bytes.length === partialWidth(treeSize, level) * HASH_SIZE),
+    arePartialTilesOf(treeSize, partialTiles),
     'TILE_DATA_MISMATCH',
     `a tree of ${treeSize} leaves has ${tileLevelCount(treeSize)} tile levels, each partial tile ${HASH_SIZE} bytes a hash`,
   );
@@ -89,14 +91,10 @@ export function treeEdgeFromPartialTiles(treeSize: number, partialTiles: readonl
   return { size: treeSize, subtreeHashes, partialTiles: partialTiles.map((bytes) => Buffer.from(bytes)) };
 }
 
-/** The root of the tree the edge ends: its subtree hashes folded right to left (at most 52 node hashes). */
+/** The root of the tree the edge ends: its subtree hashes are exactly the nodes planRoot reads (at most 52 node hashes to fold). */
 export function rootOfTreeEdge(edge: TreeEdge): Buffer {
   checkTreeEdge(edge);
-  const hashes = edge.subtreeHashes;
-  if (hashes.length === 0) return emptyTreeRoot();
-  let root: Buffer = Buffer.from(hashes[hashes.length - 1]);
-  for (let position = hashes.length - 2; position >= 0; position -= 1) root = hashChildren(hashes[position], root);
-  return root;
+  return planRoot(edge.size).complete(edge.subtreeHashes);
 }
 
 /** One tile level's changed hashes: from the start of its first changed tile to the new end. */
