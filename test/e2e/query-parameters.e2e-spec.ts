@@ -138,6 +138,18 @@ describe('query and path parameters', () => {
       const response = await get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${ahead}&sort=folio`, caller && callers[caller]);
       expect({ path, status: response.status, field: response.body.errors?.[0]?.field }).toEqual({ path, status: 400, field: 'sort' });
     }
+    // Also what the query services check themselves (real dates, cursors the ledger wrote), and a report's atPosition.
+    const checkedByTheServices = [
+      { path: `/v1/certificates?minPosition=${ahead}&issuedTo=9999-12-31`, field: 'issuedTo' },
+      { path: `/v1/audit/events?minPosition=${ahead}&cursor=abc`, field: 'cursor' },
+      { path: `/v1/stats/certifications?minPosition=${ahead}&groupBy=colour`, field: 'groupBy' },
+      { path: `/v1/reports/transparency?asOf=2019-01-01&atPosition=${ahead}&issuedTo=9999-12-31`, field: 'issuedTo' },
+      { path: `/v1/reports/transparency?asOf=2019-02-29&minPosition=${ahead}`, field: 'asOf' },
+    ];
+    for (const { path, field } of checkedByTheServices) {
+      const response = await get(path, callers.comptroller);
+      expect({ path, status: response.status, field: response.body.errors?.[0]?.field }).toEqual({ path, status: 400, field });
+    }
   });
 
   it('refuses parameters named like what every object inherits (constructor, toString, __proto__), as unknown', async () => {

@@ -5,9 +5,19 @@ import { reachedPosition } from './projection-positions';
 /** What query services read through: a DataSource or a transaction's EntityManager. */
 export type ReadModelReader = Pick<EntityManager, 'query' | 'getRepository'>;
 
-/** Where the position an answer was read at goes: the HTTP layer names it in the `Ledger-Position` header. */
+/**
+ * The request's side of a read: where the position an answer was read at
+ * goes (the HTTP layer names it in the `Ledger-Position` header), and what
+ * to wait for before the first read (read-your-writes: `minPosition`).
+ */
 export interface ReadPositionSink {
   record(position: bigint): void;
+  /**
+   * Set by the edge; run once, before the query services read anything and
+   * after they have checked their parameters, so that a malformed request is
+   * refused at once rather than after a wait.
+   */
+  beforeFirstRead?: () => Promise<unknown>;
 }
 
 const sinks = new AsyncLocalStorage<ReadPositionSink>();
@@ -25,6 +35,22 @@ export function recordReadPosition(position: bigint): void {
   sinks.getStore()?.record(position);
 }
 
+/** The sink of the request under way, if any (the edge adds its wait to it). */
+export function currentReadPositionSink(): ReadPositionSink | undefined {
+  return sinks.getStore();
+}
+
+const waited = new WeakMap<ReadPositionSink, Promise<unknown>>();
+
+/** Runs the request's wait before its first read (once, however many reads follow). */
+export async function awaitFirstRead(): Promise<void> {
+  const sink = sinks.getStore();
+  if (!sink?.beforeFirstRead) return;
+  let wait = waited.get(sink);
+  if (!wait) waited.set(sink, (wait = sink.beforeFirstRead()));
+  await wait;
+}
+
 /**
  * Runs `work` in one read-only REPEATABLE READ snapshot, after reading the
  * position the active generations of `projections` have folded: every row
@@ -33,6 +59,7 @@ export function recordReadPosition(position: bigint): void {
  * is recorded for the answer (also when `work` then throws, e.g. not found).
  */
 export async function inReadSnapshot<T>(dataSource: DataSource, projections: readonly string[], work: (reader: ReadModelReader) => Promise<T>): Promise<T> {
+  await awaitFirstRead();
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

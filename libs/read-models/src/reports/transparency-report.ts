@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { addCertificateFilters, instantOf, type CertificateFilters, type CertificateStatus, type StatusSql } from '../certificates/certificate-filters';
 import { holderNameJoin } from '../certificates/certificate-queries';
 import { reachedPosition } from '../projection-positions';
-import { recordReadPosition } from '../read-position';
+import { awaitFirstRead, recordReadPosition } from '../read-position';
 import { invalidField } from '../query-error';
 import { SqlConditions } from '../sql-builder';
 
@@ -58,12 +58,15 @@ export class TransparencyReports {
   async prepare(request: TransparencyReportRequest): Promise<TransparencyReport> {
     const asOf = canonicalAsOf(request.asOf);
     const cutoff = cutoffOf(asOf);
+    // Every parameter is checked before anything is read or waited for.
+    const queryAt = reportQueryOf(request.filters, cutoff);
+    await awaitFirstRead();
     const reached = await this.dataSource.transaction((manager) => reachedPosition(manager, REPORT_PROJECTIONS));
     const position = request.atPosition ?? reached;
     if (position > reached) await this.waitForPosition(position);
     // Whatever the read models reach later, the report stands at its position.
     recordReadPosition(position);
-    const query = reportQuery(request.filters, cutoff, position);
+    const query = queryAt(position);
     const [totals]: Record<CertificateStatus, string>[] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE status = 'valid')::text AS valid,
               count(*) FILTER (WHERE status = 'revoked')::text AS revoked,
@@ -106,9 +109,15 @@ interface ReportRowSql {
 }
 
 /** The certificates of the report with their status as of the cutoff, known at the position. */
-function reportQuery(filters: CertificateFilters, cutoff: string, position: bigint): { sql: string; values: unknown[] } {
+/** The report's query for the filters (checked now), as a function of the position it is read at (its first parameter). */
+function reportQueryOf(filters: CertificateFilters, cutoff: string): (position: bigint) => { sql: string; values: unknown[] } {
+  const { sql, values } = reportQuery(filters, cutoff);
+  return (position) => ({ sql, values: [position.toString(), ...values.slice(1)] });
+}
+
+function reportQuery(filters: CertificateFilters, cutoff: string): { sql: string; values: unknown[] } {
   const where = new SqlConditions();
-  const at = where.parameters.add(position.toString());
+  const at = where.parameters.add('-1');
   const before = where.parameters.add(cutoff);
   const revoked = `COALESCE(c.revoked_position <= ${at}::bigint AND c.revoked_at < ${before}::timestamptz, false)`;
   const status: StatusSql = {
