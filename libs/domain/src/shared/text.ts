@@ -41,6 +41,11 @@ const FLAW_WORDS: Readonly<Record<TextFlaw, string>> = {
   bidi_control: 'a bidirectional control character',
 };
 
+/** "fullName holds a control character (U+0000)": names the flaw and its code point, never the text. */
+export function describeTextFlaw(field: string, found: { flaw: TextFlaw; codePoint: string }): string {
+  return `${field} holds ${FLAW_WORDS[found.flaw]} (${found.codePoint})`;
+}
+
 /**
  * The text a command may record: flawless, in NFC, surrounding whitespace
  * trimmed and inner runs of spaces collapsed to one. Throws INVALID_TEXT
@@ -51,7 +56,7 @@ export function parseText(value: unknown, field: string, maxLength: number): str
   if (typeof value !== 'string') throw new DomainError('REQUIRED_FIELD', `${field} is required`, { field });
   const found = findTextFlaw(value);
   if (found !== undefined) {
-    throw new DomainError('INVALID_TEXT', `${field} holds ${FLAW_WORDS[found.flaw]} (${found.codePoint})`, {
+    throw new DomainError('INVALID_TEXT', describeTextFlaw(field, found), {
       field,
       reason: found.flaw,
       codePoint: found.codePoint,

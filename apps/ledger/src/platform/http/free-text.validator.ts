@@ -1,11 +1,5 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { findTextFlaw } from '@ledger/domain';
-
-const FLAW_WORDS = {
-  control_character: 'a control character',
-  unpaired_surrogate: 'an unpaired surrogate',
-  bidi_control: 'a bidirectional control character',
-} as const;
+import { describeTextFlaw, findTextFlaw } from '@ledger/domain';
 
 /**
  * Free text holds no control characters, unpaired surrogates or
@@ -24,7 +18,7 @@ export function IsFreeText(): PropertyDecorator {
         validate: (value: unknown) => typeof value !== 'string' || findTextFlaw(value) === undefined,
         defaultMessage: ({ property, value }: ValidationArguments) => {
           const found = typeof value === 'string' ? findTextFlaw(value) : undefined;
-          return found ? `${property} holds ${FLAW_WORDS[found.flaw]} (${found.codePoint})` : `${property} is not text`;
+          return found ? describeTextFlaw(property, found) : `${property} is not text`;
         },
       },
     });
