@@ -37,6 +37,8 @@ describe('loadLedgerConfig', () => {
       rateLimit: 300,
       trustProxy: 1,
       readyMaxLagSeconds: 45,
+      logOrigin: 'certification-ledger.local/log',
+      checkpointIntervalMs: 5000,
     });
   });
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { isValidKeyName, parseSignerKey } from '@ledger/verifiable-log';
 
 /** Where the projector runs: inside the ledger process, or elsewhere (apps/projector). */
 export type ProjectorMode = 'in-process' | 'off';
@@ -46,7 +47,19 @@ export interface LedgerConfig {
    * not folded yet was recorded longer ago than this, in seconds.
    */
   readonly readyMaxLagSeconds: number;
+  /**
+   * The verifiable log's signing key (C2SP signed-note signer key text,
+   * `PRIVATE+KEY+<origin>+<key id>+<base64>`); generated into dataDir when absent.
+   */
+  readonly logKey?: string;
+  /** The log's origin: the first line of every checkpoint and the name of its key. */
+  readonly logOrigin: string;
+  /** How often a new checkpoint is signed while the log grows, in milliseconds. */
+  readonly checkpointIntervalMs: number;
 }
+
+export const DEFAULT_LOG_ORIGIN = 'certification-ledger.local/log';
+export const DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 5;
 
 /** A projection that keeps up folds an event within a second; half a minute behind means it is stuck or swamped. */
 export const DEFAULT_READY_MAX_LAG_SECONDS = 30;
@@ -101,9 +114,34 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     rateLimit: readRateLimit(env.LEDGER_RATE_LIMIT, problems),
     trustProxy: readTrustProxy(env.LEDGER_TRUST_PROXY, problems),
     readyMaxLagSeconds: readWholeNumber('LEDGER_READY_MAX_LAG', env.LEDGER_READY_MAX_LAG, { min: 1, max: 86_400, fallback: DEFAULT_READY_MAX_LAG_SECONDS }, problems),
+    logOrigin: readLogOrigin(env.LEDGER_LOG_ORIGIN, problems),
+    logKey: readLogKey(env.LEDGER_LOG_KEY, problems),
+    checkpointIntervalMs:
+      1000 * readWholeNumber('LEDGER_CHECKPOINT_INTERVAL', env.LEDGER_CHECKPOINT_INTERVAL, { min: 1, max: 3_600, fallback: DEFAULT_CHECKPOINT_INTERVAL_SECONDS }, problems),
   };
+  if (config.logKey && problems.length === 0 && parseSignerKey(config.logKey).name !== config.logOrigin) {
+    problems.push('LEDGER_LOG_KEY is a key for another origin: its name must equal LEDGER_LOG_ORIGIN');
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+function readLogOrigin(value: string | undefined, problems: string[]): string {
+  const text = nonEmpty(value) ?? DEFAULT_LOG_ORIGIN;
+  if (!isValidKeyName(text)) problems.push('LEDGER_LOG_ORIGIN must be a key name: printable, no spaces and no "+", e.g. ledger.example.gob.mx/log');
+  return text;
+}
+
+function readLogKey(value: string | undefined, problems: string[]): string | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  try {
+    parseSignerKey(text);
+  } catch {
+    // Never echo the value: it is a private key.
+    problems.push('LEDGER_LOG_KEY must be an Ed25519 signer key: PRIVATE+KEY+<origin>+<key id>+<base64>');
+  }
+  return text;
 }
 
 function readWholeNumber(name: string, value: string | undefined, range: { min: number; max: number; fallback: number }, problems: string[]): number {

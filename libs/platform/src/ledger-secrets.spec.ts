@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseSignerKey } from '@ledger/verifiable-log';
 import { resolveLedgerSecrets, secretsDir } from './ledger-secrets';
 
 describe('resolveLedgerSecrets', () => {
@@ -8,12 +9,15 @@ describe('resolveLedgerSecrets', () => {
   beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'ledger-secrets-'))));
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  const logOrigin = 'ledger.test/log';
+
   it('generates each secret once, privately, and reads the same ones afterwards', () => {
-    const first = resolveLedgerSecrets({ dataDir });
-    const second = resolveLedgerSecrets({ dataDir });
+    const first = resolveLedgerSecrets({ dataDir, logOrigin });
+    const second = resolveLedgerSecrets({ dataDir, logOrigin });
     expect(second).toEqual(first);
-    expect(new Set(Object.values(first)).size).toBe(3);
-    for (const file of ['token.key', 'subject.key', 'folio.key']) {
+    expect(new Set(Object.values(first)).size).toBe(4);
+    expect(parseSignerKey(first.logKey).name).toBe(logOrigin);
+    for (const file of ['token.key', 'subject.key', 'folio.key', 'log.key']) {
       expect(statSync(join(secretsDir(dataDir), file)).mode & 0o777).toBe(0o600);
     }
     expect(statSync(secretsDir(dataDir)).mode & 0o777).toBe(0o700);
@@ -21,8 +25,13 @@ describe('resolveLedgerSecrets', () => {
 
   it('prefers configured secrets and writes nothing for them', () => {
     const tokenKey = 't'.repeat(40);
-    const secrets = resolveLedgerSecrets({ dataDir, tokenKey });
+    const secrets = resolveLedgerSecrets({ dataDir, tokenKey, logOrigin });
     expect(secrets.tokenKey).toBe(tokenKey);
     expect(() => readFileSync(join(secretsDir(dataDir), 'token.key'))).toThrow();
+  });
+
+  it('refuses a log key generated for another origin: a log keeps its origin for life', () => {
+    resolveLedgerSecrets({ dataDir, logOrigin });
+    expect(() => resolveLedgerSecrets({ dataDir, logOrigin: 'other.test/log' })).toThrow(/log key .* is for the origin "ledger.test\/log"/);
   });
 });

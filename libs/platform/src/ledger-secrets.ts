@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LedgerConfig } from './ledger-config';
+import { formatSignerKey, generateNoteKey, parseSignerKey } from '@ledger/verifiable-log';
+import { ConfigurationError, type LedgerConfig } from './ledger-config';
 
 /**
  * The ledger's secrets. Every instance of one ledger (server, CLI, projector)
@@ -15,6 +16,8 @@ export interface LedgerSecrets {
   readonly subjectKey: string;
   /** Keys the HMAC that turns a process into its folio. */
   readonly folioKey: string;
+  /** Signs the verifiable log's checkpoints: a C2SP signed-note Ed25519 signer key, named like the log's origin. */
+  readonly logKey: string;
 }
 
 type SecretName = keyof LedgerSecrets;
@@ -23,16 +26,28 @@ const FILE_OF: Record<SecretName, string> = {
   tokenKey: 'token.key',
   subjectKey: 'subject.key',
   folioKey: 'folio.key',
+  logKey: 'log.key',
 };
+
+const randomSecret = () => randomBytes(32).toString('base64url');
 
 export function secretsDir(dataDir: string): string {
   return join(dataDir, 'secrets');
 }
 
 /** Configured secrets win; each missing one is read from the data folder, or generated there once. */
-export function resolveLedgerSecrets(config: Pick<LedgerConfig, 'dataDir' | 'tokenKey' | 'subjectKey' | 'folioKey'>): LedgerSecrets {
-  const resolveOne = (name: SecretName) => config[name] ?? readOrCreateSecret(secretsDir(config.dataDir), FILE_OF[name]);
-  return { tokenKey: resolveOne('tokenKey'), subjectKey: resolveOne('subjectKey'), folioKey: resolveOne('folioKey') };
+export function resolveLedgerSecrets(
+  config: Pick<LedgerConfig, 'dataDir' | 'tokenKey' | 'subjectKey' | 'folioKey' | 'logKey' | 'logOrigin'>,
+): LedgerSecrets {
+  const resolveOne = (name: Exclude<SecretName, 'logKey'>) => config[name] ?? readOrCreateSecret(secretsDir(config.dataDir), FILE_OF[name], randomSecret);
+  const logKey = config.logKey ?? readOrCreateSecret(secretsDir(config.dataDir), FILE_OF.logKey, () => formatSignerKey(generateNoteKey(config.logOrigin)));
+  const logKeyName = parseSignerKey(logKey).name;
+  if (logKeyName !== config.logOrigin) {
+    throw new ConfigurationError([
+      `the log key in ${join(secretsDir(config.dataDir), FILE_OF.logKey)} is for the origin "${logKeyName}", not LEDGER_LOG_ORIGIN "${config.logOrigin}": a log keeps its origin for life`,
+    ]);
+  }
+  return { tokenKey: resolveOne('tokenKey'), subjectKey: resolveOne('subjectKey'), folioKey: resolveOne('folioKey'), logKey };
 }
 
 /**
@@ -41,13 +56,13 @@ export function resolveLedgerSecrets(config: Pick<LedgerConfig, 'dataDir' | 'tok
  * hard-linked into place, which fails if the name exists: whoever links first
  * wins and everyone reads the winner's complete file, never a half-written one.
  */
-function readOrCreateSecret(dir: string, fileName: string): string {
+function readOrCreateSecret(dir: string, fileName: string, generate: () => string): string {
   const file = join(dir, fileName);
   if (existsSync(file)) return readSecretFile(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const temporary = join(dir, `.${fileName}.${process.pid}.${randomBytes(4).toString('hex')}`);
-  writeFileSync(temporary, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
+  writeFileSync(temporary, generate() + '\n', { mode: 0o600 });
   try {
     linkSync(temporary, file);
   } catch (error) {
