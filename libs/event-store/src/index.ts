@@ -3,3 +3,4 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 export type { EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
 export * from './ledger-event-registry';
+export * from './log-entry';

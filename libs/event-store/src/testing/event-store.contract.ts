@@ -8,6 +8,9 @@ import {
   StreamRevision,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { createHash } from 'node:crypto';
+import { canonicalize } from 'json-canonicalize';
+import { logEntryOf, logLeafHashOf } from '../log-entry';
 import { SubscriptionReader } from './subscription-reader';
 import { testEvent, testMetadata, uniqueName } from './test-events';
 
@@ -327,6 +330,26 @@ function describeEnvelope(store: StoreAccess): void {
 
       const [stored] = await store().readStream(streamId);
       expect(stored.data).toEqual(data);
+    });
+
+    it('gives each event the same log entry and leaf hash as the events appended, so both stores build the same tree', async () => {
+      // Keys out of order, escapes and unicode: the entry is the JCS form whatever the store's JSON looks like.
+      const events = [
+        testEvent('CandidateEnrolled', { z: 1, agency: 'Tesorería — Tijuana 🎓', a: { y: [3.25, 1e21, null], b: 'tab\t"quote"' } }),
+        testEvent('EvaluationRecorded', { result: 'competent', hours: 0.1 + 0.2 }),
+        testEvent('CertificateIssued', { folio: 'Q0R4-J7MZ-V2XD-4', empty: {} }),
+      ];
+      const streamId = uniqueName('contract');
+      await store().appendToStream(streamId, events);
+      const stored = await store().readStream(streamId);
+      const expected = events.map((event, revision) =>
+        canonicalize({ id: event.id, type: event.type, streamId, revision, data: event.data, metadata: event.metadata }),
+      );
+      expect(stored.map((event) => logEntryOf(event).toString('utf8'))).toEqual(expected);
+      const leaves = expected.map((entry) => createHash('sha256').update(Buffer.from([0])).update(entry, 'utf8').digest('hex'));
+      expect(stored.map((event) => logLeafHashOf(event).toString('hex'))).toEqual(leaves);
+      const [fromAll] = await store().readAll({ fromPosition: stored[0].position, maxCount: 1 });
+      expect(logEntryOf(fromAll)).toEqual(logEntryOf(stored[0]));
     });
   });
 }
