@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Folio } from '@ledger/domain';
-import { EVENT_REGISTRY, schemaVersionOf, type EventStore, type LedgerEventType, type NewEvent } from '@ledger/event-store';
+import { EVENT_REGISTRY, logLeafHashOf, schemaVersionOf, type EventStore, type LedgerEventType, type NewEvent } from '@ledger/event-store';
 import { certificationProjection, ledgerProjections, listParkedEvents, ProjectionRunner, replayWithoutFeeder, requestReplay } from '@ledger/projections';
 import { CertificateQueries, createReadModelDataSource } from '@ledger/read-models';
+import { rootOfLeafHashes } from '@ledger/verifiable-log';
 import type { DataSource } from 'typeorm';
 import { createReadSideFixture, type ReadSideFixture } from './support/read-side-fixture';
 
@@ -107,6 +108,11 @@ describe('a hostile log', () => {
     } finally {
       await runner.stop();
     }
+
+    // The verifiable log holds every event as stored, hostile ones included: its root is the root of the log's leaves.
+    const all = await fixture.store.readAll({ maxCount: 1000 });
+    const [tree] = await fixture.sql<{ tree_size: string; root_hash: Buffer }>('SELECT tree_size::text, root_hash FROM read_models.log_edge');
+    expect(tree).toEqual({ tree_size: String(all.length), root_hash: rootOfLeafHashes(all.map(logLeafHashOf)) });
 
     const verified = await new CertificateQueries(dataSource).verify(folio, '2019-06-01T00:00:00.000Z');
     expect(verified).toMatchObject({

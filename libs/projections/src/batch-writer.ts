@@ -34,6 +34,10 @@ export async function foldBatch(
   const rows = BatchRows.following(projection, previous);
   if (relevant.length === 0) return rows;
   await fetchReads(reads, projection, schema, rows, relevant);
+  if (projection.foldBatch) {
+    for (const change of projection.foldBatch(rows, relevant)) rows.apply(change);
+    return rows;
+  }
   for (const event of relevant) {
     for (const change of projection.fold(rows, event)) rows.apply(change);
   }

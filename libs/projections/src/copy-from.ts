@@ -99,6 +99,7 @@ const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '
 function copyValue(type: ColumnType, given: Value | undefined): string {
   const value = storableValue(type, given);
   if (value === null) return '\\N';
+  if (type === 'bytea') return `\\\\x${Buffer.from(value as Uint8Array).toString('hex')}`;
   const text =
     type === 'json' || type === 'jsonb' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? 't' : 'f') : String(value);
   return NEEDS_ESCAPE.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : text;

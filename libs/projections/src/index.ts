@@ -24,3 +24,5 @@ export * from './parked-events';
 export * from './readable-event';
 export * from './storable-value';
 export * from './replay';
+export * from './log/log.tables';
+export * from './log/log.projection';

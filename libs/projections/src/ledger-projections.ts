@@ -2,6 +2,7 @@ import { auditProjection } from './audit/audit.projection';
 import { certificationProjection } from './certification/certification.projection';
 import { peopleProjection } from './people/people.projection';
 import type { Projection } from './projection';
+import { logProjection } from './log/log.projection';
 import { registryProjection } from './registry/registry.projection';
 
 /** Every projection of the ledger; the runner, the projector app and the rebuild CLI take this list. */
@@ -10,6 +11,7 @@ export const ledgerProjections: readonly Projection[] = [
   peopleProjection,
   certificationProjection,
   auditProjection,
+  logProjection,
 ];
 
 export function projectionNamed(name: string): Projection {

@@ -81,6 +81,8 @@ interface FoldedBatch {
   readonly last: bigint;
   /** The batch's events, as folds read them. */
   readonly events: readonly RecordedEvent[];
+  /** The same events as stored, for projections that read them so (the verifiable log). */
+  readonly stored: readonly RecordedEvent[];
   readonly parts: BatchPart[];
 }
 
@@ -89,6 +91,14 @@ class FeedLost extends Error {
   constructor(readonly feed: Feed) {
     super(`Generation ${feed.generation.id} of ${feed.projection.name} is no longer fed from here`);
   }
+}
+
+/** The longest wait between two tries at an event a projection that never parks keeps failing on. */
+const MAX_BACKOFF_MS = 30_000;
+
+/** The events of a batch as this feed's projection reads them. */
+function eventsFor(feed: Feed, batch: Pick<FoldedBatch, 'events' | 'stored'>): readonly RecordedEvent[] {
+  return feed.projection.readsStoredEvents ? batch.stored : batch.events;
 }
 
 /** Unwinds a worker that was asked to stop while it waited to try an event again. */
@@ -241,13 +251,14 @@ export class ProjectionWorker {
    * fails the whole batch.
    */
   private async fold(stored: readonly RecordedEvent[], previous?: FoldedBatch, only?: readonly Feed[]): Promise<FoldedBatch> {
-    const events = stored.map(readableEvent);
+    const events = this.feeds.some((feed) => !feed.projection.readsStoredEvents) ? stored.map(readableEvent) : stored;
     const last = events[events.length - 1].position;
     const due = this.feeds.filter((feed) => throughOf(feed, previous) < last && (!only || only.includes(feed)));
     const parts = await Promise.all(
       due.map(async (feed): Promise<BatchPart> => {
         const from = throughOf(feed, previous);
-        const unseen = from < events[0].position ? events : events.filter((event) => event.position > from);
+        const source = eventsFor(feed, { events, stored });
+        const unseen = from < source[0].position ? source : source.filter((event) => event.position > from);
         const before = previous?.parts.find((part) => part.feed === feed)?.rows;
         try {
           const rows = await foldBatch(this.reader!, feed.projection, feed.generation.schema, unseen, before);
@@ -258,7 +269,7 @@ export class ProjectionWorker {
         }
       }),
     );
-    return { last, events, parts };
+    return { last, events, stored, parts };
   }
 
   /**
@@ -270,7 +281,7 @@ export class ProjectionWorker {
   private async refoldAfterIsolation(folded: FoldedBatch, written: FoldedBatch): Promise<FoldedBatch> {
     const stale = written.parts.filter((part) => part.isolated).map((part) => part.feed);
     if (stale.length === 0) return folded;
-    const again = await this.fold(folded.events, undefined, stale);
+    const again = await this.fold(folded.stored, undefined, stale);
     return { ...folded, parts: [...folded.parts.filter((part) => !stale.includes(part.feed)), ...again.parts] };
   }
 
@@ -300,7 +311,7 @@ export class ProjectionWorker {
     }
     const { feed } = part;
     this.log(`${feed.projection.name}: the batch after ${part.from} through ${batch.last} failed (${describeFailure(part.failure)}); folding its events one at a time`, 'warn');
-    await this.isolate(feed, batch.events, batch.last);
+    await this.isolate(feed, eventsFor(feed, batch), batch.last);
     part.isolated = true;
   }
 
@@ -335,9 +346,10 @@ export class ProjectionWorker {
       } catch (error) {
         if (error instanceof FeedLost || isTransientStorageFailure(error)) throw error;
         firstFailedAt ??= new Date();
-        if (attempt >= attempts) return this.park(feed, event, { error, attempts: attempt, firstFailedAt });
-        this.log(`${projection.name}: event at ${event.position} (${event.type}) failed, attempt ${attempt} of ${attempts}: ${describeFailure(error)}`, 'warn');
-        await this.pause(firstDelayMs * 2 ** (attempt - 1));
+        if (attempt >= attempts && !projection.neverParks) return this.park(feed, event, { error, attempts: attempt, firstFailedAt });
+        const level = attempt >= attempts ? 'error' : 'warn';
+        this.log(`${projection.name}: event at ${event.position} (${event.type}) failed, attempt ${attempt}: ${describeFailure(error)}`, level);
+        await this.pause(Math.min(firstDelayMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
       }
     }
   }

@@ -21,12 +21,30 @@ export interface Projection {
   /** Rows the fold will read for this event, so a batch fetches them in one query per table. */
   reads(event: RecordedEvent): readonly RowRef[];
   fold(rows: RowReader, event: RecordedEvent): readonly RowChange[];
+  /**
+   * Folds a whole batch at once, instead of `fold` event by event, for a
+   * projection whose work is cheaper per batch than per event (the log
+   * builder hashes a batch of leaves into its tree in one go). Given the
+   * batch's events it handles, in order.
+   */
+  foldBatch?(rows: RowReader, events: readonly RecordedEvent[]): readonly RowChange[];
+  /**
+   * Events as stored instead of as readers show them (readable-event.ts):
+   * for the verifiable log, which hashes what the store holds byte for byte.
+   */
+  readonly readsStoredEvents?: boolean;
+  /**
+   * Never set an event aside: an event it cannot fold is tried again until
+   * it succeeds (readiness reports the lag meanwhile). For the verifiable
+   * log, whose tree must hold every event of the log, in order, or none past it.
+   */
+  readonly neverParks?: boolean;
 }
 
-export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'json' | 'jsonb';
+export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'json' | 'jsonb' | 'bytea';
 
 /** A column value as the fold sees it: instants are canonical ISO strings, dates `YYYY-MM-DD`, bigints decimal strings. */
-export type Value = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
+export type Value = string | number | boolean | null | Uint8Array | readonly unknown[] | { readonly [key: string]: unknown };
 export type Row = Readonly<Record<string, Value>>;
 
 export interface TableDefinition {

@@ -28,6 +28,8 @@ export function storableValue(type: ColumnType, value: Value | undefined): Value
     case 'json':
     case 'jsonb':
       return value;
+    case 'bytea':
+      return value instanceof Uint8Array ? value : null;
     default: {
       const _exhaustive: never = type;
       return _exhaustive;

@@ -32,10 +32,14 @@ export function recorded(position: number, streamId: string, type: string, data:
  * rows of each table as the runner would write them.
  */
 export function foldInMemory(projection: Projection, stored: readonly RecordedEvent[] | RecordedEvent[], rowsStored: Record<string, Row[]> = {}): BatchRows {
-  const events = stored.map(readableEvent);
+  const events = projection.readsStoredEvents ? stored : stored.map(readableEvent);
   const rows = new BatchRows(projection);
   const refs = events.flatMap((event) => projection.reads(event));
   for (const [table, keys] of rows.missing(refs)) rows.load(table, keys, rowsStored[table] ?? []);
+  if (projection.foldBatch) {
+    for (const change of projection.foldBatch(rows, events)) rows.apply(change);
+    return rows;
+  }
   for (const event of events) for (const change of projection.fold(rows, event)) rows.apply(change);
   return rows;
 }
