@@ -26,3 +26,8 @@ export * from './note/note-key.codec';
 export * from './note/signed-note.codec';
 export * from './checkpoint/checkpoint.codec';
 export * from './checkpoint/tlog-proof.codec';
+
+// W3C Data Integrity: eddsa-jcs-2022 proofs (Verifiable Credentials), did:key of Ed25519 keys, base58btc.
+export * from './credential/base58btc.codec';
+export * from './credential/did-key.codec';
+export * from './credential/eddsa-jcs-2022.proof';

@@ -31,6 +31,8 @@ export const VERIFIABLE_LOG_ERROR_CODES = [
   'ORIGIN_MISMATCH',
   'MALFORMED_TLOG_PROOF',
   'INCLUSION_NOT_PROVEN',
+  // Data Integrity proofs of credentials.
+  'INVALID_PROOF_OPTIONS',
 ] as const;
 
 export type VerifiableLogErrorCode = (typeof VERIFIABLE_LOG_ERROR_CODES)[number];
