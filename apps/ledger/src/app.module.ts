@@ -12,6 +12,7 @@ import { HealthModule } from './platform/health/health.module';
 import { IdempotencyModule } from './platform/idempotency/idempotency.module';
 import { loggingOptions } from './platform/logging/logging.options';
 import { StorageModule } from './platform/storage/storage.module';
+import { LogModule } from './log/log.module';
 import { ReadSideModule } from './queries/read-side.module';
 
 /** The whole ledger service for one validated configuration. */
@@ -31,6 +32,7 @@ export class AppModule {
         CommandsModule,
         // Query routes, and the projector unless LEDGER_PROJECTOR=off.
         ReadSideModule,
+        LogModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,5 +1,6 @@
-import { ConfigurationError, loadLedgerConfig, openLedgerDatabase } from '@ledger/platform';
-import { ledgerProjections, ProjectionRunner } from '@ledger/projections';
+import { ConfigurationError, loadLedgerConfig, openLedgerDatabase, resolveLedgerSecrets } from '@ledger/platform';
+import { CheckpointSigner, lastSignedCheckpointFile, ledgerProjections, ProjectionRunner } from '@ledger/projections';
+import { parseSignerKey } from '@ledger/verifiable-log';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { createEventStore } from '../../ledger/src/platform/storage/event-store.factory';
 import { projectorOptions } from './projector-options';
@@ -28,8 +29,17 @@ async function main(): Promise<void> {
     log: (message, level) => log(message, level),
   });
   await runner.start();
+  const signer = new CheckpointSigner({
+    connectionString: database.url,
+    signer: parseSignerKey(resolveLedgerSecrets(config).logKey),
+    intervalMs: config.checkpointIntervalMs,
+    lastSignedFile: lastSignedCheckpointFile(config.dataDir),
+    log: (message, level) => log(message, level),
+  });
+  signer.start();
   log(`projector started (pid ${process.pid}); projections: ${ledgerProjections.map((p) => `${p.name} v${p.version}`).join(', ')}`);
   closeOnSignals(async () => {
+    await signer.stop();
     await runner.stop();
     await store.close();
     await database.close();

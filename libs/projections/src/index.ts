@@ -26,3 +26,5 @@ export * from './storable-value';
 export * from './replay';
 export * from './log/log.tables';
 export * from './log/log.projection';
+export * from './log/log-tree';
+export * from './log/checkpoint-signer';

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, Module, OnModuleDestroy, type Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { guardedPool, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
-import { CheckpointWatcher, ensureGenerations, ledgerProjections, ProjectionRunner } from '@ledger/projections';
+import { guardedPool, type LedgerConfig, type LedgerDatabase, type LedgerSecrets } from '@ledger/platform';
+import { CheckpointSigner, CheckpointWatcher, ensureGenerations, lastSignedCheckpointFile, ledgerProjections, ProjectionRunner } from '@ledger/projections';
+import { parseSignerKey } from '@ledger/verifiable-log';
 import {
   AccreditationQueries,
   AuditQueries,
@@ -15,7 +16,7 @@ import {
   runReadModelMigrations,
   TransparencyReports,
 } from '@ledger/read-models';
-import { LEDGER_CONFIG, LEDGER_DATABASE } from '../platform/config/config.tokens';
+import { LEDGER_CONFIG, LEDGER_DATABASE, LEDGER_SECRETS } from '../platform/config/config.tokens';
 import { AuditHttpController } from './controllers/audit.http.controller';
 import { CertificatesHttpController } from './controllers/certificates.http.controller';
 import { EnrollmentsHttpController } from './controllers/enrollments.http.controller';
@@ -24,7 +25,7 @@ import { PeopleHttpController } from './controllers/people.http.controller';
 import { PublicCertificatesHttpController } from './controllers/public-certificates.http.controller';
 import { ReportsHttpController } from './controllers/reports.http.controller';
 import { StatsHttpController } from './controllers/stats.http.controller';
-import { READ_MODELS, CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS, PROJECTION_RUNNER } from './read-side.tokens';
+import { READ_MODELS, CHECKPOINT_SIGNER, CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS, PROJECTION_RUNNER } from './read-side.tokens';
 import { ReadYourWritesPipe } from './read-your-writes.pipe';
 
 const logger = new Logger('ReadSide');
@@ -59,6 +60,20 @@ async function startProjector(config: LedgerConfig, database: LedgerDatabase, st
   return runner;
 }
 
+/** Signs the verifiable log's checkpoints where the projector (and so the log builder) runs. */
+function startCheckpointSigner(config: LedgerConfig, secrets: LedgerSecrets, database: LedgerDatabase): CheckpointSigner | null {
+  if (config.projector !== 'in-process') return null;
+  const signer = new CheckpointSigner({
+    connectionString: database.url,
+    signer: parseSignerKey(secrets.logKey),
+    intervalMs: config.checkpointIntervalMs,
+    lastSignedFile: lastSignedCheckpointFile(config.dataDir),
+    log: (message, level) => (level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : logger.log(message)),
+  });
+  signer.start();
+  return signer;
+}
+
 async function startWatcher(database: LedgerDatabase): Promise<CheckpointWatcher> {
   const watcher = new CheckpointWatcher({ connectionString: database.url, log: (message) => logger.warn(message) });
   await watcher.start();
@@ -70,6 +85,7 @@ const infrastructure: Provider[] = [
   // After READ_MODELS: the projector needs the migrated control table.
   { provide: PROJECTION_RUNNER, inject: [LEDGER_CONFIG, LEDGER_DATABASE, EVENT_STORE, READ_MODELS], useFactory: startProjector },
   { provide: CHECKPOINT_WATCHER, inject: [LEDGER_DATABASE, READ_MODELS], useFactory: startWatcher },
+  { provide: CHECKPOINT_SIGNER, inject: [LEDGER_CONFIG, LEDGER_SECRETS, LEDGER_DATABASE, READ_MODELS], useFactory: startCheckpointSigner },
 ];
 
 const queryServices: Provider[] = [
@@ -107,11 +123,13 @@ const queryControllers = [
 class ReadSideShutdown implements OnModuleDestroy {
   constructor(
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner | null,
+    @Inject(CHECKPOINT_SIGNER) private readonly signer: CheckpointSigner | null,
     @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
+    await this.signer?.stop();
     await this.runner?.stop();
     await this.watcher.stop();
     await this.readModels.destroy();

@@ -5,7 +5,7 @@ import { Roles } from '../../platform/auth/roles.decorator';
 import { IdempotencyInterceptor } from '../../platform/idempotency/idempotency.interceptor';
 import { BEARER_SCHEME } from '../../platform/openapi/openapi';
 import { HEADERS_TOO_LARGE_ANSWER, problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, RETRY_AFTER_SOMETIMES_HEADER, UNAUTHENTICATED_ANSWER } from '../../platform/openapi/openapi-answers';
-import { NoQueryParametersInterceptor } from './no-query-parameters.interceptor';
+import { NoQueryParametersInterceptor } from '../../platform/http/no-query-parameters.interceptor';
 
 /** The error answers every command can give, as the exception filter writes them. */
 const COMMAND_ERRORS = [
