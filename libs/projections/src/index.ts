@@ -28,3 +28,4 @@ export * from './log/log.tables';
 export * from './log/log.projection';
 export * from './log/log-tree';
 export * from './log/checkpoint-signer';
+export * from './log/log-verifier';

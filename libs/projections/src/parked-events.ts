@@ -166,7 +166,7 @@ export interface ReplayOutcome {
 export async function replayRequested(store: EventStore, target: ReplayTarget): Promise<ReplayOutcome[]> {
   const { projection, generation, reader, writer, checkpoint } = target;
   const { rows } = await reader.query<{ position: string }>(
-    `SELECT position::text AS position FROM ${PARKED_TABLE} WHERE generation_id = $1 AND replay_requested_at IS NOT NULL ORDER BY position`,
+    `SELECT p.position::text AS position FROM ${PARKED_TABLE} p WHERE p.generation_id = $1 AND p.replay_requested_at IS NOT NULL ORDER BY p.position`,
     [generation.id],
   );
   const outcomes: ReplayOutcome[] = [];

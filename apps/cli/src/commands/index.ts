@@ -5,6 +5,7 @@ import { rebuildCommand } from './rebuild.command';
 import { reportCommand } from './report.command';
 import { seedCommand } from './seed.command';
 import { tokenCommand } from './token.command';
+import { verifyCommand } from './verify.command';
 
 export type { CliCommand } from './cli-command';
 
@@ -13,4 +14,4 @@ export type { CliCommand } from './cli-command';
  * To add one (rebuild, report, verify, seed…): write `<name>.command.ts`
  * exporting a CliCommand and list it here.
  */
-export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, projectionsCommand, reportCommand];
+export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, projectionsCommand, reportCommand, verifyCommand];

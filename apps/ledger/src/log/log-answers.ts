@@ -41,7 +41,7 @@ export class LogAnswers {
 
   async latestCheckpoint(): Promise<SignedCheckpointRow> {
     const { rows } = await this.pool.query<{ tree_size: string; note: string }>(
-      'SELECT tree_size::text, note FROM read_models.log_checkpoints ORDER BY tree_size DESC LIMIT 1',
+      'SELECT tree_size::text, note FROM read_models.log_checkpoints c ORDER BY c.tree_size DESC LIMIT 1',
     );
     if (!rows[0]) throw new ProblemException(404, 'CHECKPOINT_NOT_FOUND', 'The log has signed no checkpoint yet');
     return { treeSize: Number(rows[0].tree_size), note: rows[0].note };

@@ -137,7 +137,7 @@ export class CheckpointSigner {
 
   private async lastInDatabase(client: Client): Promise<SignedCheckpoint | undefined> {
     const { rows } = await client.query<{ tree_size: string; root_hash: Buffer; note: string }>(
-      'SELECT tree_size::text, root_hash, note FROM read_models.log_checkpoints ORDER BY tree_size DESC LIMIT 1',
+      'SELECT tree_size::text, root_hash, note FROM read_models.log_checkpoints c ORDER BY c.tree_size DESC LIMIT 1',
     );
     return rows[0] && { treeSize: Number(rows[0].tree_size), rootHash: rows[0].root_hash, note: rows[0].note };
   }

@@ -1,0 +1,272 @@
+import { logLeafHashOf, type EventStore, type RecordedEvent } from '@ledger/event-store';
+import {
+  appendLeaves,
+  emptyTreeEdge,
+  equalHashes,
+  HASH_SIZE,
+  openCheckpoint,
+  rootOfTreeEdge,
+  storedHashIndex,
+  type NoteVerifierKey,
+  type TreeEdge,
+} from '@ledger/verifiable-log';
+import type { Queryable } from '../query-queue';
+
+/** How the log and the tree disagree at the first place they do. */
+export type Discrepancy =
+  /** The event is the one the tree holds there, but its bytes are not the ones the tree hashed. */
+  | 'changed'
+  /** The tree holds an event the log no longer has there. */
+  | 'missing'
+  /** The log holds an event the tree does not have there. */
+  | 'extra'
+  /** The log holds, here, an event the tree has elsewhere. */
+  | 'reordered'
+  /** The stored tree (its hashes or its root) or a signed checkpoint does not match the leaves. */
+  | 'tree'
+  | 'checkpoint';
+
+export interface VerificationFinding {
+  readonly kind: Discrepancy;
+  /** The log position where it shows (the tree's leaf index when the log has nothing there). */
+  readonly position: string;
+  readonly leafIndex: number;
+  readonly detail: string;
+}
+
+export interface VerificationResult {
+  /** Leaves compared. */
+  readonly leaves: number;
+  /** Signed checkpoints whose signature and root were checked. */
+  readonly checkpoints: number;
+  readonly finding?: VerificationFinding;
+}
+
+export interface LogVerificationOptions {
+  readonly store: EventStore;
+  /** The read models' database: the tree (views of the active `log` generation) and the signed checkpoints. */
+  readonly db: Queryable;
+  readonly origin: string;
+  readonly verifiers: readonly NoteVerifierKey[];
+  readonly batchSize?: number;
+  readonly onProgress?: (leaves: number, total: number) => void;
+}
+
+interface StoredLeaf {
+  readonly leafIndex: number;
+  readonly position: bigint;
+  readonly eventId: string;
+}
+
+interface SignedCheckpointRow {
+  readonly treeSize: number;
+  readonly note: string;
+}
+
+/**
+ * Recomputes every leaf of the verifiable log from the event store and holds
+ * it against the stored tree and every signed checkpoint: the same events in
+ * the same order, the same bytes (the leaf hashes), the same stored hashes,
+ * the same root, and for every checkpoint a valid signature over the root of
+ * the leaves up to its size. Stops at the first difference and says where
+ * and how; a forger with the database alone cannot hide an edit, a deletion
+ * or a swap of events from it, since signed checkpoints pin the history.
+ */
+export async function verifyLog(options: LogVerificationOptions): Promise<VerificationResult> {
+  const { store, db } = options;
+  const batchSize = options.batchSize ?? 5_000;
+  const checkpoints = await signedCheckpoints(db);
+  const treeSize = await storedTreeSize(db);
+  const total = Math.max(treeSize, checkpoints.at(-1)?.treeSize ?? 0);
+  let edge: TreeEdge = emptyTreeEdge();
+  let checked = 0;
+  let nextCheckpoint = 0;
+  let after: bigint | undefined;
+  let pendingRead = store.readAll({ maxCount: batchSize });
+  // The checkpoint of the empty tree, signed when the log was new.
+  while (checkpoints[nextCheckpoint]?.treeSize === 0) {
+    const finding = checkpointFinding(checkpoints[nextCheckpoint], edge, options);
+    if (finding) return { leaves: 0, checkpoints: checked, finding };
+    checked += 1;
+    nextCheckpoint += 1;
+  }
+  while (edge.size < total) {
+    const events = await pendingRead;
+    if (events.length > 0) pendingRead = store.readAll({ afterPosition: events[events.length - 1].position, maxCount: batchSize });
+    const wanted = events.slice(0, total - edge.size);
+    const leaves = await storedLeaves(db, edge.size, Math.max(wanted.length, Math.min(batchSize, total - edge.size)));
+    const mismatch = await firstMismatch(db, wanted, leaves, edge.size, treeSize);
+    if (mismatch) return { leaves: edge.size + mismatch.offset, checkpoints: checked, finding: mismatch.finding };
+    // Leaves between checkpoints are appended in runs, so every checkpoint size is a tree size to check.
+    let offset = 0;
+    const hashes = wanted.map(logLeafHashOf);
+    while (offset < hashes.length) {
+      const boundary = checkpoints[nextCheckpoint]?.treeSize;
+      const runEnd = boundary !== undefined && boundary > edge.size && boundary - edge.size <= hashes.length - offset ? offset + (boundary - edge.size) : hashes.length;
+      const before = edge.size;
+      const appended = appendLeaves(edge, hashes.slice(offset, runEnd));
+      edge = appended.edge;
+      if (before < treeSize) {
+        const finding = await storedHashesFinding(db, appended.storedHashes, wanted.slice(offset, Math.min(runEnd, offset + treeSize - before)), before);
+        if (finding) return { leaves: before, checkpoints: checked, finding };
+      }
+      while (checkpoints[nextCheckpoint]?.treeSize === edge.size) {
+        const finding = checkpointFinding(checkpoints[nextCheckpoint], edge, options);
+        if (finding) return { leaves: edge.size, checkpoints: checked, finding };
+        checked += 1;
+        nextCheckpoint += 1;
+      }
+      offset = runEnd;
+    }
+    after = wanted.at(-1)?.position ?? after;
+    options.onProgress?.(edge.size, total);
+    if (events.length < batchSize && edge.size < total) {
+      return {
+        leaves: edge.size,
+        checkpoints: checked,
+        finding: { kind: 'missing', position: (after ?? -1n).toString(), leafIndex: edge.size, detail: `the log ends after ${edge.size} events, the tree and its checkpoints hold ${total}` },
+      };
+    }
+  }
+  await pendingRead.catch(() => undefined);
+  // The empty tree's checkpoint, and any at the size reached, once every leaf is in.
+  while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].treeSize === edge.size) {
+    const finding = checkpointFinding(checkpoints[nextCheckpoint], edge, options);
+    if (finding) return { leaves: edge.size, checkpoints: checked, finding };
+    checked += 1;
+    nextCheckpoint += 1;
+  }
+  const rootFinding = await storedRootFinding(db, edge, treeSize);
+  return { leaves: edge.size, checkpoints: checked, ...(rootFinding ? { finding: rootFinding } : {}) };
+}
+
+async function signedCheckpoints(db: Queryable): Promise<SignedCheckpointRow[]> {
+  const { rows } = await db.query<{ tree_size: string; note: string }>('SELECT tree_size::text, note FROM read_models.log_checkpoints c ORDER BY c.tree_size');
+  return rows.map((row) => ({ treeSize: Number(row.tree_size), note: row.note }));
+}
+
+async function storedTreeSize(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ tree_size: string }>('SELECT tree_size::text FROM read_models.log_edge WHERE id = 1');
+  return rows[0] ? Number(rows[0].tree_size) : 0;
+}
+
+async function storedLeaves(db: Queryable, from: number, count: number): Promise<StoredLeaf[]> {
+  const { rows } = await db.query<{ leaf_index: string; position: string; event_id: string }>(
+    'SELECT leaf_index::text, position::text, event_id FROM read_models.log_leaves l WHERE l.leaf_index >= $1::bigint AND l.leaf_index < $2::bigint ORDER BY l.leaf_index',
+    [String(from), String(from + count)],
+  );
+  return rows.map((row) => ({ leafIndex: Number(row.leaf_index), position: BigInt(row.position), eventId: row.event_id }));
+}
+
+/** The first leaf where the log's events and the tree's leaves are not the same events, and how. */
+async function firstMismatch(
+  db: Queryable,
+  events: readonly RecordedEvent[],
+  leaves: readonly StoredLeaf[],
+  firstIndex: number,
+  treeSize: number,
+): Promise<{ offset: number; finding: VerificationFinding } | undefined> {
+  for (let offset = 0; offset < Math.max(events.length, leaves.length); offset += 1) {
+    const leafIndex = firstIndex + offset;
+    if (leafIndex >= treeSize) return undefined; // past the stored tree: only checkpoints (checked by hash) remain
+    const event = events[offset];
+    const leaf = leaves[offset];
+    if (!leaf) return undefined; // the builder has not got this far; hashes and checkpoints still hold it to account
+    if (!event) {
+      return { offset, finding: { kind: 'missing', position: leaf.position.toString(), leafIndex, detail: `the log holds no event where the tree has event ${leaf.eventId}` } };
+    }
+    if (event.id === leaf.eventId && event.position === leaf.position) continue;
+    return { offset, finding: await classify(db, event, leaf, leafIndex) };
+  }
+  return undefined;
+}
+
+async function classify(db: Queryable, event: RecordedEvent, leaf: StoredLeaf, leafIndex: number): Promise<VerificationFinding> {
+  const position = event.position.toString();
+  if (event.id === leaf.eventId) {
+    return { kind: 'reordered', position, leafIndex, detail: `event ${event.id} is at position ${position}; the tree has it at ${leaf.position}` };
+  }
+  const { rows } = await db.query<{ leaf_index: string; position: string }>(
+    'SELECT leaf_index::text, position::text FROM read_models.log_leaves WHERE event_id = $1 LIMIT 1',
+    [event.id],
+  );
+  if (rows[0] && BigInt(rows[0].position) === event.position) {
+    // The log's event is where the tree has it: what the tree holds before it is gone.
+    return { kind: 'missing', position: leaf.position.toString(), leafIndex, detail: `event ${leaf.eventId} at position ${leaf.position} is gone from the log` };
+  }
+  if (rows[0]) {
+    return {
+      kind: 'reordered',
+      position,
+      leafIndex,
+      detail: `event ${event.id} stands at position ${position} in the log; the tree has it at position ${rows[0].position} (leaf ${rows[0].leaf_index})`,
+    };
+  }
+  if (event.position > leaf.position) {
+    return { kind: 'missing', position: leaf.position.toString(), leafIndex, detail: `event ${leaf.eventId} at position ${leaf.position} is gone from the log` };
+  }
+  return { kind: 'extra', position, leafIndex, detail: `event ${event.id} at position ${position} is not in the tree` };
+}
+
+/**
+ * The stored hashes of a run of leaves against the ones recomputed. A leaf
+ * hash that differs is an event changed after it was logged, named by its
+ * position; an interior hash that differs while every leaf agrees is the
+ * stored tree itself edited.
+ */
+async function storedHashesFinding(
+  db: Queryable,
+  recomputed: { readonly firstIndex: number; readonly hashes: Buffer },
+  events: readonly RecordedEvent[],
+  firstLeaf: number,
+): Promise<VerificationFinding | undefined> {
+  const count = recomputed.hashes.length / HASH_SIZE;
+  const { rows } = await db.query<{ hash_index: string; hash: Buffer }>(
+    'SELECT hash_index::text, hash FROM read_models.log_hashes h WHERE h.hash_index >= $1::bigint AND h.hash_index < $2::bigint ORDER BY h.hash_index',
+    [String(recomputed.firstIndex), String(recomputed.firstIndex + count)],
+  );
+  const stored = new Map(rows.map((row) => [Number(row.hash_index), row.hash]));
+  const differs = (index: number) => {
+    const hash = stored.get(index);
+    const k = index - recomputed.firstIndex;
+    return !hash || !equalHashes(hash, recomputed.hashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE));
+  };
+  for (let offset = 0; offset < events.length; offset += 1) {
+    const leafIndex = firstLeaf + offset;
+    if (!differs(storedHashIndex({ level: 0, index: leafIndex }))) continue;
+    const position = events[offset].position.toString();
+    return {
+      kind: 'changed',
+      position,
+      leafIndex,
+      detail: `event ${events[offset].id} at position ${position} is not the event the tree hashed there: its bytes were changed after it was logged`,
+    };
+  }
+  for (let index = recomputed.firstIndex; index < recomputed.firstIndex + count; index += 1) {
+    if (!differs(index)) continue;
+    return { kind: 'tree', position: String(firstLeaf), leafIndex: firstLeaf, detail: `stored hash ${index} of the tree is not the hash of its leaves: the stored tree was edited` };
+  }
+  return undefined;
+}
+
+function checkpointFinding(checkpoint: SignedCheckpointRow, edge: TreeEdge, options: LogVerificationOptions): VerificationFinding | undefined {
+  const at = { position: String(edge.size), leafIndex: edge.size };
+  let opened;
+  try {
+    opened = openCheckpoint(checkpoint.note, { origin: options.origin, verifiers: options.verifiers });
+  } catch (error) {
+    return { kind: 'checkpoint', ...at, detail: `the checkpoint of tree size ${checkpoint.treeSize} is not signed by the log key: ${(error as Error).message}` };
+  }
+  if (opened.checkpoint.treeSize !== checkpoint.treeSize) return { kind: 'checkpoint', ...at, detail: `the checkpoint kept for size ${checkpoint.treeSize} is of size ${opened.checkpoint.treeSize}` };
+  if (!equalHashes(opened.checkpoint.rootHash, rootOfTreeEdge(edge))) {
+    return { kind: 'checkpoint', ...at, detail: `the events of the log do not give the root signed at tree size ${checkpoint.treeSize}: the history before it was changed` };
+  }
+  return undefined;
+}
+
+async function storedRootFinding(db: Queryable, edge: TreeEdge, treeSize: number): Promise<VerificationFinding | undefined> {
+  if (edge.size !== treeSize) return undefined;
+  const { rows } = await db.query<{ root_hash: Buffer }>('SELECT root_hash FROM read_models.log_edge WHERE id = 1');
+  if (!rows[0] || equalHashes(rows[0].root_hash, rootOfTreeEdge(edge))) return undefined;
+  return { kind: 'tree', position: String(treeSize), leafIndex: treeSize, detail: "the stored tree's root is not the root of its leaves" };
+}
