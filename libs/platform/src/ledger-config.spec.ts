@@ -23,6 +23,7 @@ describe('loadLedgerConfig', () => {
       LEDGER_RATE_LIMIT: '300',
       LEDGER_TRUST_PROXY: '1',
       LEDGER_READY_MAX_LAG: '45',
+      LEDGER_PUBLIC_URL: 'https://Ledger.Example.gob.mx/registro/',
     });
     expect(config).toEqual({
       port: 8080,
@@ -39,7 +40,17 @@ describe('loadLedgerConfig', () => {
       readyMaxLagSeconds: 45,
       logOrigin: 'certification-ledger.local/log',
       checkpointIntervalMs: 5000,
+      publicUrl: 'https://ledger.example.gob.mx/registro',
     });
+  });
+
+  it('names the public URL after the port by default, and refuses one that is no plain http(s) base URL', () => {
+    expect(loadLedgerConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadLedgerConfig({ PORT: '8080', LEDGER_PUBLIC_URL: ' ' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadLedgerConfig({ LEDGER_PUBLIC_URL: 'http://10.0.0.7:3000' }).publicUrl).toBe('http://10.0.0.7:3000');
+    for (const wrong of ['ledger.example.gob.mx', 'ftp://ledger.example.gob.mx', 'https://u:secret@ledger.example.gob.mx', 'https://ledger.example.gob.mx/?a=1', 'https://ledger.example.gob.mx/#top', 'https://']) {
+      expect(() => loadLedgerConfig({ LEDGER_PUBLIC_URL: wrong })).toThrow(/LEDGER_PUBLIC_URL/);
+    }
   });
 
   it('refuses to start with every problem listed, never echoing a connection string', () => {

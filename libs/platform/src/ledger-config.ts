@@ -56,6 +56,12 @@ export interface LedgerConfig {
   readonly logOrigin: string;
   /** How often a new checkpoint is signed while the log grows, in milliseconds. */
   readonly checkpointIntervalMs: number;
+  /**
+   * The ledger's public base URL as clients reach it (`https://ledger.example.gob.mx`,
+   * no trailing slash). Signed credentials name their routes under it, so it
+   * is configured, never taken from a request's Host header.
+   */
+  readonly publicUrl: string;
 }
 
 export const DEFAULT_LOG_ORIGIN = 'certification-ledger.local/log';
@@ -101,8 +107,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Reads and validates the configuration; throws ConfigurationError listing every problem. */
 export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
   const problems: string[] = [];
+  const port = readPort(env.PORT, problems);
   const config: LedgerConfig = {
-    port: readPort(env.PORT, problems),
+    port,
     dataDir: resolve(nonEmpty(env.LEDGER_DATA_DIR) ?? './.ledger-data'),
     databaseUrl: readUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:'], problems),
     eventStoreConnectionString: readEventStoreConnectionString(env.EVENTSTORE_CONNECTION_STRING, problems),
@@ -118,6 +125,7 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     logKey: readLogKey(env.LEDGER_LOG_KEY, problems),
     checkpointIntervalMs:
       1000 * readWholeNumber('LEDGER_CHECKPOINT_INTERVAL', env.LEDGER_CHECKPOINT_INTERVAL, { min: 1, max: 3_600, fallback: DEFAULT_CHECKPOINT_INTERVAL_SECONDS }, problems),
+    publicUrl: readPublicUrl(env.LEDGER_PUBLIC_URL, port, problems),
   };
   if (config.logKey && problems.length === 0 && parseSignerKey(config.logKey).name !== config.logOrigin) {
     problems.push('LEDGER_LOG_KEY is a key for another origin: its name must equal LEDGER_LOG_ORIGIN');
@@ -142,6 +150,18 @@ function readLogKey(value: string | undefined, problems: string[]): string | und
     problems.push('LEDGER_LOG_KEY must be an Ed25519 signer key: PRIVATE+KEY+<origin>+<key id>+<base64>');
   }
   return text;
+}
+
+/** An http(s) base URL without credentials, query or fragment; a path is kept (a ledger behind a prefix), its trailing slashes dropped. */
+function readPublicUrl(value: string | undefined, port: number, problems: string[]): string {
+  const text = nonEmpty(value);
+  if (text === undefined) return `http://localhost:${port}`;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash || text.includes('?') || text.includes('#')) {
+    problems.push('LEDGER_PUBLIC_URL must be an http:// or https:// base URL without credentials, query or fragment, e.g. https://ledger.example.gob.mx');
+    return `http://localhost:${port}`;
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function readWholeNumber(name: string, value: string | undefined, range: { min: number; max: number; fallback: number }, problems: string[]): number {

@@ -15,3 +15,4 @@ export * from './audit/provenance-queries';
 export * from './enrollments/enrollment-queries';
 export * from './registry/accreditation-queries';
 export * from './read-position';
+export * from './credentials/certificate-credential';

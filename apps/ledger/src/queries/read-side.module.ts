@@ -23,6 +23,7 @@ import { EnrollmentsHttpController } from './controllers/enrollments.http.contro
 import { EvaluatorsHttpController } from './controllers/evaluators.http.controller';
 import { PeopleHttpController } from './controllers/people.http.controller';
 import { PublicCertificatesHttpController } from './controllers/public-certificates.http.controller';
+import { PublicCredentialsHttpController } from './controllers/public-credentials.http.controller';
 import { ReportsHttpController } from './controllers/reports.http.controller';
 import { StatsHttpController } from './controllers/stats.http.controller';
 import { READ_MODELS, CHECKPOINT_SIGNER, CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS, PROJECTION_RUNNER } from './read-side.tokens';
@@ -106,6 +107,7 @@ const queryServices: Provider[] = [
 const queryControllers = [
   CertificatesHttpController,
   PublicCertificatesHttpController,
+  PublicCredentialsHttpController,
   EnrollmentsHttpController,
   PeopleHttpController,
   AuditHttpController,
