@@ -29,3 +29,4 @@ export * from './log/log.projection';
 export * from './log/log-tree';
 export * from './log/checkpoint-signer';
 export * from './log/log-verifier';
+export * from './log/certificate-proof';

@@ -6,6 +6,7 @@ import { reportCommand } from './report.command';
 import { seedCommand } from './seed.command';
 import { tokenCommand } from './token.command';
 import { verifyCommand } from './verify.command';
+import { verifyCertificateCommand } from './verify-certificate.command';
 
 export type { CliCommand } from './cli-command';
 
@@ -14,4 +15,4 @@ export type { CliCommand } from './cli-command';
  * To add one (rebuild, report, verify, seed…): write `<name>.command.ts`
  * exporting a CliCommand and list it here.
  */
-export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, projectionsCommand, reportCommand, verifyCommand];
+export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, projectionsCommand, reportCommand, verifyCommand, verifyCertificateCommand];

@@ -24,6 +24,8 @@ import { EvaluatorsHttpController } from './controllers/evaluators.http.controll
 import { PeopleHttpController } from './controllers/people.http.controller';
 import { PublicCertificatesHttpController } from './controllers/public-certificates.http.controller';
 import { PublicCredentialsHttpController } from './controllers/public-credentials.http.controller';
+import { PublicProofsHttpController } from './controllers/public-proofs.http.controller';
+import { CertificateProofs } from './certificate-proofs';
 import { ReportsHttpController } from './controllers/reports.http.controller';
 import { StatsHttpController } from './controllers/stats.http.controller';
 import { READ_MODELS, CHECKPOINT_SIGNER, CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS, PROJECTION_RUNNER } from './read-side.tokens';
@@ -95,6 +97,7 @@ const queryServices: Provider[] = [
   { provide: AuditQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new AuditQueries(ds) },
   { provide: ProvenanceQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new ProvenanceQueries(ds) },
   { provide: EnrollmentQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new EnrollmentQueries(ds) },
+  CertificateProofs,
   { provide: AccreditationQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new AccreditationQueries(ds) },
   {
     provide: TransparencyReports,
@@ -108,6 +111,7 @@ const queryControllers = [
   CertificatesHttpController,
   PublicCertificatesHttpController,
   PublicCredentialsHttpController,
+  PublicProofsHttpController,
   EnrollmentsHttpController,
   PeopleHttpController,
   AuditHttpController,

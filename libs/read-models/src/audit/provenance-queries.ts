@@ -53,7 +53,8 @@ export class ProvenanceQueries {
   }
 }
 
-async function provenanceOf(reader: ReadModelReader, folio: string): Promise<CertificateProvenance> {
+/** A certificate's provenance read through `reader` (inside a snapshot the caller holds), by a folio already normalised. */
+export async function provenanceOf(reader: ReadModelReader, folio: string): Promise<CertificateProvenance> {
   const certificate = await reader.getRepository(CertificateEntity).findOneBy({ folio });
   if (!certificate) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
   const steps = await eventsOfStream(reader, `certification-${certificate.processId}`);
