@@ -1,8 +1,10 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { callersFor, competentProcess, post, seedReferenceData, type Callers } from '../e2e/support/ledger-client';
 import { POSTGRES_MODE, type LedgerUnderTest } from '../e2e/support/ledger-modes';
-import { runCli } from '../e2e/support/ledger-server';
+import { runCli, startLedgerServer, temporaryDataDir, type LedgerServer } from '../e2e/support/ledger-server';
 import { eventually } from '../support/eventually';
 
 /**
@@ -11,15 +13,29 @@ import { eventually } from '../support/eventually';
  * `ledger verify` recomputes the tree from the log and holds it against the
  * stored tree and the signed checkpoints: an edited, a deleted and two
  * swapped events are each found, at their position, and told apart.
+ * `ledger audit`, run from outside with only the public routes, the log key,
+ * the checkpoint it saved last time and a comptroller token, finds those
+ * three by re-deriving leaves from entries, and a fourth `verify` cannot: a
+ * history rewritten and re-signed with the same key (tree rebuilt, the
+ * ledger's own record of its checkpoints wiped), as a fork.
  */
 describe('tampering with the event log', () => {
   let ledger: LedgerUnderTest;
   let callers: Callers;
   let superuser: Client;
   let env: Record<string, string>;
+  let keyText: string;
+  let restarted: LedgerServer | undefined;
+  const dataDir = temporaryDataDir();
+  const savedCheckpoint = join(dataDir.dir, 'auditor-checkpoint');
+
+  const latestCheckpoint = (server: LedgerServer) => request(server.baseUrl).get('/v1/log/checkpoint');
+  const audit = (server: LedgerServer, extra: string[] = []) =>
+    runCli(['audit', '--url', server.baseUrl, '--key', keyText, '--checkpoint', savedCheckpoint, '--quiet', ...extra], { DATABASE_URL: '' });
+  const auditAll = (server: LedgerServer) => audit(server, ['--all', '--token', callers.comptroller.replace(/^Bearer /, '')]);
 
   beforeAll(async () => {
-    ledger = await POSTGRES_MODE.start({ databasePrefix: 'tampering', server: { env: { LEDGER_CHECKPOINT_INTERVAL: '1' } } });
+    ledger = await POSTGRES_MODE.start({ databasePrefix: 'tampering', server: { dataDir: dataDir.dir, env: { LEDGER_CHECKPOINT_INTERVAL: '1' } } });
     callers = callersFor(ledger.server);
     await seedReferenceData(ledger.server, callers);
     for (let n = 0; n < 3; n += 1) {
@@ -35,12 +51,20 @@ describe('tampering with the event log', () => {
     superuser = new Client({ connectionString: await ledger.postgresUrl() });
     await superuser.connect();
     await superuser.query('ALTER TABLE event_store.events DISABLE TRIGGER USER');
+    keyText = (await request(ledger.server.baseUrl).get('/v1/log/key')).text.trim();
+    // The auditor's first run: nothing saved yet, every leaf checked, the checkpoint saved.
+    const first = await auditAll(ledger.server);
+    expect(first.stdout).toContain('this one is trusted as first seen');
+    expect(first.stdout).toMatch(/(\d+) of \1 leaves proven in the signed root and re-derived from their entries/);
+    expect(first.code).toBe(0);
   });
 
   afterAll(async () => {
     await superuser?.query('ALTER TABLE event_store.events ENABLE TRIGGER USER').catch(() => undefined);
     await superuser?.end();
+    await restarted?.kill('SIGTERM');
     await ledger?.stop();
+    dataDir.remove();
   });
 
   const verify = () => runCli(['verify', '--quiet'], env);
@@ -62,6 +86,10 @@ describe('tampering with the event log', () => {
       const result = await verify();
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`does not match at position ${position} (leaf ${position}): changed:`);
+      const audited = await auditAll(ledger.server);
+      expect(audited.code).toBe(1);
+      expect(audited.stdout).toContain(`leaf ${position} (position ${position}): changed:`);
+      expect(audited.stderr).toContain(`the first at leaf ${position}, position ${position}`);
     } finally {
       await superuser.query('UPDATE event_store.events SET data = $1::json WHERE position = $2', [data, position]);
     }
@@ -75,6 +103,9 @@ describe('tampering with the event log', () => {
       const result = await verify();
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/does not match at position 9 \(leaf 9\): missing: event \S+ at position 9 is gone from the log/);
+      const audited = await auditAll(ledger.server);
+      expect(audited.code).toBe(1);
+      expect(audited.stdout).toContain('leaf 9 (position 9): missing:');
     } finally {
       const row = rows[0];
       await superuser.query('INSERT INTO event_store.events (position, id, stream_id, revision, type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
@@ -97,9 +128,53 @@ describe('tampering with the event log', () => {
       const result = await verify();
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/does not match at position 10 \(leaf 10\): reordered:/);
+      const audited = await auditAll(ledger.server);
+      expect(audited.code).toBe(1);
+      expect(audited.stdout).toMatch(/leaf 10 \(position 10\): changed:[^\n]*\nleaf 11 \(position 11\): changed:/);
     } finally {
       await swap();
     }
     expect((await verify()).code).toBe(0);
+  });
+
+  it('audit, from outside, finds a history rewritten and re-signed with the same key, as a fork', async () => {
+    // Untouched, the audit passes and saves the checkpoint it saw.
+    const before = await audit(ledger.server);
+    expect(before.code).toBe(0);
+    const saved = (await latestCheckpoint(ledger.server)).text;
+    // The operator stops the ledger, rewrites an event, rebuilds the tree from the rewritten log, wipes the ledger's
+    // record of what it signed (table and data folder) and starts again: the same key signs the new history.
+    await ledger.server.kill('SIGTERM');
+    await superuser.query(`UPDATE event_store.events SET data = jsonb_set(data::jsonb, '{result}', '"not_yet_competent"')::json
+      WHERE position = (SELECT min(position) FROM event_store.events WHERE type = 'EvaluationRecorded')`);
+    await superuser.query('ALTER TABLE read_models.log_checkpoints DISABLE TRIGGER USER');
+    await superuser.query('DELETE FROM read_models.log_checkpoints');
+    rmSync(join(dataDir.dir, 'log'), { recursive: true, force: true });
+    const rebuilt = await runCli(['rebuild', 'log'], env);
+    expect(rebuilt.code).toBe(0);
+    restarted = await startLedgerServer({ databaseUrl: env.DATABASE_URL, dataDir: dataDir.dir, secrets: ledger.server.secrets, env: { LEDGER_CHECKPOINT_INTERVAL: '1' } });
+    const processId = await competentProcess(restarted, callersFor(restarted));
+    expect((await post(restarted, `/v1/enrollments/${processId}/certificate`, callersFor(restarted).certifier, {})).status).toBe(201);
+    const head = await ledger.store.headPosition();
+    await eventually(async () => {
+      const checkpoint = await latestCheckpoint(restarted!);
+      return checkpoint.status === 200 && checkpoint.text.split('\n')[1] === String(head + 1n) ? true : undefined;
+    });
+    // The ledger's own check cannot tell: the tree and every checkpoint it now keeps agree with the rewritten log.
+    expect((await verify()).code).toBe(0);
+    // The auditor's saved checkpoint can.
+    const after = await audit(restarted);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain("the log's history was rewritten");
+    const savedSize = Number(saved.split('\n')[1]);
+    if (/^FORK: the log now keeps another checkpoint of \d+ leaves/m.test(after.stdout)) {
+      // The new history happened to be signed at the saved size too; an operator hiding the fork deletes that one as well.
+      await superuser.query('DELETE FROM read_models.log_checkpoints WHERE tree_size = $1', [savedSize]);
+    }
+    const consistency = await audit(restarted);
+    expect(consistency.code).toBe(1);
+    expect(consistency.stdout).toMatch(new RegExp(`^FORK: the tree of \\d+ leaves signed now does not extend the tree of ${savedSize} saved`, 'm'));
+    // The evidence is kept: the saved checkpoint is left as it was.
+    expect(readFileSync(savedCheckpoint, 'utf8')).toBe(saved);
   });
 });

@@ -7,6 +7,7 @@ import { seedCommand } from './seed.command';
 import { tokenCommand } from './token.command';
 import { verifyCommand } from './verify.command';
 import { verifyCertificateCommand } from './verify-certificate.command';
+import { auditCommand } from './audit.command';
 
 export type { CliCommand } from './cli-command';
 
@@ -15,4 +16,4 @@ export type { CliCommand } from './cli-command';
  * To add one (rebuild, report, verify, seed…): write `<name>.command.ts`
  * exporting a CliCommand and list it here.
  */
-export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, projectionsCommand, reportCommand, verifyCommand, verifyCertificateCommand];
+export const cliCommands: readonly CliCommand[] = [tokenCommand, migrateCommand, seedCommand, rebuildCommand, projectionsCommand, reportCommand, verifyCommand, verifyCertificateCommand, auditCommand];

@@ -67,9 +67,10 @@ export class LogAnswers {
     return bytes;
   }
 
-  async inclusionProof(position: bigint, treeSize?: number): Promise<InclusionProofResponse> {
-    const leaf = await this.tree.leafAt(position);
-    if (!leaf) throw new ProblemException(404, 'LEAF_NOT_FOUND', `No event of the log's tree is at position ${position}`);
+  async inclusionProof(of: { position: bigint } | { leafIndex: number }, treeSize?: number): Promise<InclusionProofResponse> {
+    const leaf = 'position' in of ? await this.tree.leafAt(of.position) : await this.tree.leafOfIndex(of.leafIndex);
+    if (!leaf) throw new ProblemException(404, 'LEAF_NOT_FOUND', 'position' in of ? `No event of the log's tree is at position ${of.position}` : `The log's tree has no leaf ${of.leafIndex}`);
+    const { position } = leaf;
     const size = treeSize ?? (await this.latestCheckpoint()).treeSize;
     await this.ensureInTree(size, 'treeSize');
     if (leaf.leafIndex >= size) {

@@ -22,9 +22,15 @@ function IsTreeSize(): PropertyDecorator {
 }
 
 export class InclusionProofQuery {
-  @ApiProperty({ ...POSITION_SCHEMA, description: "The event's position in the log (a command answers it)" })
+  @ApiPropertyOptional({ ...POSITION_SCHEMA, description: "The event's position in the log (a command answers it); this or leafIndex" })
+  @IsOptional()
   @IsLedgerPosition()
-  position: string;
+  position?: string;
+
+  @ApiPropertyOptional({ ...TREE_SIZE_SCHEMA, description: 'Or the leaf index, 0-based in the global order (what an auditor sampling the tree asks for)' })
+  @IsOptional()
+  @IsTreeSize()
+  leafIndex?: string;
 
   @ApiPropertyOptional({ ...TREE_SIZE_SCHEMA, description: 'The tree to prove inclusion in; default: the latest checkpoint’s' })
   @IsOptional()

@@ -104,13 +104,18 @@ export class LogHttpController {
   @Get('proofs/inclusion')
   @LogRoute({
     operationId: 'getInclusionProof',
-    summary: "An RFC 9162 inclusion proof of the event at a position, in the latest checkpoint's tree or one of a given size",
+    summary: "An RFC 9162 inclusion proof of the event at a position (or leaf index), in the latest checkpoint's tree or one of a given size",
     type: InclusionProofResponse,
     readsQuery: true,
-    notFound: 'LEAF_NOT_FOUND: no event of the tree is at that position; CHECKPOINT_NOT_FOUND: none signed yet',
+    notFound: 'LEAF_NOT_FOUND: no event of the tree is at that position or leaf index; CHECKPOINT_NOT_FOUND: none signed yet',
   })
   async inclusion(@Query() query: InclusionProofQuery): Promise<InclusionProofResponse> {
-    return this.log.inclusionProof(BigInt(query.position), query.treeSize === undefined ? undefined : (parseTreeSize(query.treeSize) ?? undefined));
+    if ((query.position === undefined) === (query.leafIndex === undefined)) {
+      throw validationFailed([{ field: 'position', code: 'INVALID_FIELD', message: 'give the event by exactly one of position and leafIndex' }]);
+    }
+    const treeSize = query.treeSize === undefined ? undefined : (parseTreeSize(query.treeSize) ?? undefined);
+    const leaf = query.position !== undefined ? { position: BigInt(query.position) } : { leafIndex: parseTreeSize(query.leafIndex)! };
+    return this.log.inclusionProof(leaf, treeSize);
   }
 
   @Get('proofs/consistency')

@@ -59,6 +59,14 @@ export class LogTree {
     return rows[0] && { leafIndex: Number(rows[0].leaf_index), position, eventId: rows[0].event_id };
   }
 
+  async leafOfIndex(leafIndex: number): Promise<LogLeaf | undefined> {
+    const { rows } = await this.db.query<{ position: string; event_id: string }>(
+      'SELECT position::text AS position, event_id FROM read_models.log_leaves WHERE leaf_index = $1::bigint',
+      [String(leafIndex)],
+    );
+    return rows[0] && { leafIndex, position: BigInt(rows[0].position), eventId: rows[0].event_id };
+  }
+
   async leafHash(leafIndex: number): Promise<Buffer> {
     const [hash] = await this.hashes([storedHashIndex({ level: 0, index: leafIndex })]);
     return hash;
