@@ -4,19 +4,17 @@ import type { DataSource } from 'typeorm';
 import { EVENT_STORE, logEntryOf, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig, LedgerSecrets } from '@ledger/platform';
 import {
+  assembleCertificateProof,
   CertificateProofError,
-  formatCertificateProof,
   LogTree,
-  signStatusStatement,
   verifyCertificateProof,
-  CERTIFICATE_PROOF_FORMAT,
-  type CertificateProofBundle,
   type CertificateProofRole,
   type CertificateProofStatus,
+  type ProvenEntry,
 } from '@ledger/projections';
 import { inReadSnapshot, provenanceOf, reachedPosition, type CertificateProvenance, type ProvenanceStep } from '@ledger/read-models';
 import { Folio } from '@ledger/domain';
-import { formatTlogProof, hashLeaf, openCheckpoint, parseSignerKey, verifierKeyOf, type NoteSignerKey } from '@ledger/verifiable-log';
+import { openCheckpoint, parseSignerKey, verifierKeyOf, type NoteSignerKey } from '@ledger/verifiable-log';
 import { LEDGER_CONFIG, LEDGER_SECRETS, PG_POOL } from '../platform/config/config.tokens';
 import { ProblemException } from '../platform/errors/problem.exception';
 import { READ_MODELS } from './read-side.tokens';
@@ -88,24 +86,10 @@ export class CertificateProofs {
     const validUntil = String(provenance.issuance?.details.validUntil ?? '');
     const status: CertificateProofStatus = revoked ? 'revoked' : Date.parse(validUntil) < Date.parse(asOf) ? 'expired' : 'valid';
     const { rootHash } = openCheckpoint(checkpoint.note, { origin: this.config.logOrigin, verifiers: [verifierKeyOf(this.key)] }).checkpoint;
-    const bundle: CertificateProofBundle = {
-      format: CERTIFICATE_PROOF_FORMAT,
-      folio,
-      checkpoint: checkpoint.note,
-      entries: inTree.map(({ role, type, position, leafIndex, entry, proof }) => ({ role, type, position, leafIndex, entry: entry.toString('base64'), proof })),
-      status: signStatusStatement(
-        {
-          folio,
-          status,
-          asOf,
-          treeSize: checkpoint.treeSize,
-          rootHash,
-          entries: inTree.map(({ role, position, leafIndex, entry }) => ({ role, position, leafIndex, leafHash: hashLeaf(entry) })),
-        },
-        this.key,
-      ),
-    };
-    const bytes = formatCertificateProof(bundle);
+    const bytes = assembleCertificateProof(
+      { folio, status, asOf, signedCheckpoint: checkpoint.note, checkpoint: { treeSize: checkpoint.treeSize, rootHash }, entries: inTree },
+      this.key,
+    );
     try {
       verifyCertificateProof(bytes, { origin: this.config.logOrigin, verifiers: [verifierKeyOf(this.key)] });
     } catch (error) {
@@ -140,16 +124,15 @@ export class CertificateProofs {
     ];
   }
 
-  private async entryAt(step: Located, checkpoint: SignedCheckpointRow) {
+  private async entryAt(step: Located, checkpoint: SignedCheckpointRow): Promise<ProvenEntry> {
     const position = BigInt(step.position);
     const [[event], leaf] = await Promise.all([this.store.readAll({ fromPosition: position, maxCount: 1 }), this.tree.leafAt(position)]);
     if (!event || event.position !== position) {
       throw new ProblemException(503, 'LOG_DOES_NOT_PROVE', 'The verifiable log does not prove this certificate right now; its operators have been told', undefined, { 'Retry-After': '60' });
     }
     const leafIndex = leaf?.leafIndex ?? Number.MAX_SAFE_INTEGER;
-    const inTree = leafIndex < checkpoint.treeSize;
-    const proof = inTree ? formatTlogProof({ leafIndex, inclusionProof: await this.tree.inclusionProof(leafIndex, checkpoint.treeSize), signedCheckpoint: checkpoint.note }) : '';
-    return { role: step.role, type: event.type, position: step.position, leafIndex, entry: logEntryOf(event), proof };
+    const inclusionProof = leafIndex < checkpoint.treeSize ? await this.tree.inclusionProof(leafIndex, checkpoint.treeSize) : [];
+    return { role: step.role, type: event.type, position: step.position, leafIndex, entry: logEntryOf(event), inclusionProof };
   }
 
   private notYetLogged(folio: string): ProblemException {

@@ -3,6 +3,7 @@ import {
   decodeBase64Strict,
   encodeBase64,
   equalHashes,
+  formatTlogProof,
   hashLeaf,
   isVerifiableLogError,
   openCheckpoint,
@@ -179,6 +180,58 @@ export function parseStatusStatement(text: string): CertificateStatusStatement {
 /** The bundle as served: its canonical JSON, so that the bytes are the content. */
 export function formatCertificateProof(bundle: CertificateProofBundle): Buffer {
   return Buffer.from(canonicalize(bundle), 'utf8');
+}
+
+/** One event of the certificate's history, located in the checkpoint's tree. */
+export interface ProvenEntry {
+  readonly role: CertificateProofRole;
+  readonly type: string;
+  readonly position: string;
+  readonly leafIndex: number;
+  /** The entry's exact bytes. */
+  readonly entry: Buffer;
+  /** Its RFC 9162 inclusion path in the checkpoint's tree. */
+  readonly inclusionProof: readonly Buffer[];
+}
+
+export interface CertificateProofParts {
+  readonly folio: string;
+  readonly status: CertificateProofStatus;
+  readonly asOf: string;
+  /** The signed checkpoint, verbatim, and what it signs. */
+  readonly signedCheckpoint: string;
+  readonly checkpoint: Pick<Checkpoint, 'treeSize' | 'rootHash'>;
+  /** In the bundle's order: issuance, enrollment, judgment, accreditation, [revocation]. */
+  readonly entries: readonly ProvenEntry[];
+}
+
+/** The bundle's bytes: every entry with its tlog-proof, and the status statement signed by the log key. */
+export function assembleCertificateProof(parts: CertificateProofParts, key: NoteSignerKey): Buffer {
+  const { folio, status, asOf, signedCheckpoint, checkpoint, entries } = parts;
+  return formatCertificateProof({
+    format: CERTIFICATE_PROOF_FORMAT,
+    folio,
+    checkpoint: signedCheckpoint,
+    entries: entries.map(({ role, type, position, leafIndex, entry, inclusionProof }) => ({
+      role,
+      type,
+      position,
+      leafIndex,
+      entry: entry.toString('base64'),
+      proof: formatTlogProof({ leafIndex, inclusionProof, signedCheckpoint }),
+    })),
+    status: signStatusStatement(
+      {
+        folio,
+        status,
+        asOf,
+        treeSize: checkpoint.treeSize,
+        rootHash: checkpoint.rootHash,
+        entries: entries.map(({ role, position, leafIndex, entry }) => ({ role, position, leafIndex, leafHash: hashLeaf(entry) })),
+      },
+      key,
+    ),
+  });
 }
 
 interface StoredEnvelope {
