@@ -225,9 +225,15 @@ describe('the HTTP edge', () => {
     expect(edgeHeadersOf(refused!)).toEqual(EDGE_HEADERS);
     process.stdout.write(`public verifications: ${statuses.get(200)} answered, first 429 after ${sent} sent, ${Date.now() - started} ms\n`);
 
-    // The same address, with a token, writes on.
+    // The same address, with a token, writes on, and reads the public routes on: a known caller is never throttled.
     const enrolled = await call('/v1/enrollments', { method: 'POST', headers: { Authorization: callers.registrar, 'Content-Type': 'application/json' }, body: JSON.stringify(enrollmentBody()) });
     expect(enrolled.status).toBe(201);
+    expect((await call(`/v1/public/certificates/${folio}`)).status).toBe(429);
+    const known = await Promise.all(Array.from({ length: 50 }, () => call(`/v1/public/certificates/${folio}`, { headers: { Authorization: callers.comptroller } })));
+    expect(new Set(known.map((answer) => answer.status))).toEqual(new Set([200]));
+    // A forged token is no way around the limit.
+    const forged = `Bearer ${signToken('not-the-ledger-key-'.repeat(3), { sub: 'scraper', role: 'comptroller', org: 'SECOGEF' })}`;
+    expect((await call(`/v1/public/certificates/${folio}`, { headers: { Authorization: forged } })).status).toBe(429);
   });
 
   it('answers an address that keeps sending bad tokens 429 before 1,000 of them, while its valid tokens still work', async () => {

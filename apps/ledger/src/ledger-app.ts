@@ -11,6 +11,8 @@ import { securityHeadersMiddleware } from './platform/http/security-headers';
 import { correlationIdMiddleware } from './platform/logging/correlation-id';
 import { setUpOpenApi } from './platform/openapi/openapi';
 import { publicRoutesLimiter } from './platform/rate-limit/rate-limits';
+import { carriesValidToken } from './platform/auth/auth.guard';
+import { JwtService } from '@nestjs/jwt';
 
 /**
  * The largest body the API reads. A batch of 5,000 process ids is about
@@ -40,7 +42,8 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.use(securityHeadersMiddleware);
   app.use(correlationIdMiddleware);
   // Before any work on the request: an address over its budget costs no more than this.
-  app.use(publicRoutesLimiter(config.rateLimit, new NestLogger('RateLimit')));
+  const jwt = app.get(JwtService);
+  app.use(publicRoutesLimiter(config.rateLimit, new NestLogger('RateLimit'), (request) => carriesValidToken(jwt, request.headers.authorization)));
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);

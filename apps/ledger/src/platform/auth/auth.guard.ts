@@ -14,6 +14,22 @@ import { actorFromClaims } from './token-claims';
 const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
 
 /**
+ * Whether an Authorization header holds a token this ledger would accept
+ * (signature, expiry, claims), checked synchronously at the edge so that the
+ * public routes' rate limit can leave known callers alone. A bad token here
+ * is simply not a reason to skip the limit; the guard still answers it.
+ */
+export function carriesValidToken(jwt: JwtService, header: string | undefined): boolean {
+  const token = header ? BEARER.exec(header)?.[1] : undefined;
+  if (!token) return false;
+  try {
+    return typeof actorFromClaims(jwt.verify(token, { algorithms: ['HS256'] })) !== 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Global guard: every route needs a valid bearer token unless it is
  * @Public(); a route with @Roles() also needs one of those roles. No, bad or
  * expired token → 401; a role not allowed → 403. Failed authentications are

@@ -68,10 +68,16 @@ function limiterOf(limit: number, counted: string, logger: RateLimitLogger, skip
   }) as unknown as Middleware;
 }
 
-/** Counts every request to a public route per address; with the limit off, lets everything through. */
-export function publicRoutesLimiter(limit: RateLimit, logger: RateLimitLogger): Middleware {
+/**
+ * Counts every request to a public route per address, except those that
+ * carry a valid token: a comptroller's auditor walking every leaf of the log,
+ * or a provider checking its own certificates, is a known caller, and a
+ * request with a valid token is never throttled. With the limit off, lets
+ * everything through.
+ */
+export function publicRoutesLimiter(limit: RateLimit, logger: RateLimitLogger, carriesValidToken: (request: IncomingMessage) => boolean = () => false): Middleware {
   if (limit === 'off') return (_request, _response, next) => next();
-  return limiterOf(limit, 'requests to the public routes', logger, (request) => !isRateLimitedPublicPath(request.url));
+  return limiterOf(limit, 'requests to the public routes', logger, (request) => !isRateLimitedPublicPath(request.url) || carriesValidToken(request));
 }
 
 /**
