@@ -15,7 +15,7 @@ import {
 import request from 'supertest';
 import { callersFor, competentProcess, post, seedReferenceData, type Callers } from '../e2e/support/ledger-client';
 import { eventStoreDbMode, POSTGRES_MODE, type LedgerMode, type LedgerUnderTest } from '../e2e/support/ledger-modes';
-import type { LedgerServer } from '../e2e/support/ledger-server';
+import { runCli, type LedgerServer } from '../e2e/support/ledger-server';
 import { eventually } from '../support/eventually';
 
 /**
@@ -135,6 +135,19 @@ describe.each<LedgerMode>([POSTGRES_MODE, eventStoreDbMode('DATABASE_URL')])('th
     expect(await rootFromTiles(second.checkpoint.treeSize, readTile)).toEqual(second.checkpoint.rootHash);
     // An older tree's tiles stay served: a client holding the first checkpoint gets its root too.
     expect(await rootFromTiles(first.checkpoint.treeSize, readTile)).toEqual(first.checkpoint.rootHash);
+  });
+
+  it('is held to account by the operator’s verify and the outside auditor’s audit, on this store', async () => {
+    await checkpointOfWholeLog();
+    const env = { DATABASE_URL: await ledger.postgresUrl(), LEDGER_DATA_DIR: server.dataDir, EVENTSTORE_CONNECTION_STRING: ledger.esdb?.connectionString ?? '' };
+    const verified = await runCli(['verify', '--quiet'], env);
+    expect(verified.stdout).toContain('the log, its tree and every signed checkpoint agree');
+    expect(verified.code).toBe(0);
+    // Leaves asked by index (EventStoreDB's positions are not): every one proven in the signed root and re-derived from its entry.
+    const key = (await request(server.baseUrl).get('/v1/log/key')).text.trim();
+    const audited = await runCli(['audit', '--url', server.baseUrl, '--key', key, '--all', '--quiet', '--token', callers.comptroller.replace(/^Bearer /, '')], { DATABASE_URL: '' });
+    expect(audited.stdout).toMatch(/(\d+) of \1 leaves proven in the signed root and re-derived from their entries/);
+    expect(audited.code).toBe(0);
   });
 
   it('answers malformed and out-of-range requests with problem+json naming the parameter', async () => {
