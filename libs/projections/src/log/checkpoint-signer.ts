@@ -69,6 +69,7 @@ export class CheckpointSigner {
   private ticking?: Promise<unknown>;
   private stopped = false;
   private reported?: string;
+  private refused?: string;
 
   constructor(private readonly options: CheckpointSignerOptions) {}
 
@@ -91,6 +92,16 @@ export class CheckpointSigner {
         .catch((error: Error) => this.reportOnce(`checkpoint signer: ${error.message}`, 'warn'))
         .finally(() => this.schedule(this.options.intervalMs));
     }, delay);
+  }
+
+  /**
+   * Why this signer's last round refused to sign (the tree does not extend
+   * the last checkpoint), for readiness to report; undefined once a round
+   * signs, finds the tree unchanged or behind, or stands by. A round that
+   * failed leaves it as it was.
+   */
+  refusal(): string | undefined {
+    return this.refused;
   }
 
   /** One round: sign the current tree if it grew and extends the last checkpoint. */
@@ -179,6 +190,7 @@ export class CheckpointSigner {
   }
 
   private report(outcome: SigningOutcome): void {
+    this.refused = outcome.kind === 'refused' ? outcome.reason : undefined;
     if (outcome.kind === 'refused') return this.reportOnce(`refusing to sign a checkpoint: ${outcome.reason}. No checkpoint will be signed until this is resolved (npm run ledger -- verify)`, 'error');
     if (outcome.kind === 'behind') return this.reportOnce(`the tree (${outcome.treeSize} leaves) is behind the last signed checkpoint (${outcome.signedSize}); signing resumes once it has caught up`, 'warn');
     this.reported = undefined;

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig } from '@ledger/platform';
-import { CONTROL_TABLE, countParkedEvents, ledgerProjections } from '@ledger/projections';
+import { CONTROL_TABLE, countParkedEvents, ledgerProjections, type CheckpointSigner } from '@ledger/projections';
+import { CHECKPOINT_SIGNER } from '../../queries/read-side.tokens';
 import { LEDGER_CONFIG, PG_POOL } from '../config/config.tokens';
 
 /** How one projection's active read models stand. */
@@ -27,6 +29,19 @@ export interface ReadSideStatus {
 
 /** A dependency that does not answer within this counts as down for a load balancer. */
 const CHECK_TIMEOUT_MS = 2_000;
+/**
+ * The log's tree may stay ahead of its last signed checkpoint for this many
+ * checkpoint intervals (LEDGER_CHECKPOINT_INTERVAL) before readiness fails:
+ * a signer that keeps time signs within one.
+ */
+const CHECKPOINT_INTERVALS_OF_GRACE = 3;
+/** And never less than this, so that a short interval and a slow moment of the database do not take an instance out of service. */
+const MIN_CHECKPOINT_STALL_SECONDS = 30;
+
+/** How long the log's tree may grow past its last signed checkpoint before readiness fails, in seconds. */
+export function checkpointStallBoundSeconds(config: Pick<LedgerConfig, 'checkpointIntervalMs'>): number {
+  return Math.max((CHECKPOINT_INTERVALS_OF_GRACE * config.checkpointIntervalMs) / 1000, MIN_CHECKPOINT_STALL_SECONDS);
+}
 /** How often the read side is looked at for the log, whether or not anyone asks. */
 const MONITOR_INTERVAL_MS = 10_000;
 
@@ -35,9 +50,15 @@ const MONITOR_INTERVAL_MS = 10_000;
  * has an active generation, none has parked events, none is further behind
  * the log than LEDGER_READY_MAX_LAG. Lag is measured in time, not positions
  * (EventStoreDB's positions are not event counts): the age of the oldest
- * event not yet folded. The same check runs in the background, so that a
- * projection that stalls or parks an event is logged as an error even when
- * nobody asks /health/ready, and its recovery too.
+ * event not yet folded. The verifiable log's checkpoints must keep up too:
+ * the tree may not have grown past the last signed checkpoint for longer
+ * than checkpointStallBoundSeconds (counted from that checkpoint's signing,
+ * or from the first event it does not cover if that is later, so a write
+ * after a quiet hour is not a stall), and the signer in this process, if
+ * one runs here, must not have refused to sign. The same check runs in the
+ * background, so that a projection that stalls or parks an event, or a
+ * signer that stops signing, is logged as an error even when nobody asks
+ * /health/ready, and its recovery too.
  */
 @Injectable()
 export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
@@ -45,10 +66,13 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private reported = new Map<string, string>();
 
+  private signer?: CheckpointSigner | null;
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly modules: ModuleRef,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -61,10 +85,11 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async status(now = Date.now()): Promise<ReadSideStatus> {
-    const [head, generations, parked] = await Promise.all([
+    const [head, generations, parked, signing] = await Promise.all([
       withTimeout(this.store.headPosition()),
       withTimeout(this.pool.query<{ projection: string; checkpoint: string }>(`SELECT projection, checkpoint::text FROM ${CONTROL_TABLE} WHERE status = 'active'`)),
       withTimeout(countParkedEvents(this.pool)),
+      withTimeout(this.checkpointTrouble(now)),
     ]);
     const reasons: string[] = [];
     if (head instanceof Error) reasons.push(`the event store does not answer (${head.message})`);
@@ -91,7 +116,58 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
         reasons.push(`${projection.name}: ${Math.round(projection.lagSeconds)} s behind the log (the bound is ${this.config.readyMaxLagSeconds} s)`);
       }
     }
+    if (signing instanceof Error) reasons.push(`checkpoints: the log's tree and checkpoints cannot be read (${signing.message})`);
+    else if (signing) reasons.push(`checkpoints: ${signing}`);
     return { ready: reasons.length === 0, reasons, head: head instanceof Error ? null : head.toString(), projections };
+  }
+
+  /**
+   * Why the verifiable log's checkpoints do not keep up with its tree, if
+   * they do not: the signer of this process refused to sign (a tree that
+   * does not extend the last checkpoint; reported at once, as it never
+   * passes by itself), or the tree has leaves no checkpoint covers and none
+   * was signed within the bound (whichever signer should sign, here or in
+   * apps/projector).
+   */
+  private async checkpointTrouble(now: number): Promise<string | undefined> {
+    const refusal = this.localSigner()?.refusal();
+    if (refusal) return `the signer refuses to sign: ${refusal}; no checkpoint is signed until an operator resolves it (npm run ledger -- verify)`;
+    const { rows } = await this.pool.query<{ tree_size: string; signed_size: string | null; signed_seconds_ago: number | null; covered_position: string | null }>(
+      `SELECT e.tree_size::text AS tree_size, c.tree_size::text AS signed_size,
+              extract(epoch FROM clock_timestamp() - c.signed_at)::float8 AS signed_seconds_ago,
+              (SELECT l.position::text FROM read_models.log_leaves l WHERE l.leaf_index = c.tree_size - 1) AS covered_position
+         FROM read_models.log_edge e
+         LEFT JOIN LATERAL (SELECT k.tree_size, k.signed_at FROM read_models.log_checkpoints k ORDER BY k.tree_size DESC LIMIT 1) c ON true
+        WHERE e.id = 1`,
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const treeSize = Number(row.tree_size);
+    const signedSize = row.signed_size === null ? 0 : Number(row.signed_size);
+    const uncovered = treeSize - signedSize;
+    if (uncovered <= 0) return undefined;
+    // The first leaf no checkpoint covers is the first event after the last one covered (the log's first event when none is).
+    const waitingSince = await this.ageOfEventAfter(row.covered_position === null ? -1n : BigInt(row.covered_position), now);
+    const waited = Math.min(waitingSince, row.signed_seconds_ago ?? Infinity);
+    const bound = checkpointStallBoundSeconds(this.config);
+    if (waited <= bound) return undefined;
+    const leaves = `${uncovered} ${uncovered === 1 ? 'leaf' : 'leaves'}`;
+    if (row.signed_size === null) {
+      return `the tree has ${leaves} no checkpoint covers (none signed yet; the first of them was recorded ${Math.round(waitingSince)} s ago; the bound is ${bound} s)`;
+    }
+    return `the tree has ${leaves} the last checkpoint (size ${signedSize}, signed ${Math.round(row.signed_seconds_ago!)} s ago) does not cover (the bound is ${bound} s)`;
+  }
+
+  /** The checkpoint signer of this process (beside the in-process projector); null when it runs elsewhere. */
+  private localSigner(): CheckpointSigner | null {
+    if (this.signer !== undefined) return this.signer;
+    try {
+      this.signer = this.modules.get<CheckpointSigner | null>(CHECKPOINT_SIGNER, { strict: false }) ?? null;
+    } catch {
+      // No read side in this application: nothing signs here.
+      return null;
+    }
+    return this.signer;
   }
 
   /** Seconds since the first event after `checkpoint` was recorded; unreadable times count as now. */

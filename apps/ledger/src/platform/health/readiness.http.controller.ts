@@ -28,9 +28,10 @@ class ReadinessResponse {
 /**
  * `/health/live` says the process answers (restart it otherwise);
  * `/health/ready` says it should get traffic: started and not shutting
- * down, the event store and the read models answer, and no projection has
- * parked events or lags further than LEDGER_READY_MAX_LAG. `/health` keeps
- * its meaning: commands can be taken.
+ * down, the event store and the read models answer, no projection has
+ * parked events or lags further than LEDGER_READY_MAX_LAG, and the
+ * verifiable log's checkpoints keep up with its tree. `/health` keeps its
+ * meaning: commands can be taken.
  */
 @ApiTags('health')
 @Controller('health')
@@ -56,10 +57,24 @@ export class ReadinessHttpController {
   @HttpCode(200)
   @ApiOperation({
     operationId: 'getReadiness',
-    summary: '200 when the ledger should get traffic; 503 with the reasons when the store or read models do not answer, or a projection has parked events or lags',
+    summary:
+      '200 when the ledger should get traffic; 503 with the reasons when the store or read models do not answer, a projection has parked events or lags, or checkpoints of the verifiable log stall',
+    description:
+      'Not ready while starting or shutting down; while the event store or the read models do not answer; while a projection has parked events, ' +
+      'or the oldest event it has not folded was recorded longer ago than `LEDGER_READY_MAX_LAG` seconds; and while the verifiable log\'s checkpoints ' +
+      'do not keep up with its tree. The tree may grow past the last signed checkpoint for at most max(3 × `LEDGER_CHECKPOINT_INTERVAL`, 30) seconds, ' +
+      "counted from that checkpoint's signing, or from the first event it does not cover if that came later: past it, a reason " +
+      '`checkpoints: the tree has N leaves the last checkpoint (size M, signed S s ago) does not cover …` (or `… no checkpoint covers (none signed yet …` ' +
+      'before the first). When the checkpoint signer runs in this process (the in-process projector) and refused to sign, because the tree does not ' +
+      'extend the last checkpoint it signed (a fork: a database restored or swapped, stored hashes edited), the reason ' +
+      '`checkpoints: the signer refuses to sign: …` is given at once: no checkpoint is signed until an operator resolves it. A signer in apps/projector ' +
+      'that refuses is seen here by the bound. Every reason starts with what it is about: a projection\'s name, or `checkpoints`.',
   })
   @ApiWithoutToken()
-  @ApiOkResponse({ type: ReadinessResponse, description: 'Ready: every projection caught up (within the bound) and none has parked events' })
+  @ApiOkResponse({
+    type: ReadinessResponse,
+    description: 'Ready: every projection caught up (within the bound), none has parked events, and the last signed checkpoint covers the tree or is due within the bound',
+  })
   @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'Not ready; `reasons` says why' })
   @ApiResponse(HEADERS_TOO_LARGE_ANSWER)
   async ready(@Res({ passthrough: true }) response: HttpResponse): Promise<ReadinessResponse> {
