@@ -110,8 +110,10 @@ export class CheckpointSigner {
     if (!(await this.holdsLock(client))) return { kind: 'standby' };
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     try {
-      const outcome = await this.signInSnapshot(client);
+      const { outcome, keep } = await this.signInSnapshot(client);
       await client.query('COMMIT');
+      // After the commit: a crash between the two leaves the file one checkpoint behind the table, which the next round reads as consistent.
+      if (keep) this.keepInFile(keep);
       return outcome;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -119,31 +121,37 @@ export class CheckpointSigner {
     }
   }
 
-  private async signInSnapshot(client: Client): Promise<SigningOutcome> {
+  private async signInSnapshot(client: Client): Promise<{ outcome: SigningOutcome; keep?: string }> {
     const tree = new LogTree(client);
     const head = await tree.head();
-    const last = latest(await this.lastInDatabase(client), this.lastInFile());
-    if (last && head.treeSize < last.treeSize) return { kind: 'behind', treeSize: head.treeSize, signedSize: last.treeSize };
+    const inDatabase = await this.lastInDatabase(client);
+    const inFile = this.lastInFile();
+    const last = latest(inDatabase, inFile);
+    if (last && head.treeSize < last.treeSize) return { outcome: { kind: 'behind', treeSize: head.treeSize, signedSize: last.treeSize } };
     if (last && head.treeSize === last.treeSize) {
-      if (equalHashes(head.rootHash, last.rootHash)) return { kind: 'unchanged', treeSize: head.treeSize };
-      return { kind: 'refused', reason: `the tree of ${head.treeSize} leaves has another root than the checkpoint signed at that size` };
+      if (!equalHashes(head.rootHash, last.rootHash)) {
+        return { outcome: { kind: 'refused', reason: `the tree of ${head.treeSize} leaves has another root than the checkpoint signed at that size` } };
+      }
+      // Signed and kept in the data folder, but the table never got it (a crash between the two): it is put back, not signed again.
+      if (last === inFile && inFile.treeSize !== inDatabase?.treeSize) await this.record(client, inFile.treeSize, inFile.rootHash, inFile.note);
+      return { outcome: { kind: 'unchanged', treeSize: head.treeSize } };
     }
     // The builder's root must be the root its stored hashes give: the edge row alone is no proof.
     if (!equalHashes(await tree.root(head.treeSize), head.rootHash)) {
-      return { kind: 'refused', reason: `the stored hashes of the tree of ${head.treeSize} leaves do not give its root` };
+      return { outcome: { kind: 'refused', reason: `the stored hashes of the tree of ${head.treeSize} leaves do not give its root` } };
     }
     if (last) {
       const refusal = await consistencyRefusal(tree, last, head.treeSize, head.rootHash);
-      if (refusal) return { kind: 'refused', reason: refusal };
+      if (refusal) return { outcome: { kind: 'refused', reason: refusal } };
+      if (last === inFile && inFile.treeSize !== inDatabase?.treeSize) await this.record(client, inFile.treeSize, inFile.rootHash, inFile.note);
     }
     const note = signCheckpoint({ origin: this.options.signer.name, treeSize: head.treeSize, rootHash: head.rootHash, extensionLines: [] }, [this.options.signer]);
-    await client.query('INSERT INTO read_models.log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING', [
-      String(head.treeSize),
-      head.rootHash,
-      note,
-    ]);
-    this.keepInFile(note);
-    return { kind: 'signed', treeSize: head.treeSize };
+    await this.record(client, head.treeSize, head.rootHash, note);
+    return { outcome: { kind: 'signed', treeSize: head.treeSize }, keep: note };
+  }
+
+  private async record(client: Client, treeSize: number, rootHash: Buffer, note: string): Promise<void> {
+    await client.query('INSERT INTO read_models.log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING', [String(treeSize), rootHash, note]);
   }
 
   private async lastInDatabase(client: Client): Promise<SignedCheckpoint | undefined> {
