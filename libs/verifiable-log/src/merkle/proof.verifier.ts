@@ -108,7 +108,10 @@ function checkConsistencyInput(claim: ConsistencyClaim): ProofVerdict {
   if (!isTreeSize(oldSize) || !isTreeSize(newSize)) return rejected('INVALID_TREE_SIZE', 'oldSize and newSize must be integers from 0 to 2^53 - 1');
   if (oldSize > newSize) return rejected('INDEX_OUT_OF_RANGE', `the old tree (${oldSize}) is larger than the new one (${newSize})`);
   if (oldSize === 0) return rejected('EMPTY_FIRST_TREE', 'a consistency proof from the empty tree proves nothing (check its root is the empty root instead)');
-  if (!isHash(oldRoot) || !isHash(newRoot)) return rejected('INVALID_HASH', 'a root hash is not 32 bytes');
+  // RFC 9162 §2.1.4.2 step 1 compares the roots of equal sizes as they are; every other case hashes them, so they must be hashes.
+  if (oldSize === newSize ? !(oldRoot instanceof Uint8Array && newRoot instanceof Uint8Array) : !isHash(oldRoot) || !isHash(newRoot)) {
+    return rejected('INVALID_HASH', 'a root hash is not 32 bytes');
+  }
   const malformed = malformedProof(proof);
   if (malformed !== undefined) return rejected('INVALID_HASH', malformed);
   return VALID;
