@@ -57,7 +57,7 @@ interface CrashSetup {
 
 interface CrashMode {
   readonly name: string;
-  /** Synthetic people seeded: tens of thousands of events, several seconds of building at the batch size below. */
+  /** Synthetic people seeded: thousands of events, several seconds of building at the batch size below. */
   readonly people: number;
   /** Appends in flight while seeding. */
   readonly inFlight: number;
@@ -66,7 +66,7 @@ interface CrashMode {
 
 const POSTGRESQL: CrashMode = {
   name: 'PostgreSQL event store',
-  people: 5_000,
+  people: 1_500,
   inFlight: 512,
   async setUp() {
     const database = await createTestDatabase('builder_crash');
@@ -87,7 +87,7 @@ const POSTGRESQL: CrashMode = {
 
 const EVENTSTOREDB: CrashMode = {
   name: 'EventStoreDB event store (test server)',
-  people: 3_100,
+  people: 700,
   // The test server answers in this process: a window as wide as PostgreSQL's would pass the client's deadline.
   inFlight: 16,
   async setUp() {
@@ -110,8 +110,8 @@ const EVENTSTOREDB: CrashMode = {
 };
 
 /** Small batches: the tree grows in many commits, so a kill lands between them and inside them. */
-const PROJECTOR_ENV = { PROJECTOR_BATCH_SIZE: '200', PROJECTOR_STANDBY_RETRY_MS: '200', LEDGER_CHECKPOINT_INTERVAL: '1' };
-const KILL_AT = [0.2, 0.45, 0.7];
+const PROJECTOR_ENV = { PROJECTOR_BATCH_SIZE: '25', PROJECTOR_STANDBY_RETRY_MS: '200', LEDGER_CHECKPOINT_INTERVAL: '1' };
+const KILL_AT = [0.3, 0.65];
 
 describe.each<CrashMode>([POSTGRESQL, EVENTSTOREDB])('the log builder killed mid-way: $name', (mode) => {
   let setup: CrashSetup;
