@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigurationError } from '@ledger/platform';
-import { cliCommands } from './commands';
+import { cliCommandsFor } from './commands';
 import { OperatorError } from './commands/cli-command';
 
 /** The operators' tool: `npm run ledger -- <command> [options]`. */
 async function main(): Promise<void> {
   const program = new Command('ledger').description('Operator commands of the certification ledger').showHelpAfterError();
-  for (const command of cliCommands) command.register(program);
+  for (const command of cliCommandsFor(process.argv)) command.register(program);
   await program.parseAsync(process.argv);
 }
 

@@ -24,7 +24,7 @@ const MAX_FINDINGS_SHOWN = 10;
 const MAX_ATTEMPTS = 20;
 const MAX_RETRY_AFTER_SECONDS = 60;
 
-interface AuditOptions {
+export interface AuditOptions {
   url: string;
   key: string;
   checkpoint?: string;
@@ -117,7 +117,10 @@ export const auditCommand: CliCommand = {
   },
 };
 
-async function audit(options: AuditOptions): Promise<{ ok: true; lines: string[] } | { ok: false; lines: string[]; failure: string }> {
+export type AuditOutcome = { ok: true; lines: string[] } | { ok: false; lines: string[]; failure: string };
+
+/** The audit itself, as the command runs it: what it found, line by line, and why it failed if it did. */
+export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const baseUrl = baseUrlOf(options.url);
   const key = trustedLogKey(options.key);
   const trust = { origin: key.name, verifiers: [key] };
