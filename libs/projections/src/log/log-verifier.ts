@@ -6,6 +6,7 @@ import {
   HASH_SIZE,
   openCheckpoint,
   rootOfTreeEdge,
+  storedHashCount,
   storedHashIndex,
   type NoteVerifierKey,
   type TreeEdge,
@@ -32,6 +33,11 @@ export interface VerificationFinding {
   readonly position: string;
   readonly leafIndex: number;
   readonly detail: string;
+}
+
+/** How `ledger verify` names the first difference it found. */
+export function describeFinding({ kind, position, leafIndex, detail }: VerificationFinding): string {
+  return `the log does not match at position ${position} (leaf ${leafIndex}): ${kind}: ${detail}`;
 }
 
 export interface VerificationResult {
@@ -82,7 +88,9 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
   let checked = 0;
   let nextCheckpoint = 0;
   let after: bigint | undefined;
-  let pendingRead = store.readAll({ maxCount: batchSize });
+  // The next batch of events and of the tree's rows are read while this one is hashed.
+  let pendingRead = settled(store.readAll({ maxCount: batchSize }));
+  let pendingStored = settled(storedBatch(db, 0, Math.min(batchSize, total), treeSize));
   // The checkpoint of the empty tree, signed when the log was new.
   while (checkpoints[nextCheckpoint]?.treeSize === 0) {
     const finding = checkpointFinding(checkpoints[nextCheckpoint], edge, options);
@@ -92,11 +100,17 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
   }
   while (edge.size < total) {
     const events = await pendingRead;
-    if (events.length > 0) pendingRead = store.readAll({ afterPosition: events[events.length - 1].position, maxCount: batchSize });
-    const wanted = events.slice(0, total - edge.size);
-    const leaves = await storedLeaves(db, edge.size, Math.max(wanted.length, Math.min(batchSize, total - edge.size)));
-    const mismatch = await firstMismatch(db, wanted, leaves, edge.size, treeSize);
-    if (mismatch) return { leaves: edge.size + mismatch.offset, checkpoints: checked, finding: mismatch.finding };
+    if (events.length > 0) pendingRead = settled(store.readAll({ afterPosition: events[events.length - 1].position, maxCount: batchSize }));
+    const wanted = events.length > total - edge.size ? events.slice(0, total - edge.size) : events;
+    const stored = await pendingStored;
+    const next = edge.size + wanted.length;
+    if (wanted.length > 0 && next < total) pendingStored = settled(storedBatch(db, next, Math.min(batchSize, total - next), treeSize));
+    // The rows read in bulk settle the common case, every leaf the same event; any difference is looked at leaf by leaf.
+    if (!sameLeaves(stored, edge.size, wanted)) {
+      const leaves = await storedLeaves(db, edge.size, Math.min(batchSize, total - edge.size));
+      const mismatch = await firstMismatch(db, wanted, leaves, edge.size, treeSize);
+      if (mismatch) return { leaves: edge.size + mismatch.offset, checkpoints: checked, finding: mismatch.finding };
+    }
     // Leaves between checkpoints are appended in runs, so every checkpoint size is a tree size to check.
     let offset = 0;
     const hashes = wanted.map(logLeafHashOf);
@@ -104,9 +118,9 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
       const boundary = checkpoints[nextCheckpoint]?.treeSize;
       const runEnd = boundary !== undefined && boundary > edge.size && boundary - edge.size <= hashes.length - offset ? offset + (boundary - edge.size) : hashes.length;
       const before = edge.size;
-      const appended = appendLeaves(edge, hashes.slice(offset, runEnd));
+      const appended = appendLeaves(edge, offset === 0 && runEnd === hashes.length ? hashes : hashes.slice(offset, runEnd));
       edge = appended.edge;
-      if (before < treeSize) {
+      if (before < treeSize && !sameStoredHashes(stored, appended.storedHashes)) {
         const finding = await storedHashesFinding(db, appended.storedHashes, wanted.slice(offset, Math.min(runEnd, offset + treeSize - before)), before);
         if (finding) return { leaves: before, checkpoints: checked, finding };
       }
@@ -128,7 +142,8 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
       };
     }
   }
-  await pendingRead.catch(() => undefined);
+  // Reads started ahead of a batch that did not come finish before the caller may close the store.
+  await Promise.all([pendingRead.catch(() => undefined), pendingStored.catch(() => undefined)]);
   // The empty tree's checkpoint, and any at the size reached, once every leaf is in.
   while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].treeSize === edge.size) {
     const finding = checkpointFinding(checkpoints[nextCheckpoint], edge, options);
@@ -138,6 +153,101 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
   }
   const rootFinding = await storedRootFinding(db, edge, treeSize);
   return { leaves: edge.size, checkpoints: checked, ...(rootFinding ? { finding: rootFinding } : {}) };
+}
+
+/** A read started ahead may be left unawaited when a finding ends the walk: its failure must not go unhandled. */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/**
+ * A batch of the stored tree in one read of one row: which event each leaf
+ * of the batch is, and the stored hashes those leaves added, both only when
+ * the rows are whole (every leaf and every hash of the range there once,
+ * each hash 32 bytes, no event id that would split in two).
+ */
+interface StoredBatch {
+  readonly firstLeaf: number;
+  /** The batch's leaves that are in the stored tree (those past its size are left to the checkpoints). */
+  readonly leafCount: number;
+  readonly eventIds?: readonly string[];
+  readonly positions?: readonly string[];
+  /** The stored index of the batch's first hash. */
+  readonly firstHash: number;
+  /** The batch's stored hashes, 32 bytes each, from firstHash on. */
+  readonly hashes?: Buffer;
+}
+
+const STORED_BATCH = `
+  SELECT l.leaves, l.first_leaf, l.last_leaf, l.event_ids, l.positions, h.hashes, h.first_hash, h.last_hash, h.whole, h.bytes
+    FROM (SELECT count(*)::int AS leaves, min(leaf_index)::text AS first_leaf, max(leaf_index)::text AS last_leaf,
+                 string_agg(event_id, E'\\n' ORDER BY leaf_index) AS event_ids,
+                 string_agg(position::text, ',' ORDER BY leaf_index) AS positions
+            FROM read_models.log_leaves
+           WHERE leaf_index >= $1::bigint AND leaf_index < $2::bigint) l,
+         (SELECT count(*)::int AS hashes, min(hash_index)::text AS first_hash, max(hash_index)::text AS last_hash,
+                 bool_and(hash IS NOT NULL AND octet_length(hash) = ${HASH_SIZE}) AS whole,
+                 string_agg(hash, ''::bytea ORDER BY hash_index) AS bytes
+            FROM read_models.log_hashes
+           WHERE hash_index >= $3::bigint AND hash_index < $4::bigint) h`;
+
+interface StoredBatchRow {
+  leaves: number;
+  first_leaf: string | null;
+  last_leaf: string | null;
+  event_ids: string | null;
+  positions: string | null;
+  hashes: number;
+  first_hash: string | null;
+  last_hash: string | null;
+  whole: boolean | null;
+  bytes: Buffer | null;
+}
+
+async function storedBatch(db: Queryable, firstLeaf: number, count: number, treeSize: number): Promise<StoredBatch> {
+  const leafCount = Math.max(0, Math.min(count, treeSize - firstLeaf));
+  const firstHash = storedHashCount(firstLeaf);
+  if (leafCount === 0) return { firstLeaf, leafCount, eventIds: [], positions: [], firstHash, hashes: Buffer.alloc(0) };
+  const endHash = storedHashCount(firstLeaf + leafCount);
+  const { rows } = await db.query<StoredBatchRow>(STORED_BATCH, [String(firstLeaf), String(firstLeaf + leafCount), String(firstHash), String(endHash)]);
+  const row = rows[0];
+  const batch: { eventIds?: string[]; positions?: string[]; hashes?: Buffer } = {};
+  if (row.leaves === leafCount && row.first_leaf === String(firstLeaf) && row.last_leaf === String(firstLeaf + leafCount - 1) && row.event_ids !== null && row.positions !== null) {
+    const eventIds = row.event_ids.split('\n');
+    const positions = row.positions.split(',');
+    // An event id holding the separator would split in more parts than leaves: then the leaves are compared one by one.
+    if (eventIds.length === leafCount && positions.length === leafCount) Object.assign(batch, { eventIds, positions });
+  }
+  const hashCount = endHash - firstHash;
+  if (row.hashes === hashCount && row.first_hash === String(firstHash) && row.last_hash === String(endHash - 1) && row.whole === true && row.bytes?.length === hashCount * HASH_SIZE) {
+    batch.hashes = row.bytes;
+  }
+  return { firstLeaf, leafCount, firstHash, ...batch };
+}
+
+/**
+ * Whether the leaf-by-leaf comparison (firstMismatch) would find nothing:
+ * every leaf of the batch in the stored tree is there, and is the event the
+ * log has at that place, by id and position.
+ */
+function sameLeaves(stored: StoredBatch, firstLeaf: number, events: readonly RecordedEvent[]): boolean {
+  const { eventIds, positions, leafCount } = stored;
+  if (stored.firstLeaf !== firstLeaf || !eventIds || !positions || events.length < leafCount) return false;
+  for (let offset = 0; offset < leafCount; offset += 1) {
+    const event = events[offset];
+    if (event.id !== eventIds[offset] || event.position.toString() !== positions[offset]) return false;
+  }
+  return true;
+}
+
+/** Whether every stored hash of a run of leaves is the one recomputed (storedHashesFinding would find nothing). */
+function sameStoredHashes(stored: StoredBatch, recomputed: { readonly firstIndex: number; readonly hashes: Buffer }): boolean {
+  if (!stored.hashes) return false;
+  const start = (recomputed.firstIndex - stored.firstHash) * HASH_SIZE;
+  const end = start + recomputed.hashes.length;
+  if (start < 0 || end > stored.hashes.length) return false;
+  return stored.hashes.subarray(start, end).equals(recomputed.hashes);
 }
 
 async function signedCheckpoints(db: Queryable): Promise<SignedCheckpointRow[]> {
