@@ -6,6 +6,9 @@ import { callersFor, competentProcess, post, seedReferenceData, type Callers } f
 import { POSTGRES_MODE, type LedgerUnderTest } from '../e2e/support/ledger-modes';
 import { runCli, startLedgerServer, temporaryDataDir, type LedgerServer } from '../e2e/support/ledger-server';
 import { eventually } from '../support/eventually';
+import { describeFinding, verifyLog } from '@ledger/projections';
+import { parseVerifierKey } from '@ledger/verifiable-log';
+import { audit as auditLedger } from '../../apps/cli/src/commands/audit.command';
 
 /**
  * Whoever runs the database can drop the trigger that keeps events
@@ -30,9 +33,27 @@ describe('tampering with the event log', () => {
   const savedCheckpoint = join(dataDir.dir, 'auditor-checkpoint');
 
   const latestCheckpoint = (server: LedgerServer) => request(server.baseUrl).get('/v1/log/checkpoint');
-  const audit = (server: LedgerServer, extra: string[] = []) =>
-    runCli(['audit', '--url', server.baseUrl, '--key', keyText, '--checkpoint', savedCheckpoint, '--quiet', ...extra], { DATABASE_URL: '' });
-  const auditAll = (server: LedgerServer) => audit(server, ['--all', '--token', callers.comptroller.replace(/^Bearer /, '')]);
+  type Run = { code: number | null; stdout: string; stderr: string };
+  const comptrollerToken = () => callers.comptroller.replace(/^Bearer /, '');
+  /** The audit as `npm run ledger -- audit` runs it; the CLI itself is run where its exit code and output are the point. */
+  const audit = async (server: LedgerServer, options: { all?: boolean; cli?: boolean } = {}): Promise<Run> => {
+    if (options.cli) {
+      const all = options.all ? ['--all', '--token', comptrollerToken()] : [];
+      return runCli(['audit', '--url', server.baseUrl, '--key', keyText, '--checkpoint', savedCheckpoint, '--quiet', ...all], { DATABASE_URL: '' });
+    }
+    const outcome = await auditLedger({
+      url: server.baseUrl,
+      key: keyText,
+      checkpoint: savedCheckpoint,
+      sample: '32',
+      concurrency: '8',
+      quiet: true,
+      ...(options.all ? { all: true, token: comptrollerToken() } : {}),
+    });
+    const stdout = `${outcome.lines.join('\n')}\n`;
+    return outcome.ok ? { code: 0, stdout, stderr: '' } : { code: 1, stdout, stderr: `ledger: ${outcome.failure}\n` };
+  };
+  const auditAll = (server: LedgerServer, cli = false) => audit(server, { all: true, cli });
 
   beforeAll(async () => {
     ledger = await POSTGRES_MODE.start({ databasePrefix: 'tampering', server: { dataDir: dataDir.dir, env: { LEDGER_CHECKPOINT_INTERVAL: '1' } } });
@@ -53,7 +74,7 @@ describe('tampering with the event log', () => {
     await superuser.query('ALTER TABLE event_store.events DISABLE TRIGGER USER');
     keyText = (await request(ledger.server.baseUrl).get('/v1/log/key')).text.trim();
     // The auditor's first run: nothing saved yet, every leaf checked, the checkpoint saved.
-    const first = await auditAll(ledger.server);
+    const first = await auditAll(ledger.server, true);
     expect(first.stdout).toContain('this one is trusted as first seen');
     expect(first.stdout).toMatch(/(\d+) of \1 leaves proven in the signed root and re-derived from their entries/);
     expect(first.code).toBe(0);
@@ -67,10 +88,16 @@ describe('tampering with the event log', () => {
     dataDir.remove();
   });
 
-  const verify = () => runCli(['verify', '--quiet'], env);
+  /** `ledger verify` as the CLI runs it, in this process; `verifyCli` runs the command itself. */
+  const verifyCli = () => runCli(['verify', '--quiet'], env);
+  const verify = async (): Promise<Run> => {
+    const key = parseVerifierKey(keyText);
+    const result = await verifyLog({ store: ledger.store, db: superuser, origin: key.name, verifiers: [key] });
+    return result.finding ? { code: 1, stdout: '', stderr: `ledger: ${describeFinding(result.finding)}\n` } : { code: 0, stdout: 'the log, its tree and every signed checkpoint agree\n', stderr: '' };
+  };
 
   it('agrees with an untouched log', async () => {
-    const result = await verify();
+    const result = await verifyCli();
     expect(result.stdout).toMatch(/the log, its tree and every signed checkpoint agree/);
     expect(result.code).toBe(0);
   });
@@ -83,7 +110,7 @@ describe('tampering with the event log', () => {
     const { position, data } = rows[0];
     await superuser.query(`UPDATE event_store.events SET data = jsonb_set(data::jsonb, '{result}', '"not_yet_competent"')::json WHERE position = $1`, [position]);
     try {
-      const result = await verify();
+      const result = await verifyCli();
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`does not match at position ${position} (leaf ${position}): changed:`);
       const audited = await auditAll(ledger.server);
@@ -139,7 +166,7 @@ describe('tampering with the event log', () => {
 
   it('audit, from outside, finds a history rewritten and re-signed with the same key, as a fork', async () => {
     // Untouched, the audit passes and saves the checkpoint it saw.
-    const before = await audit(ledger.server);
+    const before = await audit(ledger.server, { cli: true });
     expect(before.code).toBe(0);
     const saved = (await latestCheckpoint(ledger.server)).text;
     // The operator stops the ledger, rewrites an event, rebuilds the tree from the rewritten log, wipes the ledger's

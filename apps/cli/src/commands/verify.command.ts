@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { verifyLog } from '@ledger/projections';
+import { describeFinding, verifyLog } from '@ledger/projections';
 import { guardedPool, resolveLedgerSecrets } from '@ledger/platform';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { parseSignerKey, verifierKeyOf } from '@ledger/verifiable-log';
@@ -45,10 +45,7 @@ export const verifyCommand: CliCommand = {
             if (barStarted) bar.stop();
             const seconds = (Date.now() - started) / 1000;
             process.stdout.write(`${result.leaves} leaves and ${result.checkpoints} signed checkpoints checked in ${seconds.toFixed(1)} s\n`);
-            if (result.finding) {
-              const { kind, position, leafIndex, detail } = result.finding;
-              throw new OperatorError(`the log does not match at position ${position} (leaf ${leafIndex}): ${kind}: ${detail}`);
-            }
+            if (result.finding) throw new OperatorError(describeFinding(result.finding));
             process.stdout.write('the log, its tree and every signed checkpoint agree\n');
           } finally {
             await pool.end();
