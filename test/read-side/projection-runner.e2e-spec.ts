@@ -26,7 +26,9 @@ describe('projection runner', () => {
       const before = await activeSchemas(fixture);
       const digests = Object.fromEntries(await Promise.all(Object.entries(before).map(async ([p, s]) => [p, await digestOfSchema(fixture, s)])));
       const rebuilt = await rebuildProjections({ connectionString: fixture.url, store: fixture.store, projections: ledgerProjections, batchSize: 500 });
-      expect(rebuilt.builtHere).toBe(true);
+      // The running runner may lock a building generation before this rebuild does (it feeds building ones too), and then
+      // this one only watches it finish: either way every projection ends with a new generation, equal to the old.
+      expect(rebuilt.generations.map((generation) => generation.projection).sort()).toEqual(ledgerProjections.map((projection) => projection.name).sort());
       const after = await activeSchemas(fixture);
       for (const [projection, schema] of Object.entries(after)) {
         expect(schema).not.toBe(before[projection]);

@@ -70,7 +70,7 @@ describe('projector killed during a rebuild', () => {
     const clean = await activeSchemas(fixture);
     expect(Object.values(clean).some((schema) => Object.values(resumed).includes(schema))).toBe(false);
     expect(await digests(fixture, clean)).toEqual(resumedDigests);
-  });
+  }, 180_000);
 });
 
 async function digests(fixture: ReadSideFixture, schemas: Record<string, string>): Promise<Record<string, Record<string, string>>> {
