@@ -31,7 +31,8 @@
  * without and with the builder; the best of each counts, since the neighbours'
  * noise only ever slows a run down),
  * --connections N, --http-seconds N, --writers N, --append-seconds N,
- * --checkpoint-interval-ms N (the signer's interval while building and appending).
+ * --checkpoint-interval-ms N (the signer's interval while building and appending),
+ * --only verify (parts 1 and 2 alone: seed, build, then raw read and verify).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -76,6 +77,8 @@ interface Options {
   writers: number;
   appendSeconds: number;
   checkpointIntervalMs: number;
+  /** Parts 1 and 2 alone (--only verify): no HTTP load, no appends. */
+  verifyOnly: boolean;
 }
 
 /** Only the typed part of autocannon (8.x) this bench uses. */
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
     await db.end();
     await reader.close();
 
+    if (options.verifyOnly) return reportReads(options, seeded, build, reads);
     const http = await proofsOverHttp(url, ledgerDataDir, logKey, options, children);
     const appends = await appendsWithBuilder(url, ledgerDataDir, logKey, options, children);
     report(options, seeded, build, reads, http, appends, await durabilitySettings(url));
@@ -156,6 +160,8 @@ function parseOptions(args: string[]): Options {
     if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
     return parsed;
   };
+  const only = args.indexOf('--only');
+  if (only >= 0 && args[only + 1] !== 'verify') throw new Error('--only takes one value: verify');
   return {
     events: value('events', 1_000_000),
     batch: value('batch', DEFAULT_BATCH_SIZE),
@@ -165,6 +171,7 @@ function parseOptions(args: string[]): Options {
     writers: value('writers', 64),
     appendSeconds: value('append-seconds', 10),
     checkpointIntervalMs: value('checkpoint-interval-ms', 1_000),
+    verifyOnly: only >= 0,
   };
 }
 
@@ -746,6 +753,16 @@ function percentile(values: number[], fraction: number): number {
 
 function rate(m: Measured): string {
   return Math.round(m.events / m.seconds).toLocaleString('en');
+}
+
+/** Parts 1 and 2 alone (--only verify). */
+function reportReads(options: Options, seeded: number, build: Build, reads: Reads): void {
+  const verifyRatio = reads.verify.events / reads.verify.seconds / (reads.raw.events / reads.raw.seconds);
+  console.log(`\nThe verifiable log: ${seeded.toLocaleString('en')} events, ${availableParallelism()} CPUs, batch ${options.batch}, best of ${options.rounds} rounds (raw read and verify only)`);
+  console.log(`tree built by the log projection in ${build.seconds.toFixed(1)} s (${Math.round(seeded / build.seconds).toLocaleString('en')} events/s), ${build.checkpoints} checkpoints signed`);
+  console.log(`verify: ${reads.result.leaves.toLocaleString('en')} leaves and ${reads.result.checkpoints} signed checkpoints checked; rounds raw ${reads.rawRounds.map(rate).join(', ')}, verify ${reads.verifyRounds.map(rate).join(', ')} events/s`);
+  console.log(`raw read through the port  ${rate(reads.raw)} events/s  1.00x (baseline)`);
+  console.log(`verify, the whole log      ${rate(reads.verify)} events/s  ${verifyRatio.toFixed(2)}x raw read  >= 0.8x: ${verifyRatio >= 0.8 ? 'met' : 'MISSED'}`);
 }
 
 function report(options: Options, seeded: number, build: Build, reads: Reads, http: Http, appends: Appends, settings: string): void {

@@ -27,6 +27,57 @@ export function logLeafHashOf(event: RecordedEvent): Buffer {
 
 const LEAF_PREFIX = '\u0000';
 
+/**
+ * An event read for `verify`: where it stands and which it is, in text, and
+ * its log entry as a store assembled it from the texts it keeps, unparsed:
+ * `{"data":…,"id":…,"metadata":…,"revision":…,"streamId":…,"type":…}`, the
+ * envelope's members in RFC 8785 order, the strings quoted as JCS quotes
+ * them, data and metadata exactly as stored. When those are RFC 8785 text
+ * (what the PostgreSQL store writes, see storedJsonOf), the entry is the one
+ * logEntryOf gives for the event read through the port. When they are not
+ * (an event stored before, or by hand) it is other bytes, which hash to
+ * another leaf: a caller that finds the hash not the one the tree holds must
+ * look at that event through logEntryOf before it concludes anything.
+ */
+export interface StoredLogEntry {
+  /** Decimal. */
+  readonly position: string;
+  readonly id: string;
+  /** Decimal. */
+  readonly revision: string;
+  readonly entry: string;
+}
+
+/**
+ * The leaf hash of a stored entry, SHA-256(0x00 ‖ entry), written into
+ * `into` at `offset` (32 bytes). For a whole log: a Buffer of its own for
+ * every hash costs more than the hash, where 32 characters of latin1 (one
+ * per byte) cost next to nothing.
+ */
+export function writeStoredLeafHash(entry: string, into: Buffer, offset: number): void {
+  // 'binary' is latin1: one character per byte.
+  into.write(hash('sha256', LEAF_PREFIX + entry, 'binary'), offset, 32, 'latin1');
+}
+
+/**
+ * The text a store keeps for an event's data or metadata: the RFC 8785 text
+ * of what JSON.stringify makes of the value (so JSON.parse gives back what it
+ * gave before: the same members and values; members now in JCS order), or
+ * undefined where JSON.stringify gives nothing. Plain JSON values, what
+ * events hold, are written once, by the writer logEntryOf uses; anything else
+ * (a Date, a toJSON, undefined in an array) goes through JSON.stringify
+ * first, so that it means what it meant, then is written canonically.
+ */
+export function storedJsonOf(value: unknown): string | undefined {
+  try {
+    return writePlain(value, 0);
+  } catch (error) {
+    if (error !== NOT_PLAIN) throw error;
+  }
+  const json = JSON.stringify(value);
+  return json === undefined ? undefined : canonicalJson(JSON.parse(json));
+}
+
 function logEntryText(event: RecordedEvent): string {
   if (event.revision > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`revision ${event.revision} of ${event.streamId} is past 2^53`);
   const envelope = { id: event.id, type: event.type, streamId: event.streamId, revision: Number(event.revision), data: event.data, metadata: event.metadata };

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { EventMetadata, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../event-store.port';
+import type { StoredLogEntry } from '../log-entry';
 import { EVENTS_TABLE } from './schema';
 
 interface EventRecordRow {
@@ -41,6 +42,23 @@ const READ_PAGE = `
     ) AS page ON true
    ORDER BY page.position`;
 
+/**
+ * Rows of $all with each event's log entry assembled from the texts stored,
+ * none of them parsed: json columns hand back the text as written, and text
+ * columns come from pg without a parser. The envelope's members in RFC 8785
+ * order; to_json quotes a string as JCS does (JSON.stringify), for every
+ * code point PostgreSQL text can hold. (Ordered by the column e.position: a
+ * bare `position` would be the text alias, in string order.)
+ */
+const READ_STORED_ENTRIES = `
+  SELECT e.position::text AS position, e.id::text AS id, e.revision::text AS revision,
+         '{"data":' || e.data::text || ',"id":"' || e.id::text || '","metadata":' || e.metadata::text ||
+         ',"revision":' || e.revision::text || ',"streamId":' || to_json(e.stream_id)::text || ',"type":' || to_json(e.type)::text || '}' AS entry
+    FROM ${EVENTS_TABLE} e
+   WHERE e.position > $1
+   ORDER BY e.position
+   LIMIT $2`;
+
 /** Reads of the log. Plain statements: the append lock makes every snapshot free of gaps. */
 export class LogReader {
   constructor(private readonly pool: Pool) {}
@@ -79,6 +97,12 @@ export class LogReader {
     return { events, head: BigInt(rows[0].head) };
   }
 
+  /** Up to `maxCount` events after `afterPosition` (exclusive; omitted, from the start), each with the entry its stored texts make, unparsed. */
+  async readAllStoredEntries(afterPosition: Position | undefined, maxCount: number): Promise<StoredLogEntry[]> {
+    const { rows } = await this.pool.query<StoredLogEntry>(READ_STORED_ENTRIES, [afterPosition ?? -1n, limitOf(maxCount)]);
+    return rows;
+  }
+
   private async select(sql: string, params: unknown[]): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRecordRow>(sql, params);
     return rows.map(toRecordedEvent);
@@ -90,6 +114,26 @@ function limitOf(maxCount: number | undefined): number | null {
   if (maxCount === undefined) return null;
   if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be a non-negative integer, got ${maxCount}`);
   return maxCount;
+}
+
+/**
+ * The event readAll gives for a row readAllStoredEntries gave: the same
+ * mapping, with data and metadata parsed as pg parses a json column
+ * (JSON.parse). Parsing the entry parses, for its data and metadata members,
+ * the very characters stored; its type and streamId are strings quoted by
+ * to_json, which JSON.parse gives back as they are.
+ */
+export function recordedEventOfStoredEntry(row: StoredLogEntry): RecordedEvent {
+  const entry = JSON.parse(row.entry) as { type: string; streamId: string; data: unknown; metadata: EventMetadata };
+  return toRecordedEvent({
+    position: row.position,
+    id: row.id,
+    stream_id: entry.streamId,
+    revision: row.revision,
+    type: entry.type,
+    data: entry.data,
+    metadata: entry.metadata,
+  });
 }
 
 function toRecordedEvent(row: EventRecordRow): RecordedEvent {

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { Client } from 'pg';
 import { createTestDatabase } from '../../../../test/support/test-database';
-import { DuplicateEventIdError, RecordedEvent, WrongExpectedRevisionError } from '../event-store.port';
+import { DuplicateEventIdError, EventMetadata, RecordedEvent, WrongExpectedRevisionError } from '../event-store.port';
+import { canonicalJson, logEntryOf, logLeafHashOf, writeStoredLeafHash } from '../log-entry';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { createPostgresTestStore, PostgresTestStore } from '../testing/postgres-test-store';
 import { SubscriptionReader } from '../testing/subscription-reader';
@@ -68,12 +71,89 @@ describe('PostgresEventStore', () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
-  it('keeps data byte for byte, even strings jsonb would refuse', async () => {
+  it('stores data and metadata as their RFC 8785 text, kept as written, even strings jsonb would refuse', async () => {
     const streamId = uniqueName('exact');
-    const data = { zeta: 1, alpha: 'NUL \u0000 inside', nested: { b: 2, a: 1 } };
-    await store.appendToStream(streamId, [testEvent('Exact', data)]);
+    const data = { zeta: 1, alpha: 'NUL \u0000 inside', nested: { b: 2, a: 1 }, numbers: [1e21, -0, 0.1 + 0.2], 'é': 'Ñandú 🎓' };
+    const event = testEvent('Exact', data);
+    await store.appendToStream(streamId, [event]);
+    const { rows } = await sql.query<{ data: string; metadata: string }>('SELECT data::text AS data, metadata::text AS metadata FROM event_store.events WHERE id = $1', [event.id]);
+    expect(rows[0]).toEqual({ data: canonicalJson(data), metadata: canonicalJson(event.metadata) });
+    expect(rows[0].data).toBe('{"alpha":"NUL \\u0000 inside","nested":{"a":1,"b":2},"numbers":[1e+21,0,0.30000000000000004],"zeta":1,"é":"Ñandú 🎓"}');
     const [stored] = await store.readStream(streamId);
-    expect(JSON.stringify(stored.data)).toBe(JSON.stringify(data));
+    expect(stored.data).toEqual(JSON.parse(JSON.stringify(data)));
+  });
+
+  describe('readAllStoredEntries', () => {
+    const anyText = fc.oneof(
+      fc.string({ unit: 'grapheme', minLength: 1 }),
+      fc.constantFrom('"', '\\', '\t', '\n', '\u0001', '\u001f', '\u007f', '\u2028', '</script>', '🎓', 'Ñandú Pérez', '\u00e9'),
+    );
+    // PostgreSQL text holds no U+0000 (a JSON string in data may: it is escaped).
+    const streamText = anyText.filter((text) => text.length > 0 && !text.includes('\u0000'));
+    const json = fc.oneof(fc.jsonValue({ stringUnit: 'grapheme' }), fc.jsonValue({ stringUnit: 'grapheme-composite' }), fc.jsonValue());
+    const metadata = fc.record({
+      actor: fc.record({ id: anyText, role: fc.constantFrom('registrar', 'evaluator', 'system'), organizationId: anyText }),
+      commandId: fc.uuid(),
+      correlationId: fc.uuid(),
+      causationId: fc.uuid(),
+      occurredAt: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+      recordedAt: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+      schemaVersion: fc.integer({ min: 0, max: 1_000 }),
+      extra: fc.option(json, { nil: undefined }),
+    }) as fc.Arbitrary<EventMetadata>;
+    const appendArb = fc.record({
+      streamId: streamText,
+      events: fc.array(fc.record({ id: fc.uuid(), type: streamText, data: json, metadata }), { minLength: 1, maxLength: 12 }),
+    });
+
+    it('gives, for events this store wrote, the entry and leaf hash logEntryOf gives for the events readAll gives', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(appendArb, { minLength: 1, maxLength: 4 }), async (appends) => {
+          const from = await store.headPosition();
+          // Unique stream names (a stream may recur in a run, or across runs) and ids.
+          for (const { streamId, events } of appends) {
+            await store.appendToStream(`${streamId}-${uniqueName('p')}`, events.map((event) => ({ ...event, id: randomUUID() })));
+          }
+          const events = await store.readAll({ afterPosition: from });
+          const rows = await store.readAllStoredEntries(from, 1_000);
+          expect(rows.map((row) => row.entry)).toEqual(events.map((event) => logEntryOf(event).toString('utf8')));
+          expect(rows.map((row) => row.position)).toEqual(events.map((event) => String(event.position)));
+          expect(rows.map((row) => store.storedEntryToRecordedEvent(row))).toEqual(events);
+          const leaf = Buffer.alloc(32);
+          for (const [index, row] of rows.entries()) {
+            writeStoredLeafHash(row.entry, leaf, 0);
+            expect(leaf).toEqual(logLeafHashOf(events[index]));
+          }
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it('gives, for rows stored otherwise (an older adapter, by hand), other bytes, and readAll\'s event through storedEntryToRecordedEvent', async () => {
+      const from = await store.headPosition();
+      await store.appendToStream(uniqueName('text'), [testEvent('Texted', { b: [1, { d: null, c: 'tab\t"q"' }], a: 'ü' }), testEvent('$system', {})]);
+      // A row as an older adapter wrote it (JSON.stringify: key order as given), one with spaces and escapes JCS does not use.
+      const head = await store.headPosition();
+      const older = [testEvent('Older', { z: 1, a: 2 }), testEvent('Spaced "quoted" \\', { y: true, n: 'Ñ' })];
+      await sql.query(
+        `INSERT INTO event_store.events (position, id, stream_id, revision, type, data, metadata)
+         VALUES ($1, $2, $3, 0, $4, $5, $6), ($7, $8, $9, 0, $10, $11, $12)`,
+        [
+          head + 1n, older[0].id, uniqueName('older'), older[0].type, JSON.stringify(older[0].data), JSON.stringify(older[0].metadata),
+          head + 2n, older[1].id, uniqueName('spaced\n'), older[1].type, ' {"y" : true,\n "n": "\\u00d1"} ', JSON.stringify(older[1].metadata, null, 2),
+        ],
+      );
+      const events = await store.readAll({ afterPosition: from });
+      const rows = [...(await store.readAllStoredEntries(from, 3)), ...(await store.readAllStoredEntries(from + 3n, 100))];
+      expect(rows.map((row) => row.position)).toEqual(events.map((event) => event.position.toString()));
+      expect(rows.map((row) => store.storedEntryToRecordedEvent(row))).toEqual(events);
+      expect(rows.map((row) => row.entry === logEntryOf(events[rows.indexOf(row)]).toString('utf8'))).toEqual([true, true, false, false]);
+      expect(await store.readAllStoredEntries(head + 2n, 10)).toEqual([]);
+      // In the order of positions as numbers, not as text ("10" < "9"), from the start of the log too.
+      const all = await store.readAllStoredEntries(undefined, 100_000);
+      expect(all.map((row) => BigInt(row.position))).toEqual(Array.from({ length: all.length }, (_, index) => BigInt(index)));
+      expect(all.length).toBeGreaterThan(10);
+    });
   });
 
   it('append_decided inserts nothing when the state the rows were decided on has changed', async () => {

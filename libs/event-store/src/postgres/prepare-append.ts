@@ -1,5 +1,6 @@
 import { DuplicateEventIdError, ExpectedRevision, NewEvent } from '../event-store.port';
 import { assertExpectedRevision, normaliseEventId } from '../append-checks';
+import { storedJsonOf } from '../log-entry';
 import { PendingAppend, SerializedEvent } from './append-decision';
 
 /**
@@ -21,8 +22,14 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], exp
   return { streamId, events: serialized, expectedRevision };
 }
 
+/**
+ * RFC 8785 text, the bytes the verifiable log's entry holds for it: `verify`
+ * then takes each entry from the stored texts without parsing them (see
+ * PostgresEventStore.readAllStoredEntries). The json columns keep the text
+ * as written.
+ */
 function toJson(value: unknown, eventId: string): string {
-  const json = JSON.stringify(value);
+  const json = storedJsonOf(value);
   if (json === undefined) throw new TypeError(`Event ${eventId} has data or metadata that is not JSON`);
   return json;
 }

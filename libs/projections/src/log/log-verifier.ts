@@ -1,4 +1,12 @@
-import { logLeafHashOf, type EventStore, type RecordedEvent } from '@ledger/event-store';
+import {
+  logLeafHashOf,
+  PostgresEventStore,
+  writeStoredLeafHash,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  type StoredLogEntry,
+} from '@ledger/event-store';
 import {
   appendLeaves,
   emptyTreeEdge,
@@ -56,6 +64,113 @@ export interface LogVerificationOptions {
   readonly verifiers: readonly NoteVerifierKey[];
   readonly batchSize?: number;
   readonly onProgress?: (leaves: number, total: number) => void;
+  /**
+   * The log's entries as the store assembles them from the texts it keeps,
+   * none parsed (PostgresEventStore's readAllStoredEntries). By default the
+   * store itself when it is a PostgresEventStore; `false` reads every event
+   * through the port. The findings are the same either way (see
+   * storedEntrySource).
+   */
+  readonly storedEntries?: StoredEntryLog | false;
+}
+
+/** What verify needs of a store that can hand out its events' entries as stored (PostgresEventStore). */
+export interface StoredEntryLog {
+  /** Up to `maxCount` events of $all after `afterPosition` (exclusive; omitted, from the start), with their stored entries. */
+  readAllStoredEntries(afterPosition: Position | undefined, maxCount: number): Promise<StoredLogEntry[]>;
+  /** The event readAll gives for such a row. */
+  storedEntryToRecordedEvent(row: StoredLogEntry): RecordedEvent;
+}
+
+/** What the findings need of an event: where it stands and which it is. */
+interface LoggedEvent {
+  readonly id: string;
+  readonly position: bigint;
+}
+
+/**
+ * Where verify reads the log's events from, and how it hashes them. Every
+ * leaf hash a source gives is logLeafHashOf of the event as readAll gives it.
+ */
+interface EventSource<E> {
+  /** Up to `maxCount` events of $all after `last` (omitted: from the start). */
+  read(last: E | undefined, maxCount: number): Promise<E[]>;
+  id(event: E): string;
+  position(event: E): bigint;
+  /** position(event) in decimal, as log_leaves has it. */
+  positionText(event: E): string;
+  /**
+   * The leaf hashes of a batch. `storedLeafIs(offset, bytes, at)` says
+   * whether the stored tree holds the 32 bytes at `at` in `bytes` as the leaf
+   * of the batch's event at `offset`.
+   */
+  leafHashes(events: readonly E[], storedLeafIs: (offset: number, bytes: Buffer, at: number) => boolean): Buffer[];
+}
+
+/** Every event through the port, parsed, and hashed from its objects. */
+function portSource(store: EventStore): EventSource<RecordedEvent> {
+  return {
+    read: (last, maxCount) => store.readAll(last === undefined ? { maxCount } : { afterPosition: last.position, maxCount }),
+    id: (event) => event.id,
+    position: (event) => event.position,
+    positionText: (event) => event.position.toString(),
+    leafHashes: (events) => events.map(logLeafHashOf),
+  };
+}
+
+/**
+ * Every event's entry as the store assembles it from the texts it keeps,
+ * unparsed, hashed as it is: the PostgreSQL store writes data and metadata
+ * as RFC 8785 text, so for the events it wrote that entry is the one
+ * logLeafHashOf hashes. Whether an event is one of them needs no parse
+ * either: when the stored tree holds that hash for its leaf, the entry is
+ * the bytes the log builder hashed (barring a SHA-256 collision), and so the
+ * RFC 8785 entry of the event as read through the port. Any other event
+ * (stored before the store wrote RFC 8785 text, by hand, changed since it
+ * was logged, or past the stored tree) is parsed and hashed as the port
+ * gives it, before anything is concluded: every hash, and so every finding,
+ * is the one the port gives.
+ */
+function storedEntrySource(log: StoredEntryLog): EventSource<StoredLogEntry> {
+  // Rows stored before the store wrote RFC 8785 text come in a run (from the log's start to the upgrade): while the
+  // entries of a batch mostly are not the leaves, the next one tries only its first rows, to see when that changes.
+  // Not trying is always sound: it only sends the row to the port's hash.
+  let entriesPay = true;
+  return {
+    read: (last, maxCount) => log.readAllStoredEntries(last === undefined ? undefined : BigInt(last.position), maxCount),
+    id: (event) => event.id,
+    position: (event) => BigInt(event.position),
+    positionText: (event) => event.position,
+    leafHashes: (events, storedLeafIs) => {
+      // One buffer for the batch's hashes, never reused: the tree's edge may keep one of them.
+      const bytes = Buffer.allocUnsafe(events.length * HASH);
+      const hashes = new Array<Buffer>(events.length);
+      const tried = entriesPay ? events.length : Math.min(events.length, ENTRY_PROBES);
+      let leaves = 0;
+      for (let offset = 0, at = 0; offset < events.length; offset += 1, at += HASH) {
+        if (offset < tried) writeLeafHash(events[offset].entry, bytes, at);
+        if (offset < tried && storedLeafIs(offset, bytes, at)) leaves += 1;
+        else logLeafHashOf(log.storedEntryToRecordedEvent(events[offset])).copy(bytes, at);
+        hashes[offset] = bytes.subarray(at, at + HASH);
+      }
+      if (tried > 0) entriesPay = leaves * 2 >= tried;
+      return hashes;
+    },
+  };
+}
+
+/** Rows of a batch whose stored entries are tried while the entries of the batch before mostly were not the leaves. */
+const ENTRY_PROBES = 32;
+
+/** Read once: a re-exported binding is a getter at every use. */
+const writeLeafHash = writeStoredLeafHash;
+const HASH = HASH_SIZE;
+const hashCountOf = storedHashCount;
+
+function storedEntryLogOf(options: LogVerificationOptions): StoredEntryLog | undefined {
+  if (options.storedEntries === false) return undefined;
+  if (options.storedEntries) return options.storedEntries;
+  return options.store instanceof PostgresEventStore ? options.store : undefined;
 }
 
 interface StoredLeaf {
@@ -79,7 +194,13 @@ interface SignedCheckpointRow {
  * or a swap of events from it, since signed checkpoints pin the history.
  */
 export async function verifyLog(options: LogVerificationOptions): Promise<VerificationResult> {
-  const { store, db } = options;
+  const storedEntries = storedEntryLogOf(options);
+  return storedEntries ? verifyFrom(storedEntrySource(storedEntries), options) : verifyFrom(portSource(options.store), options);
+}
+
+async function verifyFrom<E>(source: EventSource<E>, options: LogVerificationOptions): Promise<VerificationResult> {
+  const { db } = options;
+  const logged = (events: readonly E[]): LoggedEvent[] => events.map((event) => ({ id: source.id(event), position: source.position(event) }));
   const batchSize = options.batchSize ?? 5_000;
   const checkpoints = await signedCheckpoints(db);
   const treeSize = await storedTreeSize(db);
@@ -89,7 +210,7 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
   let nextCheckpoint = 0;
   let after: bigint | undefined;
   // The next batch of events and of the tree's rows are read while this one is hashed.
-  let pendingRead = settled(store.readAll({ maxCount: batchSize }));
+  let pendingRead = settled(source.read(undefined, batchSize));
   let pendingStored = settled(storedBatch(db, 0, Math.min(batchSize, total), treeSize));
   // The checkpoint of the empty tree, signed when the log was new.
   while (checkpoints[nextCheckpoint]?.treeSize === 0) {
@@ -100,20 +221,21 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
   }
   while (edge.size < total) {
     const events = await pendingRead;
-    if (events.length > 0) pendingRead = settled(store.readAll({ afterPosition: events[events.length - 1].position, maxCount: batchSize }));
+    if (events.length > 0) pendingRead = settled(source.read(events[events.length - 1], batchSize));
     const wanted = events.length > total - edge.size ? events.slice(0, total - edge.size) : events;
     const stored = await pendingStored;
     const next = edge.size + wanted.length;
     if (wanted.length > 0 && next < total) pendingStored = settled(storedBatch(db, next, Math.min(batchSize, total - next), treeSize));
     // The rows read in bulk settle the common case, every leaf the same event; any difference is looked at leaf by leaf.
-    if (!sameLeaves(stored, edge.size, wanted)) {
+    if (!sameLeaves(source, stored, edge.size, wanted)) {
       const leaves = await storedLeaves(db, edge.size, Math.min(batchSize, total - edge.size));
-      const mismatch = await firstMismatch(db, wanted, leaves, edge.size, treeSize);
+      const mismatch = await firstMismatch(db, logged(wanted), leaves, edge.size, treeSize);
       if (mismatch) return { leaves: edge.size + mismatch.offset, checkpoints: checked, finding: mismatch.finding };
     }
     // Leaves between checkpoints are appended in runs, so every checkpoint size is a tree size to check.
     let offset = 0;
-    const hashes = wanted.map(logLeafHashOf);
+    const firstLeaf = edge.size;
+    const hashes = source.leafHashes(wanted, (offset, bytes, at) => storedLeafIs(stored, firstLeaf + offset, treeSize, bytes, at));
     while (offset < hashes.length) {
       const boundary = checkpoints[nextCheckpoint]?.treeSize;
       const runEnd = boundary !== undefined && boundary > edge.size && boundary - edge.size <= hashes.length - offset ? offset + (boundary - edge.size) : hashes.length;
@@ -121,7 +243,7 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
       const appended = appendLeaves(edge, offset === 0 && runEnd === hashes.length ? hashes : hashes.slice(offset, runEnd));
       edge = appended.edge;
       if (before < treeSize && !sameStoredHashes(stored, appended.storedHashes)) {
-        const finding = await storedHashesFinding(db, appended.storedHashes, wanted.slice(offset, Math.min(runEnd, offset + treeSize - before)), before);
+        const finding = await storedHashesFinding(db, appended.storedHashes, logged(wanted.slice(offset, Math.min(runEnd, offset + treeSize - before))), before);
         if (finding) return { leaves: before, checkpoints: checked, finding };
       }
       while (checkpoints[nextCheckpoint]?.treeSize === edge.size) {
@@ -132,7 +254,7 @@ export async function verifyLog(options: LogVerificationOptions): Promise<Verifi
       }
       offset = runEnd;
     }
-    after = wanted.at(-1)?.position ?? after;
+    after = wanted.length > 0 ? source.position(wanted[wanted.length - 1]) : after;
     options.onProgress?.(edge.size, total);
     if (events.length < batchSize && edge.size < total) {
       return {
@@ -231,14 +353,25 @@ async function storedBatch(db: Queryable, firstLeaf: number, count: number, tree
  * every leaf of the batch in the stored tree is there, and is the event the
  * log has at that place, by id and position.
  */
-function sameLeaves(stored: StoredBatch, firstLeaf: number, events: readonly RecordedEvent[]): boolean {
+function sameLeaves<E>(source: EventSource<E>, stored: StoredBatch, firstLeaf: number, events: readonly E[]): boolean {
   const { eventIds, positions, leafCount } = stored;
   if (stored.firstLeaf !== firstLeaf || !eventIds || !positions || events.length < leafCount) return false;
   for (let offset = 0; offset < leafCount; offset += 1) {
     const event = events[offset];
-    if (event.id !== eventIds[offset] || event.position.toString() !== positions[offset]) return false;
+    if (source.id(event) !== eventIds[offset] || source.positionText(event) !== positions[offset]) return false;
   }
   return true;
+}
+
+/**
+ * Whether the stored batch holds the 32 bytes at `at` in `bytes` as the hash
+ * of leaf `leafIndex` (false when it cannot tell: the leaf past the stored
+ * tree, or the batch's hashes not whole).
+ */
+function storedLeafIs(stored: StoredBatch, leafIndex: number, treeSize: number, bytes: Buffer, at: number): boolean {
+  if (!stored.hashes || leafIndex >= treeSize || leafIndex < stored.firstLeaf || leafIndex >= stored.firstLeaf + stored.leafCount) return false;
+  const start = (hashCountOf(leafIndex) - stored.firstHash) * HASH;
+  return start >= 0 && start + HASH <= stored.hashes.length && bytes.compare(stored.hashes, start, start + HASH, at, at + HASH) === 0;
 }
 
 /** Whether every stored hash of a run of leaves is the one recomputed (storedHashesFinding would find nothing). */
@@ -271,7 +404,7 @@ async function storedLeaves(db: Queryable, from: number, count: number): Promise
 /** The first leaf where the log's events and the tree's leaves are not the same events, and how. */
 async function firstMismatch(
   db: Queryable,
-  events: readonly RecordedEvent[],
+  events: readonly LoggedEvent[],
   leaves: readonly StoredLeaf[],
   firstIndex: number,
   treeSize: number,
@@ -291,7 +424,7 @@ async function firstMismatch(
   return undefined;
 }
 
-async function classify(db: Queryable, event: RecordedEvent, leaf: StoredLeaf, leafIndex: number): Promise<VerificationFinding> {
+async function classify(db: Queryable, event: LoggedEvent, leaf: StoredLeaf, leafIndex: number): Promise<VerificationFinding> {
   const position = event.position.toString();
   if (event.id === leaf.eventId) {
     return { kind: 'reordered', position, leafIndex, detail: `event ${event.id} is at position ${position}; the tree has it at ${leaf.position}` };
@@ -327,7 +460,7 @@ async function classify(db: Queryable, event: RecordedEvent, leaf: StoredLeaf, l
 async function storedHashesFinding(
   db: Queryable,
   recomputed: { readonly firstIndex: number; readonly hashes: Buffer },
-  events: readonly RecordedEvent[],
+  events: readonly LoggedEvent[],
   firstLeaf: number,
 ): Promise<VerificationFinding | undefined> {
   const count = recomputed.hashes.length / HASH_SIZE;
