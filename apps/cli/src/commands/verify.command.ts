@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { describeFinding, verifyLog } from '@ledger/projections';
 import { guardedPool, resolveLedgerSecrets } from '@ledger/platform';
-import { runReadModelMigrations } from '@ledger/read-models';
 import { parseSignerKey, verifierKeyOf } from '@ledger/verifiable-log';
 import { createEventStore } from '../../../ledger/src/platform/storage/event-store.factory';
 import { withLedgerDatabase } from '../cli-context';
@@ -27,7 +26,6 @@ export const verifyCommand: CliCommand = {
           const bar = new SingleBar({ format: 'verify [{bar}] {percentage}% | leaf {value}/{total} | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
           const started = Date.now();
           try {
-            await runReadModelMigrations(database.url);
             const verifier = verifierKeyOf(parseSignerKey(resolveLedgerSecrets(config).logKey));
             let barStarted = false;
             const result = await verifyLog({
