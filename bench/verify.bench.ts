@@ -25,6 +25,7 @@
  *   npm run bench:verify                        # 1,000,000 events (10-20 min)
  *   npm run bench:verify -- --events 100000     # a quick try
  *   DATABASE_URL=postgres://… npm run bench:verify
+ *   BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:verify -- --only proofs
  *
  * Options: --events N, --batch N (events per read, fold and verify batch),
  * --rounds N (raw read and verify alternate N times, and so do the append runs
@@ -32,7 +33,9 @@
  * noise only ever slows a run down),
  * --connections N, --http-seconds N, --writers N, --append-seconds N,
  * --checkpoint-interval-ms N (the signer's interval while building and appending),
- * --only verify (parts 1 and 2 alone: seed, build, then raw read and verify).
+ * --only verify (parts 1 and 2 alone: seed, build, then raw read and verify),
+ * --only proofs or --only appends (seed, build, then part 3 or part 4 alone: for
+ * working on one target; the figures of record come from the whole run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -68,6 +71,9 @@ const LAG_SAMPLE_MS = 100;
 /** Random real positions the HTTP load draws from. */
 const POSITION_SAMPLE = 10_000;
 
+const PARTS = ['verify', 'proofs', 'appends'] as const;
+type Part = (typeof PARTS)[number];
+
 interface Options {
   events: number;
   batch: number;
@@ -77,8 +83,8 @@ interface Options {
   writers: number;
   appendSeconds: number;
   checkpointIntervalMs: number;
-  /** Parts 1 and 2 alone (--only verify): no HTTP load, no appends. */
-  verifyOnly: boolean;
+  /** One part alone: parts 1 and 2 (verify), 3 (proofs) or 4 (appends); all of them when undefined. */
+  only?: Part;
 }
 
 /** Only the typed part of autocannon (8.x) this bench uses. */
@@ -136,16 +142,18 @@ async function main(): Promise<void> {
     await settleDatabase(url);
     global.gc?.();
 
-    const reader = new PostgresEventStore(url, { poolSize: 4 });
-    const db = new Pool({ connectionString: url, max: 4 });
-    const reads = await readAndVerify(reader, db, logKey, seeded, build.checkpoints, options);
-    await db.end();
-    await reader.close();
-
-    if (options.verifyOnly) return reportReads(options, seeded, build, reads);
-    const http = await proofsOverHttp(url, ledgerDataDir, logKey, options, children);
-    const appends = await appendsWithBuilder(url, ledgerDataDir, logKey, options, children);
-    report(options, seeded, build, reads, http, appends, await durabilitySettings(url));
+    const runs = (part: Part) => options.only === undefined || options.only === part;
+    let reads: Reads | undefined;
+    if (runs('verify')) {
+      const reader = new PostgresEventStore(url, { poolSize: 4 });
+      const db = new Pool({ connectionString: url, max: 4 });
+      reads = await readAndVerify(reader, db, logKey, seeded, build.checkpoints, options);
+      await db.end();
+      await reader.close();
+    }
+    const http = runs('proofs') ? await proofsOverHttp(url, ledgerDataDir, logKey, options, children) : undefined;
+    const appends = runs('appends') ? await appendsWithBuilder(url, ledgerDataDir, logKey, options, children) : undefined;
+    report(options, seeded, build, { reads, http, appends }, await durabilitySettings(url));
   } finally {
     stopChildren();
     await server?.stop();
@@ -160,8 +168,9 @@ function parseOptions(args: string[]): Options {
     if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
     return parsed;
   };
-  const only = args.indexOf('--only');
-  if (only >= 0 && args[only + 1] !== 'verify') throw new Error('--only takes one value: verify');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+  if (only !== undefined && !PARTS.includes(only as Part)) throw new Error(`--only takes one of ${PARTS.join(', ')}`);
   return {
     events: value('events', 1_000_000),
     batch: value('batch', DEFAULT_BATCH_SIZE),
@@ -171,7 +180,7 @@ function parseOptions(args: string[]): Options {
     writers: value('writers', 64),
     appendSeconds: value('append-seconds', 10),
     checkpointIntervalMs: value('checkpoint-interval-ms', 1_000),
-    verifyOnly: only >= 0,
+    only: only as Part | undefined,
   };
 }
 
@@ -351,7 +360,7 @@ async function proofsOverHttp(url: string, dataDir: string, key: NoteSignerKey, 
   delete env.EVENTSTORE_CONNECTION_STRING;
   const ledger = track(
     children,
-    spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
+    spawn(process.execPath, [...serverNodeArgs(), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -368,6 +377,11 @@ async function proofsOverHttp(url: string, dataDir: string, key: NoteSignerKey, 
   } finally {
     await stopChild(ledger, children);
   }
+}
+
+/** BENCH_SERVER_NODE_ARGS: Node's options for the ledger server under load (say `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses). */
+function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
 }
 
 /** Positions of random leaves of the tree, as the log holds them. */
@@ -755,65 +769,79 @@ function rate(m: Measured): string {
   return Math.round(m.events / m.seconds).toLocaleString('en');
 }
 
-/** Parts 1 and 2 alone (--only verify). */
-function reportReads(options: Options, seeded: number, build: Build, reads: Reads): void {
-  const verifyRatio = reads.verify.events / reads.verify.seconds / (reads.raw.events / reads.raw.seconds);
-  console.log(`\nThe verifiable log: ${seeded.toLocaleString('en')} events, ${availableParallelism()} CPUs, batch ${options.batch}, best of ${options.rounds} rounds (raw read and verify only)`);
-  console.log(`tree built by the log projection in ${build.seconds.toFixed(1)} s (${Math.round(seeded / build.seconds).toLocaleString('en')} events/s), ${build.checkpoints} checkpoints signed`);
-  console.log(`verify: ${reads.result.leaves.toLocaleString('en')} leaves and ${reads.result.checkpoints} signed checkpoints checked; rounds raw ${reads.rawRounds.map(rate).join(', ')}, verify ${reads.verifyRounds.map(rate).join(', ')} events/s`);
-  console.log(`raw read through the port  ${rate(reads.raw)} events/s  1.00x (baseline)`);
-  console.log(`verify, the whole log      ${rate(reads.verify)} events/s  ${verifyRatio.toFixed(2)}x raw read  >= 0.8x: ${verifyRatio >= 0.8 ? 'met' : 'MISSED'}`);
+interface Results {
+  readonly reads?: Reads;
+  readonly http?: Http;
+  readonly appends?: Appends;
 }
 
-function report(options: Options, seeded: number, build: Build, reads: Reads, http: Http, appends: Appends, settings: string): void {
+function report(options: Options, seeded: number, build: Build, { reads, http, appends }: Results, settings: string): void {
   const perSecond = (n: number) => Math.round(n).toLocaleString('en');
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
-  const verifyRatio = reads.verify.events / reads.verify.seconds / (reads.raw.events / reads.raw.seconds);
-  const withRate = appends.with.events / appends.with.seconds;
-  const withoutRate = appends.without.events / appends.without.seconds;
-  const slowdown = 1 - withRate / withoutRate;
-  const lags = appends.rounds.map((r) => r.lagMax);
-  const ends = appends.rounds.map((r) => r.lagAtEnd);
-  const rows: string[][] = [
-    ['raw read through the port', `${rate(reads.raw)} events/s`, '1.00x (baseline)', ''],
-    ['verify, the whole log', `${rate(reads.verify)} events/s`, `${verifyRatio.toFixed(2)}x raw read`, `>= 0.8x: ${verdict(verifyRatio >= 0.8)}`],
-    ['HTTP baseline: bare node:http {}', `${perSecond(http.bare.requestsPerSecond)} req/s`, `p50 ${http.bare.p50.toFixed(2)} ms, p99 ${http.bare.p99.toFixed(2)} ms`, ''],
-    [
-      `inclusion proofs, ${(http.treeSize / 1e6).toFixed(2)}M leaves`,
-      `${perSecond(http.proofs.requestsPerSecond)} req/s`,
-      `p50 ${http.proofs.p50.toFixed(2)} ms, p99 ${http.proofs.p99.toFixed(2)} ms; ${ratio(http.proofs.requestsPerSecond, http.bare.requestsPerSecond)} bare req/s`,
-      `p99 < 5 ms: ${verdict(http.proofs.p99 < 5)}`,
-    ],
-    ['appends, builder stopped', `${perSecond(withoutRate)} events/s`, `p50 ${appends.without.p50.toFixed(1)} ms, p99 ${appends.without.p99.toFixed(1)} ms`, ''],
-    [
-      'appends, builder + signer running',
-      `${perSecond(withRate)} events/s`,
-      `p50 ${appends.with.p50.toFixed(1)} ms, p99 ${appends.with.p99.toFixed(1)} ms; slowdown ${(slowdown * 100).toFixed(1)}%`,
-      `< 10%: ${verdict(slowdown < 0.1)}`,
-    ],
-    [
-      "builder's lag while appending",
-      `max ${Math.max(...lags.map((l) => l.events)).toLocaleString('en')} events, ${Math.max(...lags.map((l) => l.seconds)).toFixed(2)} s`,
-      `at the end ${Math.max(...ends.map((l) => l.events)).toLocaleString('en')} events, ${Math.max(...ends.map((l) => l.seconds)).toFixed(2)} s (worst round)`,
-      `${appends.rounds.reduce((n, r) => n + r.samples, 0)} samples`,
-    ],
-  ];
+  const rows: string[][] = [];
+  if (reads) {
+    const verifyRatio = reads.verify.events / reads.verify.seconds / (reads.raw.events / reads.raw.seconds);
+    rows.push(
+      ['raw read through the port', `${rate(reads.raw)} events/s`, '1.00x (baseline)', ''],
+      ['verify, the whole log', `${rate(reads.verify)} events/s`, `${verifyRatio.toFixed(2)}x raw read`, `>= 0.8x: ${verdict(verifyRatio >= 0.8)}`],
+    );
+  }
+  if (http) {
+    rows.push(
+      ['HTTP baseline: bare node:http {}', `${perSecond(http.bare.requestsPerSecond)} req/s`, `p50 ${http.bare.p50.toFixed(2)} ms, p99 ${http.bare.p99.toFixed(2)} ms`, ''],
+      [
+        `inclusion proofs, ${(http.treeSize / 1e6).toFixed(2)}M leaves`,
+        `${perSecond(http.proofs.requestsPerSecond)} req/s`,
+        `p50 ${http.proofs.p50.toFixed(2)} ms, p99 ${http.proofs.p99.toFixed(2)} ms; ${ratio(http.proofs.requestsPerSecond, http.bare.requestsPerSecond)} bare req/s`,
+        `p99 < 5 ms: ${verdict(http.proofs.p99 < 5)}`,
+      ],
+    );
+  }
+  if (appends) {
+    const withRate = appends.with.events / appends.with.seconds;
+    const withoutRate = appends.without.events / appends.without.seconds;
+    const slowdown = 1 - withRate / withoutRate;
+    const lags = appends.rounds.map((r) => r.lagMax);
+    const ends = appends.rounds.map((r) => r.lagAtEnd);
+    rows.push(
+      ['appends, builder stopped', `${perSecond(withoutRate)} events/s`, `p50 ${appends.without.p50.toFixed(1)} ms, p99 ${appends.without.p99.toFixed(1)} ms`, ''],
+      [
+        'appends, builder + signer running',
+        `${perSecond(withRate)} events/s`,
+        `p50 ${appends.with.p50.toFixed(1)} ms, p99 ${appends.with.p99.toFixed(1)} ms; slowdown ${(slowdown * 100).toFixed(1)}%`,
+        `< 10%: ${verdict(slowdown < 0.1)}`,
+      ],
+      [
+        "builder's lag while appending",
+        `max ${Math.max(...lags.map((l) => l.events)).toLocaleString('en')} events, ${Math.max(...lags.map((l) => l.seconds)).toFixed(2)} s`,
+        `at the end ${Math.max(...ends.map((l) => l.events)).toLocaleString('en')} events, ${Math.max(...ends.map((l) => l.seconds)).toFixed(2)} s (worst round)`,
+        `${appends.rounds.reduce((n, r) => n + r.samples, 0)} samples`,
+      ],
+    );
+  }
   const header = ['measure', 'rate', 'against the baseline', 'target'];
   const widths = [0, 1, 2, 3].map((column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
   const line = (row: string[]) => row.map((cell, column) => (column === 1 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');
-  console.log(`\nThe verifiable log: ${seeded.toLocaleString('en')} events, ${availableParallelism()} CPUs, batch ${options.batch}, best of ${options.rounds} rounds`);
+  const part = options.only === undefined ? '' : ` (--only ${options.only})`;
+  console.log(`\nThe verifiable log: ${seeded.toLocaleString('en')} events, ${availableParallelism()} CPUs, batch ${options.batch}, best of ${options.rounds} rounds${part}`);
   console.log(`PostgreSQL: ${settings}`);
   console.log(`tree built by the log projection in ${build.seconds.toFixed(1)} s (${perSecond(seeded / build.seconds)} events/s), ${build.checkpoints} checkpoints signed`);
-  console.log(`verify: ${reads.result.leaves.toLocaleString('en')} leaves and ${reads.result.checkpoints} signed checkpoints checked; rounds raw ${reads.rawRounds.map(rate).join(', ')}, verify ${reads.verifyRounds.map(rate).join(', ')} events/s`);
-  console.log(`HTTP: ${options.connections} connections, ${options.httpSeconds} s after ${HTTP_WARM_UP_SECONDS} s warm-up; ${http.proofs.requests.toLocaleString('en')} proofs, ${http.proofs.failures} failed; bare ${http.bare.failures} failed`);
-  console.log(`appends: ${options.writers} writers, ${options.appendSeconds} s after ${APPEND_WARM_UP_MS / 1000} s warm-up each, best of ${options.rounds} rounds each side; the signer's interval ${options.checkpointIntervalMs} ms`);
-  appends.rounds.forEach((r, index) =>
-    console.log(
-      `  round ${index + 1}: ${perSecondText(r.without)} events/s without, ${perSecondText(r.with)} with (${((1 - r.with.events / r.with.seconds / (r.without.events / r.without.seconds)) * 100).toFixed(1)}% slower); ` +
-        `builder caught up in ${r.catchUpSeconds.toFixed(1)} s, lag max ${r.lagMax.events} events / ${r.lagMax.seconds.toFixed(2)} s, at the end ${r.lagAtEnd.events} / ${r.lagAtEnd.seconds.toFixed(2)} s, drained in ${r.drainSeconds.toFixed(2)} s, ${r.checkpointsSigned} checkpoints signed`,
-    ),
-  );
+  if (reads) {
+    console.log(`verify: ${reads.result.leaves.toLocaleString('en')} leaves and ${reads.result.checkpoints} signed checkpoints checked; rounds raw ${reads.rawRounds.map(rate).join(', ')}, verify ${reads.verifyRounds.map(rate).join(', ')} events/s`);
+  }
+  if (http) {
+    console.log(`HTTP: ${options.connections} connections, ${options.httpSeconds} s after ${HTTP_WARM_UP_SECONDS} s warm-up; ${http.proofs.requests.toLocaleString('en')} proofs, ${http.proofs.failures} failed; bare ${http.bare.failures} failed`);
+  }
+  if (appends) {
+    console.log(`appends: ${options.writers} writers, ${options.appendSeconds} s after ${APPEND_WARM_UP_MS / 1000} s warm-up each, best of ${options.rounds} rounds each side; the signer's interval ${options.checkpointIntervalMs} ms`);
+    appends.rounds.forEach((r, index) =>
+      console.log(
+        `  round ${index + 1}: ${perSecondText(r.without)} events/s without, ${perSecondText(r.with)} with (${((1 - r.with.events / r.with.seconds / (r.without.events / r.without.seconds)) * 100).toFixed(1)}% slower); ` +
+          `builder caught up in ${r.catchUpSeconds.toFixed(1)} s, lag max ${r.lagMax.events} events / ${r.lagMax.seconds.toFixed(2)} s, at the end ${r.lagAtEnd.events} / ${r.lagAtEnd.seconds.toFixed(2)} s, drained in ${r.drainSeconds.toFixed(2)} s, ${r.checkpointsSigned} checkpoints signed`,
+      ),
+    );
+  }
   console.log('');
   const rule = '-'.repeat(line(header).length);
   console.log(line(header));

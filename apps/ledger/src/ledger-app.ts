@@ -13,6 +13,8 @@ import { setUpOpenApi } from './platform/openapi/openapi';
 import { publicRoutesLimiter } from './platform/rate-limit/rate-limits';
 import { carriesValidToken } from './platform/auth/auth.guard';
 import { JwtService } from '@nestjs/jwt';
+import { LogAnswers } from './log/log-answers';
+import { answerFirst, countedOnce, inclusionProofFastPath, type ExpressApplication } from './log/inclusion-proof.route';
 
 /**
  * The largest body the API reads. A batch of 5,000 process ids is about
@@ -43,9 +45,21 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.use(correlationIdMiddleware);
   // Before any work on the request: an address over its budget costs no more than this.
   const jwt = app.get(JwtService);
-  app.use(publicRoutesLimiter(config.rateLimit, new NestLogger('RateLimit'), (request) => carriesValidToken(jwt, request.headers.authorization)));
+  const publicLimiter = publicRoutesLimiter(config.rateLimit, new NestLogger('RateLimit'), (request) => carriesValidToken(jwt, request.headers.authorization));
+  // Counted once: a proof request the fast path below counted and handed on keeps its verdict.
+  app.use(countedOnce(publicLimiter));
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);
+  // Inclusion proofs the tree cache holds are answered ahead of Express, after the same security headers, correlation id
+  // and rate limit, exactly as the controller answers them; every other request goes on to Express and Nest as above.
+  answerFirst(
+    app.getHttpServer(),
+    inclusionProofFastPath({
+      answers: app.get(LogAnswers),
+      express: app.getHttpAdapter().getInstance() as ExpressApplication,
+      limiter: config.rateLimit === 'off' ? undefined : publicLimiter,
+    }),
+  );
   return app;
 }

@@ -30,3 +30,4 @@ export * from './log/log-tree';
 export * from './log/checkpoint-signer';
 export * from './log/log-verifier';
 export * from './log/certificate-proof';
+export * from './log/log-proof-cache';

@@ -1,13 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EVENT_STORE, logEntryOf, type EventStore } from '@ledger/event-store';
 import type { LedgerSecrets } from '@ledger/platform';
-import { LogTree } from '@ledger/projections';
+import { LogProofCache, LogTree, type CachedInclusionProof } from '@ledger/projections';
 import { formatVerifierKey, parseSignerKey, parseTilePath, verifierKeyOf, type HashTile } from '@ledger/verifiable-log';
 import { LEDGER_SECRETS, PG_POOL } from '../platform/config/config.tokens';
 import { ProblemException } from '../platform/errors/problem.exception';
 import { validationFailed } from '../platform/errors/request-validation';
 import type { ConsistencyProofResponse, InclusionProofResponse } from './log.dto';
+
+/** The longest the ledger's start waits for the proof cache to warm up; past it, it warms on while serving. */
+const WARM_UP_LIMIT_MS = 20_000;
 
 /** A signed checkpoint as the log keeps it. */
 export interface SignedCheckpointRow {
@@ -19,10 +22,12 @@ export interface SignedCheckpointRow {
  * What the `/v1/log/*` routes answer, read from the verifiable log's tree
  * (the read models of the `log` projection) and its signed checkpoints.
  * Proofs are taken against the tree as the builder has it; clients check
- * them against a checkpoint they hold.
+ * them against a checkpoint they hold. Inclusion proofs come from the
+ * proof cache when it holds what they need (no database round trip), and
+ * from LogTree otherwise, which also answers every refusal.
  */
 @Injectable()
-export class LogAnswers {
+export class LogAnswers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly tree: LogTree;
   private readonly verifierKey: string;
 
@@ -30,9 +35,25 @@ export class LogAnswers {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_SECRETS) secrets: LedgerSecrets,
+    private readonly cache: LogProofCache,
   ) {
     this.tree = new LogTree(pool);
     this.verifierKey = formatVerifierKey(verifierKeyOf(parseSignerKey(secrets.logKey)));
+  }
+
+  /**
+   * After every module is up (the read side has migrated the log's tables by
+   * then), before the server listens: the cache reads the tree and warms up
+   * to its bound (a few seconds for a million leaves), so that the first
+   * requests do not each wait on a tile of their own.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.cache.start();
+    await this.cache.warmed(WARM_UP_LIMIT_MS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.cache.stop();
   }
 
   key(): string {
@@ -40,11 +61,14 @@ export class LogAnswers {
   }
 
   async latestCheckpoint(): Promise<SignedCheckpointRow> {
-    const { rows } = await this.pool.query<{ tree_size: string; note: string }>(
-      'SELECT tree_size::text, note FROM read_models.log_checkpoints c ORDER BY c.tree_size DESC LIMIT 1',
+    const { rows } = await this.pool.query<{ tree_size: string; root_hash: Buffer; note: string }>(
+      'SELECT tree_size::text, root_hash, note FROM read_models.log_checkpoints c ORDER BY c.tree_size DESC LIMIT 1',
     );
     if (!rows[0]) throw new ProblemException(404, 'CHECKPOINT_NOT_FOUND', 'The log has signed no checkpoint yet');
-    return { treeSize: Number(rows[0].tree_size), note: rows[0].note };
+    const checkpoint = { treeSize: Number(rows[0].tree_size), rootHash: rows[0].root_hash, note: rows[0].note };
+    // A client that saw this checkpoint gets proofs in its tree (or a later one) by default from now on.
+    this.cache.offerCheckpoint(checkpoint);
+    return { treeSize: checkpoint.treeSize, note: checkpoint.note };
   }
 
   async checkpointOfSize(treeSize: number): Promise<SignedCheckpointRow> {
@@ -67,7 +91,15 @@ export class LogAnswers {
     return bytes;
   }
 
+  /** The inclusion proof from the proof cache alone; undefined when it cannot answer (then inclusionProof reads the database). */
+  async cachedInclusionProof(of: { position: bigint } | { leafIndex: number }, treeSize?: number): Promise<InclusionProofResponse | undefined> {
+    const cached = await this.cache.inclusionProof(of, treeSize);
+    return cached && inclusionProofResponse(cached);
+  }
+
   async inclusionProof(of: { position: bigint } | { leafIndex: number }, treeSize?: number): Promise<InclusionProofResponse> {
+    const cached = await this.cache.inclusionProof(of, treeSize);
+    if (cached) return inclusionProofResponse(cached);
     const leaf = 'position' in of ? await this.tree.leafAt(of.position) : await this.tree.leafOfIndex(of.leafIndex);
     if (!leaf) throw new ProblemException(404, 'LEAF_NOT_FOUND', 'position' in of ? `No event of the log's tree is at position ${of.position}` : `The log's tree has no leaf ${of.leafIndex}`);
     const { position } = leaf;
@@ -77,7 +109,7 @@ export class LogAnswers {
       throw validationFailed([{ field: 'treeSize', code: 'NOT_IN_TREE', message: `the event is leaf ${leaf.leafIndex}, not in a tree of ${size} leaves` }]);
     }
     const [leafHash, hashes] = await Promise.all([this.tree.leafHash(leaf.leafIndex), this.tree.inclusionProof(leaf.leafIndex, size)]);
-    return { position: position.toString(), leafIndex: leaf.leafIndex, treeSize: size, leafHash: leafHash.toString('base64'), hashes: hashes.map(base64) };
+    return inclusionProofResponse({ position, leafIndex: leaf.leafIndex, treeSize: size, leafHash, hashes });
   }
 
   async consistencyProof(from: number, to: number): Promise<ConsistencyProofResponse> {
@@ -100,6 +132,11 @@ export class LogAnswers {
     const head = await this.tree.head();
     if (size > head.treeSize) throw validationFailed([{ field, code: 'NOT_IN_TREE', message: `the tree has ${head.treeSize} leaves` }]);
   }
+}
+
+/** The same answer, field for field, whether the hashes came from the cache or from LogTree. */
+function inclusionProofResponse(proof: CachedInclusionProof): InclusionProofResponse {
+  return { position: proof.position.toString(), leafIndex: proof.leafIndex, treeSize: proof.treeSize, leafHash: base64(proof.leafHash), hashes: proof.hashes.map(base64) };
 }
 
 function base64(hash: Buffer): string {

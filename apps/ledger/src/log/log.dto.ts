@@ -1,18 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
-import { MAX_TREE_SIZE } from '@ledger/verifiable-log';
 import { IsLedgerPosition, POSITION_SCHEMA } from '../queries/dto/read-query.dto';
+import { parseTreeSize, TREE_SIZE_MESSAGE, TREE_SIZE_SCHEMA } from './tree-size';
 
-const TREE_SIZE_TEXT = /^(0|[1-9][0-9]{0,15})$/;
-export const TREE_SIZE_MESSAGE = `must be a tree size: a decimal integer from 0 to ${MAX_TREE_SIZE}, without sign, spaces or leading zeros`;
-export const TREE_SIZE_SCHEMA = { type: 'string', pattern: TREE_SIZE_TEXT.source, example: '1042' } as const;
-
-/** A tree size as text, or null. */
-export function parseTreeSize(text: unknown): number | null {
-  if (typeof text !== 'string' || !TREE_SIZE_TEXT.test(text)) return null;
-  const size = Number(text);
-  return size <= MAX_TREE_SIZE ? size : null;
-}
+export { parseTreeSize, TREE_SIZE_MESSAGE, TREE_SIZE_SCHEMA };
 
 function IsTreeSize(): PropertyDecorator {
   return ValidateBy({

@@ -152,6 +152,7 @@ export class CheckpointSigner {
 
   private async record(client: Client, treeSize: number, rootHash: Buffer, note: string): Promise<void> {
     await client.query('INSERT INTO read_models.log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING', [String(treeSize), rootHash, note]);
+    await client.query("SELECT pg_notify('log_checkpoints', $1)", [String(treeSize)]); // LOG_CHECKPOINT_CHANNEL: the proof caches (log-proof-cache.ts) follow at commit
   }
 
   private async lastInDatabase(client: Client): Promise<SignedCheckpoint | undefined> {
