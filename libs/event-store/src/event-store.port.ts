@@ -16,7 +16,7 @@ export type StreamRevision = bigint;
  */
 export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | StreamRevision;
 
-export type ActorRole = 'authority' | 'certifier' | 'registrar' | 'evaluator' | 'comptroller' | 'system';
+export type ActorRole = 'authority' | 'certifier' | 'registrar' | 'evaluator' | 'comptroller' | 'privacy' | 'system';
 
 export interface ActorRef {
   /** The token's subject (`sub`). */

@@ -75,7 +75,8 @@ export class EventSourcedRepository {
       type: event.type,
       data: event.data,
       metadata: {
-        actor: caller.actor,
+        // Who acted, as the token named them; a reader's scope (jurisdiction) is not part of the record.
+        actor: { id: caller.actor.id, role: caller.actor.role, organizationId: caller.actor.organizationId },
         commandId: caller.commandId,
         correlationId: caller.correlationId,
         causationId: caller.causationId ?? caller.commandId,

@@ -3,7 +3,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
 import { PageQuery, QUERY_TEXT, QUERY_TEXT_MESSAGE, ReadQuery } from './read-query.dto';
 
-const ROLES = ['authority', 'certifier', 'registrar', 'evaluator', 'comptroller', 'system'];
+const ROLES = ['authority', 'certifier', 'registrar', 'evaluator', 'comptroller', 'privacy', 'system'];
 
 export class AuditEventsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'The acting token subject' })
