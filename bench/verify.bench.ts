@@ -26,6 +26,7 @@
  *   npm run bench:verify -- --events 100000     # a quick try
  *   DATABASE_URL=postgres://… npm run bench:verify
  *   BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:verify -- --only proofs
+ *   BENCH_BUILDER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:verify -- --only appends
  *
  * Options: --events N, --batch N (events per read, fold and verify batch),
  * --rounds N (raw read and verify alternate N times, and so do the append runs
@@ -360,7 +361,7 @@ async function proofsOverHttp(url: string, dataDir: string, key: NoteSignerKey, 
   delete env.EVENTSTORE_CONNECTION_STRING;
   const ledger = track(
     children,
-    spawn(process.execPath, [...serverNodeArgs(), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
+    spawn(process.execPath, [...nodeArgs('BENCH_SERVER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -379,9 +380,13 @@ async function proofsOverHttp(url: string, dataDir: string, key: NoteSignerKey, 
   }
 }
 
-/** BENCH_SERVER_NODE_ARGS: Node's options for the ledger server under load (say `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses). */
-function serverNodeArgs(): string[] {
-  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+/**
+ * Node's options for the ledger server under load (BENCH_SERVER_NODE_ARGS) or
+ * the builder's child process (BENCH_BUILDER_NODE_ARGS): say `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses.
+ */
+function nodeArgs(variable: 'BENCH_SERVER_NODE_ARGS' | 'BENCH_BUILDER_NODE_ARGS'): string[] {
+  return (process.env[variable] ?? '').split(' ').filter((arg) => arg.length > 0);
 }
 
 /** Positions of random leaves of the tree, as the log holds them. */
@@ -445,6 +450,8 @@ async function load(base: string, paths: readonly string[], options: Options): P
 interface AppendRun {
   events: number;
   seconds: number;
+  /** WAL written in the measured window (by the writers and, beside them, the builder), per event appended. */
+  walBytesPerEvent: number;
   p50: number;
   p99: number;
 }
@@ -493,7 +500,7 @@ async function appendsWithBuilder(url: string, dataDir: string, key: NoteSignerK
     const rounds: AppendRound[] = [];
     for (let round = 1; round <= options.rounds; round += 1) {
       process.stdout.write(`appends, round ${round}/${options.rounds}: ${options.writers} writers, ${options.appendSeconds} s without the builder`);
-      const without = await measureAppends(store, `without-${round}`, options);
+      const without = await measureAppends(store, watcher, `without-${round}`, options);
       process.stdout.write(`: ${perSecondText(without)} events/s`);
       await settleDatabase(url);
       rounds.push({ without, ...(await appendsBesideBuilder(store, watcher, url, dataDir, key, options, children, round)) });
@@ -519,7 +526,7 @@ async function appendsBesideBuilder(
 ): Promise<Omit<AppendRound, 'without'>> {
   const builder = track(
     children,
-    spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, BUILDER_CHILD_FLAG], {
+    spawn(process.execPath, [...nodeArgs('BENCH_BUILDER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, BUILDER_CHILD_FLAG], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
@@ -550,7 +557,7 @@ async function appendsBesideBuilder(
         await sleep(LAG_SAMPLE_MS);
       }
     })();
-    const withBuilder = await measureAppends(store, `with-${round}`, options);
+    const withBuilder = await measureAppends(store, watcher, `with-${round}`, options);
     sampling = false;
     await sampler;
     const lagAtEnd = await lagOf(watcher);
@@ -579,7 +586,7 @@ function perSecondText(run: AppendRun): string {
 }
 
 /** Every writer appends one event to a new stream, expecting no_stream, in a loop: a warm-up, then the measured window. */
-async function measureAppends(store: PostgresEventStore, label: string, options: Options): Promise<AppendRun> {
+async function measureAppends(store: PostgresEventStore, watcher: Client, label: string, options: Options): Promise<AppendRun> {
   const prefix = `bench-verify-${label}-`;
   const metadata = (): EventMetadata => {
     // Recorded now: the lag in seconds is read from it, as readiness reads it.
@@ -612,9 +619,12 @@ async function measureAppends(store: PostgresEventStore, label: string, options:
     return latencies.flat();
   };
   await run(APPEND_WARM_UP_MS);
+  const walBefore = (await watcher.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
   const started = performance.now();
   const latencies = await run(options.appendSeconds * 1000);
-  return { events: latencies.length, seconds: (performance.now() - started) / 1000, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  const seconds = (performance.now() - started) / 1000;
+  const wal = (await watcher.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [walBefore])).rows[0].bytes;
+  return { events: latencies.length, seconds, walBytesPerEvent: Number(wal) / latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
 /** How far the tree is behind the log: events past its last leaf, and seconds since the first of them was recorded. */
@@ -805,11 +815,16 @@ function report(options: Options, seeded: number, build: Build, { reads, http, a
     const lags = appends.rounds.map((r) => r.lagMax);
     const ends = appends.rounds.map((r) => r.lagAtEnd);
     rows.push(
-      ['appends, builder stopped', `${perSecond(withoutRate)} events/s`, `p50 ${appends.without.p50.toFixed(1)} ms, p99 ${appends.without.p99.toFixed(1)} ms`, ''],
+      [
+        'appends, builder stopped',
+        `${perSecond(withoutRate)} events/s`,
+        `p50 ${appends.without.p50.toFixed(1)} ms, p99 ${appends.without.p99.toFixed(1)} ms; WAL ${Math.round(appends.without.walBytesPerEvent)} B/event`,
+        '',
+      ],
       [
         'appends, builder + signer running',
         `${perSecond(withRate)} events/s`,
-        `p50 ${appends.with.p50.toFixed(1)} ms, p99 ${appends.with.p99.toFixed(1)} ms; slowdown ${(slowdown * 100).toFixed(1)}%`,
+        `p50 ${appends.with.p50.toFixed(1)} ms, p99 ${appends.with.p99.toFixed(1)} ms; WAL ${Math.round(appends.with.walBytesPerEvent)} B/event; slowdown ${(slowdown * 100).toFixed(1)}%`,
         `< 10%: ${verdict(slowdown < 0.1)}`,
       ],
       [
