@@ -41,7 +41,65 @@ describe('loadLedgerConfig', () => {
       logOrigin: 'certification-ledger.local/log',
       checkpointIntervalMs: 5000,
       publicUrl: 'https://ledger.example.gob.mx/registro',
+      devTokens: true,
     });
+  });
+
+  it('accepts an OpenID Connect provider with its defaults once issuer and audience are set, and no provider without them', () => {
+    expect(loadLedgerConfig({}).oidc).toBeUndefined();
+    expect(loadLedgerConfig({ LEDGER_OIDC_ISSUER: 'https://login.example.gob.mx/realms/ledger', LEDGER_OIDC_AUDIENCE: 'ledger-api' }).oidc).toEqual({
+      issuer: 'https://login.example.gob.mx/realms/ledger',
+      audience: 'ledger-api',
+      claims: { role: 'role', organization: 'org', jurisdiction: 'jurisdiction' },
+      clockSkewSeconds: 30,
+      maxTokenLifetimeSeconds: 3600,
+      jwksMaxAgeSeconds: 600,
+      jwksCooldownSeconds: 30,
+      timeoutMs: 5000,
+    });
+  });
+
+  it('reads every OpenID Connect setting, and whether development tokens are accepted', () => {
+    const config = loadLedgerConfig({
+      LEDGER_OIDC_ISSUER: 'http://127.0.0.1:8443/',
+      LEDGER_OIDC_AUDIENCE: 'ledger',
+      LEDGER_OIDC_ROLE_CLAIM: 'https://ledger.gob.mx/role',
+      LEDGER_OIDC_ORG_CLAIM: 'dependencia',
+      LEDGER_OIDC_JURISDICTION_CLAIM: 'entidad',
+      LEDGER_OIDC_CLOCK_SKEW: '10',
+      LEDGER_OIDC_MAX_TOKEN_LIFETIME: '900',
+      LEDGER_OIDC_JWKS_MAX_AGE: '120',
+      LEDGER_OIDC_JWKS_COOLDOWN: '5',
+      LEDGER_OIDC_TIMEOUT: '2',
+      LEDGER_DEV_TOKENS: 'OFF',
+    });
+    expect(config.oidc).toEqual({
+      issuer: 'http://127.0.0.1:8443/',
+      audience: 'ledger',
+      claims: { role: 'https://ledger.gob.mx/role', organization: 'dependencia', jurisdiction: 'entidad' },
+      clockSkewSeconds: 10,
+      maxTokenLifetimeSeconds: 900,
+      jwksMaxAgeSeconds: 120,
+      jwksCooldownSeconds: 5,
+      timeoutMs: 2000,
+    });
+    expect(config.devTokens).toBe(false);
+  });
+
+  it.each([
+    [{ LEDGER_OIDC_ISSUER: 'https://login.example.gob.mx' }, /LEDGER_OIDC_AUDIENCE must be set/],
+    [{ LEDGER_OIDC_AUDIENCE: 'ledger' }, /without LEDGER_OIDC_ISSUER/],
+    [{ LEDGER_OIDC_ISSUER: 'http://login.example.gob.mx', LEDGER_OIDC_AUDIENCE: 'ledger' }, /LEDGER_OIDC_ISSUER must be/],
+    [{ LEDGER_OIDC_ISSUER: 'https://u:p@login.example.gob.mx', LEDGER_OIDC_AUDIENCE: 'ledger' }, /LEDGER_OIDC_ISSUER must be/],
+    [{ LEDGER_OIDC_ISSUER: 'https://login.example.gob.mx/?realm=x', LEDGER_OIDC_AUDIENCE: 'ledger' }, /LEDGER_OIDC_ISSUER must be/],
+    [{ LEDGER_OIDC_ISSUER: 'https://login.example.gob.mx', LEDGER_OIDC_AUDIENCE: 'ledger', LEDGER_OIDC_ROLE_CLAIM: 'sub' }, /LEDGER_OIDC_ROLE_CLAIM must name a claim/],
+    [{ LEDGER_OIDC_ISSUER: 'https://login.example.gob.mx', LEDGER_OIDC_AUDIENCE: 'ledger', LEDGER_OIDC_ORG_CLAIM: 'role' }, /three different claims/],
+    [{ LEDGER_OIDC_ISSUER: 'https://login.example.gob.mx', LEDGER_OIDC_AUDIENCE: 'ledger', LEDGER_OIDC_CLOCK_SKEW: '3600' }, /LEDGER_OIDC_CLOCK_SKEW must be a whole number from 0 to 300/],
+    [{ LEDGER_OIDC_ISSUER: 'https://login.example.gob.mx', LEDGER_OIDC_AUDIENCE: 'ledger', LEDGER_OIDC_MAX_TOKEN_LIFETIME: '30' }, /LEDGER_OIDC_MAX_TOKEN_LIFETIME/],
+    [{ LEDGER_OIDC_ISSUER: 'https://login.example.gob.mx', LEDGER_OIDC_AUDIENCE: 'ledger', LEDGER_OIDC_TIMEOUT: '0' }, /LEDGER_OIDC_TIMEOUT/],
+    [{ LEDGER_DEV_TOKENS: 'maybe' }, /LEDGER_DEV_TOKENS must be one of on, off/],
+  ])('refuses the OpenID Connect settings %j', (env, problem) => {
+    expect(() => loadLedgerConfig(env)).toThrow(problem);
   });
 
   it('names the public URL after the port by default, and refuses one that is no plain http(s) base URL', () => {

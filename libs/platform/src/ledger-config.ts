@@ -62,7 +62,47 @@ export interface LedgerConfig {
    * is configured, never taken from a request's Host header.
    */
   readonly publicUrl: string;
+  /**
+   * Tokens of an OpenID Connect provider, accepted besides the development
+   * tokens when LEDGER_OIDC_ISSUER is set.
+   */
+  readonly oidc?: OidcConfig;
+  /** Whether HS256 development tokens signed with the token key are accepted (LEDGER_DEV_TOKENS, on by default). */
+  readonly devTokens: boolean;
 }
+
+/** Which claims of an identity provider's token name the caller's role, organization and jurisdiction. */
+export interface OidcClaimNames {
+  readonly role: string;
+  readonly organization: string;
+  readonly jurisdiction: string;
+}
+
+/** An OpenID Connect provider whose signed tokens (ID tokens or JWT access tokens) the ledger accepts. */
+export interface OidcConfig {
+  /** Exactly the provider's `iss`; its discovery document is at `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  /** The `aud` the provider puts in tokens meant for this ledger (its client id or API identifier). */
+  readonly audience: string;
+  readonly claims: OidcClaimNames;
+  /** How far `exp`, `nbf` and `iat` may be off the ledger's clock, in seconds. */
+  readonly clockSkewSeconds: number;
+  /** Tokens whose `exp − iat` is longer are refused, in seconds. */
+  readonly maxTokenLifetimeSeconds: number;
+  /** The provider's keys are fetched again once this old, in seconds: a key it stops publishing is refused from then on. */
+  readonly jwksMaxAgeSeconds: number;
+  /** A token signed by a key not in the cached set makes the ledger fetch the set again, at most this often, in seconds. */
+  readonly jwksCooldownSeconds: number;
+  /** The longest the ledger waits for the provider (discovery or keys) before answering 503, in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_OIDC_CLAIM_NAMES: OidcClaimNames = Object.freeze({ role: 'role', organization: 'org', jurisdiction: 'jurisdiction' });
+export const DEFAULT_OIDC_CLOCK_SKEW_SECONDS = 30;
+export const DEFAULT_OIDC_MAX_TOKEN_LIFETIME_SECONDS = 3600;
+export const DEFAULT_OIDC_JWKS_MAX_AGE_SECONDS = 600;
+export const DEFAULT_OIDC_JWKS_COOLDOWN_SECONDS = 30;
+export const DEFAULT_OIDC_TIMEOUT_SECONDS = 5;
 
 export const DEFAULT_LOG_ORIGIN = 'certification-ledger.local/log';
 export const DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 5;
@@ -126,12 +166,72 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     checkpointIntervalMs:
       1000 * readWholeNumber('LEDGER_CHECKPOINT_INTERVAL', env.LEDGER_CHECKPOINT_INTERVAL, { min: 1, max: 3_600, fallback: DEFAULT_CHECKPOINT_INTERVAL_SECONDS }, problems),
     publicUrl: readPublicUrl(env.LEDGER_PUBLIC_URL, port, problems),
+    oidc: readOidc(env, problems),
+    devTokens: readChoice('LEDGER_DEV_TOKENS', env.LEDGER_DEV_TOKENS?.toLowerCase(), ['on', 'off'], 'on', problems) === 'on',
   };
   if (config.logKey && problems.length === 0 && parseSignerKey(config.logKey).name !== config.logOrigin) {
     problems.push('LEDGER_LOG_KEY is a key for another origin: its name must equal LEDGER_LOG_ORIGIN');
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+/** Claims a provider's token carries for its own meaning: none of them may stand for a role, an organization or a jurisdiction. */
+const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'azp', 'nonce', 'scope', 'client_id'];
+
+function readOidc(env: Env, problems: string[]): OidcConfig | undefined {
+  const issuerText = nonEmpty(env.LEDGER_OIDC_ISSUER);
+  const audience = nonEmpty(env.LEDGER_OIDC_AUDIENCE);
+  if (issuerText === undefined) {
+    if (audience !== undefined) problems.push('LEDGER_OIDC_AUDIENCE is set without LEDGER_OIDC_ISSUER: set both, or neither');
+    return undefined;
+  }
+  const issuer = readOidcIssuer(issuerText, problems);
+  if (audience === undefined) problems.push('LEDGER_OIDC_AUDIENCE must be set with LEDGER_OIDC_ISSUER: the audience the provider puts in tokens meant for this ledger');
+  const claims: OidcClaimNames = {
+    role: readClaimName('LEDGER_OIDC_ROLE_CLAIM', env.LEDGER_OIDC_ROLE_CLAIM, DEFAULT_OIDC_CLAIM_NAMES.role, problems),
+    organization: readClaimName('LEDGER_OIDC_ORG_CLAIM', env.LEDGER_OIDC_ORG_CLAIM, DEFAULT_OIDC_CLAIM_NAMES.organization, problems),
+    jurisdiction: readClaimName('LEDGER_OIDC_JURISDICTION_CLAIM', env.LEDGER_OIDC_JURISDICTION_CLAIM, DEFAULT_OIDC_CLAIM_NAMES.jurisdiction, problems),
+  };
+  if (new Set(Object.values(claims)).size !== 3) problems.push('LEDGER_OIDC_ROLE_CLAIM, LEDGER_OIDC_ORG_CLAIM and LEDGER_OIDC_JURISDICTION_CLAIM must name three different claims');
+  return {
+    issuer,
+    audience: audience ?? '',
+    claims,
+    clockSkewSeconds: readWholeNumber('LEDGER_OIDC_CLOCK_SKEW', env.LEDGER_OIDC_CLOCK_SKEW, { min: 0, max: 300, fallback: DEFAULT_OIDC_CLOCK_SKEW_SECONDS }, problems),
+    maxTokenLifetimeSeconds: readWholeNumber(
+      'LEDGER_OIDC_MAX_TOKEN_LIFETIME',
+      env.LEDGER_OIDC_MAX_TOKEN_LIFETIME,
+      { min: 60, max: 86_400, fallback: DEFAULT_OIDC_MAX_TOKEN_LIFETIME_SECONDS },
+      problems,
+    ),
+    jwksMaxAgeSeconds: readWholeNumber('LEDGER_OIDC_JWKS_MAX_AGE', env.LEDGER_OIDC_JWKS_MAX_AGE, { min: 1, max: 86_400, fallback: DEFAULT_OIDC_JWKS_MAX_AGE_SECONDS }, problems),
+    jwksCooldownSeconds: readWholeNumber('LEDGER_OIDC_JWKS_COOLDOWN', env.LEDGER_OIDC_JWKS_COOLDOWN, { min: 1, max: 3_600, fallback: DEFAULT_OIDC_JWKS_COOLDOWN_SECONDS }, problems),
+    timeoutMs: 1000 * readWholeNumber('LEDGER_OIDC_TIMEOUT', env.LEDGER_OIDC_TIMEOUT, { min: 1, max: 30, fallback: DEFAULT_OIDC_TIMEOUT_SECONDS }, problems),
+  };
+}
+
+/** Plain http only to a provider on this machine (a test's, or a sidecar's): anywhere else its keys could be swapped on the way. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+function readOidcIssuer(text: string, problems: string[]): string {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname));
+  if (!url || !secure || url.username || url.password || text.includes('?') || text.includes('#')) {
+    problems.push('LEDGER_OIDC_ISSUER must be the provider\'s issuer, an https:// URL without credentials, query or fragment (http:// only on loopback), e.g. https://login.example.gob.mx/realms/ledger');
+  }
+  // Kept as written: a token's `iss` must equal it exactly.
+  return text;
+}
+
+function readClaimName(name: string, value: string | undefined, fallback: string, problems: string[]): string {
+  const text = nonEmpty(value) ?? fallback;
+  if (text.length > 200 || /\s/.test(text) || REGISTERED_CLAIMS.includes(text)) {
+    problems.push(`${name} must name a claim of at most 200 characters without spaces, and not one of ${REGISTERED_CLAIMS.join(', ')}, got "${text.slice(0, 200)}"`);
+  }
+  return text;
 }
 
 function readLogOrigin(value: string | undefined, problems: string[]): string {
