@@ -29,6 +29,35 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (scope, key)
       );`,
   },
+  {
+    version: 3,
+    name: 'access log',
+    // Who read whose personal data (apps/ledger/src/access-log): one row per
+    // answer, its subjects in an array, so a list page of 50 names is one row
+    // and "who read this subject" is one GIN lookup. Apart from the event log
+    // and never updated; retention deletes by read_at (BRIN, the table grows in
+    // time order). No CURP and no name: subjects are subjectIds.
+    sql: `
+      CREATE TABLE ledger.access_log (
+        entry_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        read_at timestamptz NOT NULL,
+        actor_id text NOT NULL,
+        actor_role text NOT NULL,
+        actor_org text NOT NULL,
+        actor_jurisdiction text,
+        route text NOT NULL,
+        correlation_id text NOT NULL,
+        subject_ids text[] NOT NULL CHECK (cardinality(subject_ids) > 0)
+      );
+      CREATE INDEX access_log_subjects ON ledger.access_log USING gin (subject_ids);
+      CREATE INDEX access_log_actor ON ledger.access_log (actor_id, entry_id);
+      CREATE INDEX access_log_route ON ledger.access_log (route, entry_id);
+      CREATE INDEX access_log_read_at ON ledger.access_log USING brin (read_at);
+      CREATE FUNCTION ledger.access_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'ledger.access_log is append-only: entries are never changed'; END $$;
+      CREATE TRIGGER access_log_append_only BEFORE UPDATE ON ledger.access_log
+        FOR EACH ROW EXECUTE FUNCTION ledger.access_log_is_append_only();`,
+  },
 ];
 
 /** Any constant shared by every ledger process: serialises concurrent migrators (server + CLI). */
