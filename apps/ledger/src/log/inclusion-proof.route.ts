@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parsePosition } from '@ledger/read-models';
-import { PUBLIC_CACHE_CONTROL, securityHeadersMiddleware } from '../platform/http/security-headers';
-import { correlationIdMiddleware } from '../platform/logging/correlation-id';
+import { AUTHENTICATED_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, securityHeadersForRawAnswers } from '../platform/http/security-headers';
+import { takeCorrelationId } from '../platform/logging/correlation-id';
 import type { Middleware } from '../platform/rate-limit/rate-limits';
 import type { LogAnswers } from './log-answers';
 import type { InclusionProofResponse } from './log.dto';
@@ -119,17 +119,17 @@ export type FastPath = (request: IncomingMessage, response: ServerResponse, onwa
  * costs less than that (measured with bench:verify's load: answered from an
  * Express middleware ahead of Nest's router, p99 stayed above 10 ms).
  *
- * So the edge's own middleware run here, the same functions in the same
- * order as createLedgerApp mounts them: the security headers, the
- * correlation id, and the public rate limiter, which counts the request
- * once (countedOnce passes its verdict on if the request goes onward, so a
- * 429 is still Nest's problem+json). The answer is the controller's, byte
- * for byte: the same JSON from the same LogAnswers, sent as Express's
- * res.json sends it (Content-Type, Content-Length, Express's own ETag
- * function), with the Cache-Control the auth guard gives a public route
- * asked without a token (no-cache; with an Authorization header it stays
- * no-store). Conditional requests go onward, where Express's freshness
- * rules answer them (304).
+ * So what the edge does to a request happens here too, to the same effect:
+ * the public rate limiter counts it once (countedOnce passes its verdict on
+ * if the request goes onward, so a 429 is still Nest's problem+json), and
+ * the answer carries the security headers of the same helmet instance
+ * (taken once), the correlation id, the Cache-Control the auth guard gives a
+ * public route (no-cache asked without a token; with an Authorization header
+ * it stays no-store), and the controller's body, sent as Express's res.json
+ * sends it (a string, its Content-Type and Content-Length, Express's own
+ * ETag function), all in one writeHead: setting a dozen headers one by one
+ * cost a fifth of a proof's CPU time. Conditional requests go onward, where
+ * Express's freshness rules answer them (304).
  *
  * It writes no log line: at the default level (info) pino-http's line per
  * request (serialised, CURP-scrubbed, written synchronously to stdout)
@@ -152,40 +152,60 @@ export function inclusionProofFastPath(options: InclusionProofFastPathOptions): 
       },
     }) as IncomingMessage;
 
+  // The security headers of every API answer, the same helmet's, once: the fast path writes them with the rest in one writeHead.
+  const securityHeaders = Object.entries(securityHeadersForRawAnswers()).flatMap(([name, value]) => (name.toLowerCase() === 'cache-control' ? [] : [name, value]));
+
   return (request, response, onward) => {
     const url = request.url ?? '';
     if (request.method !== 'GET' || !url.startsWith(INCLUSION_PROOF_QUERY)) return onward();
     const query = plainInclusionQuery(url);
     if (!query || hasBody(request) || isConditional(request)) return onward();
+    // Onward, Express's chain runs the security headers, the correlation id and (once: countedOnce) the limiter's verdict.
     const answer = () =>
       options.answers.cachedInclusionProof(query.of, query.treeSize).then(
-        (proof) => (proof ? send(request, response, proof, etagOf) : onward()),
+        (proof) => (proof ? send(request, response, proof, securityHeaders, etagOf) : onward()),
         () => onward(),
       );
-    securityHeadersMiddleware(request, response, (error) => {
-      if (error !== undefined) return onward();
-      correlationIdMiddleware(request, response, () => {
-        const limiter = options.limiter;
-        if (!limiter) return void answer();
-        limiter(limiterView(request), response, (refusal) => {
-          (request as IncomingMessage & Counted)[COUNTED] = { refusal };
-          if (refusal !== undefined) return onward();
-          void answer();
-        });
-      });
+    const limiter = options.limiter;
+    if (!limiter) return void answer();
+    limiter(limiterView(request), response, (refusal) => {
+      (request as IncomingMessage & Counted)[COUNTED] = { refusal };
+      if (refusal !== undefined) return onward();
+      void answer();
     });
   };
 }
 
-function send(request: IncomingMessage, response: ServerResponse, proof: InclusionProofResponse, etagOf: ((body: string) => string | undefined) | undefined): void {
-  // A string, as Express's res.send ends with: Node then writes the head and the body in one write, not a writev of two.
+/**
+ * The controller's answer, header for header: the security headers, the
+ * Cache-Control the auth guard gives a public route (no-cache asked without
+ * a token, no-store with one), the correlation id, and the body as
+ * Express's res.json sends it (a string, its Content-Type, Content-Length
+ * and Express's own ETag). All in one writeHead, then one write of head and
+ * body together.
+ */
+function send(
+  request: IncomingMessage,
+  response: ServerResponse,
+  proof: InclusionProofResponse,
+  securityHeaders: readonly string[],
+  etagOf: ((body: string) => string | undefined) | undefined,
+): void {
   const body = JSON.stringify(proof);
-  if (request.headers.authorization === undefined) response.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
-  response.setHeader('Content-Type', 'application/json; charset=utf-8');
-  response.setHeader('Content-Length', Buffer.byteLength(body, 'utf8'));
+  const headers = [
+    ...securityHeaders,
+    'Cache-Control',
+    request.headers.authorization === undefined ? PUBLIC_CACHE_CONTROL : AUTHENTICATED_CACHE_CONTROL,
+    'X-Correlation-Id',
+    takeCorrelationId(request),
+    'Content-Type',
+    'application/json; charset=utf-8',
+    'Content-Length',
+    String(Buffer.byteLength(body, 'utf8')),
+  ];
   const etag = etagOf?.(body);
-  if (etag) response.setHeader('ETag', etag);
-  response.statusCode = 200;
+  if (etag) headers.push('ETag', etag);
+  response.writeHead(200, headers);
   response.end(body, 'utf8');
 }
 

@@ -23,10 +23,22 @@ export function correlationIdMiddleware(request: IncomingMessage, response: Serv
 export function assignCorrelationId(request: IncomingMessage, response: ServerResponse): string {
   const holder = request as IncomingMessage & WithCorrelation;
   if (holder.correlationId) return holder.correlationId;
+  const id = takeCorrelationId(request);
+  if (!response.headersSent) response.setHeader('X-Correlation-Id', id);
+  return id;
+}
+
+/**
+ * The request's correlation id as assignCorrelationId gives it, for an
+ * answer that writes its headers itself (the inclusion proofs' fast path):
+ * the caller's when acceptable, otherwise a new one, kept on the request.
+ */
+export function takeCorrelationId(request: IncomingMessage): string {
+  const holder = request as IncomingMessage & WithCorrelation;
+  if (holder.correlationId) return holder.correlationId;
   const offered = request.headers[CORRELATION_HEADER];
   const id = typeof offered === 'string' && ACCEPTABLE_ID.test(offered) ? offered : randomUUID();
   holder.correlationId = id;
-  if (!response.headersSent) response.setHeader('X-Correlation-Id', id);
   return id;
 }
 
