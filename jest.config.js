@@ -16,6 +16,8 @@ module.exports = {
     '^@ledger/read-models$': '<rootDir>/libs/read-models/src',
     '^@ledger/platform$': '<rootDir>/libs/platform/src',
     '^@ledger/verifiable-log$': '<rootDir>/libs/verifiable-log/src',
+    '^@ledger/personal-data$': '<rootDir>/libs/personal-data/src',
+    '^@ledger/personal-data/testing$': '<rootDir>/libs/personal-data/src/testing',
   },
   testTimeout: 60000,
 };

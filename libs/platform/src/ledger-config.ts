@@ -32,6 +32,8 @@ export interface LedgerConfig {
   readonly tokenKey?: string;
   readonly subjectKey?: string;
   readonly folioKey?: string;
+  /** Wraps the subjects' data keys (LEDGER_MASTER_KEY); generated into dataDir when absent. */
+  readonly masterKey?: string;
   readonly projector: ProjectorMode;
   readonly logLevel: LogLevel;
   /**
@@ -156,6 +158,7 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     tokenKey: readSecret('LEDGER_TOKEN_KEY', env.LEDGER_TOKEN_KEY, problems),
     subjectKey: readSecret('LEDGER_SUBJECT_KEY', env.LEDGER_SUBJECT_KEY, problems),
     folioKey: readSecret('LEDGER_FOLIO_KEY', env.LEDGER_FOLIO_KEY, problems),
+    masterKey: readSecret('LEDGER_MASTER_KEY', env.LEDGER_MASTER_KEY, problems),
     projector: readChoice('LEDGER_PROJECTOR', env.LEDGER_PROJECTOR, ['in-process', 'off'], 'in-process', problems),
     logLevel: readChoice('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info', problems),
     rateLimit: readRateLimit(env.LEDGER_RATE_LIMIT, problems),

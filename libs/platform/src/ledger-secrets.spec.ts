@@ -15,9 +15,9 @@ describe('resolveLedgerSecrets', () => {
     const first = resolveLedgerSecrets({ dataDir, logOrigin });
     const second = resolveLedgerSecrets({ dataDir, logOrigin });
     expect(second).toEqual(first);
-    expect(new Set(Object.values(first)).size).toBe(4);
+    expect(new Set(Object.values(first)).size).toBe(5);
     expect(parseSignerKey(first.logKey).name).toBe(logOrigin);
-    for (const file of ['token.key', 'subject.key', 'folio.key', 'log.key']) {
+    for (const file of ['token.key', 'subject.key', 'folio.key', 'log.key', 'master.key']) {
       expect(statSync(join(secretsDir(dataDir), file)).mode & 0o777).toBe(0o600);
     }
     expect(statSync(secretsDir(dataDir)).mode & 0o777).toBe(0o700);
@@ -25,9 +25,12 @@ describe('resolveLedgerSecrets', () => {
 
   it('prefers configured secrets and writes nothing for them', () => {
     const tokenKey = 't'.repeat(40);
-    const secrets = resolveLedgerSecrets({ dataDir, tokenKey, logOrigin });
+    const masterKey = 'm'.repeat(40);
+    const secrets = resolveLedgerSecrets({ dataDir, tokenKey, masterKey, logOrigin });
     expect(secrets.tokenKey).toBe(tokenKey);
+    expect(secrets.masterKey).toBe(masterKey);
     expect(() => readFileSync(join(secretsDir(dataDir), 'token.key'))).toThrow();
+    expect(() => readFileSync(join(secretsDir(dataDir), 'master.key'))).toThrow();
   });
 
   it('refuses a log key generated for another origin: a log keeps its origin for life', () => {

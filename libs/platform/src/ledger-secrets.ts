@@ -18,6 +18,11 @@ export interface LedgerSecrets {
   readonly folioKey: string;
   /** Signs the verifiable log's checkpoints: a C2SP signed-note Ed25519 signer key, named like the log's origin. */
   readonly logKey: string;
+  /**
+   * Wraps every subject's data key (libs/personal-data). Losing it loses
+   * every name and CURP in the ledger: back it up apart from the database.
+   */
+  readonly masterKey: string;
 }
 
 type SecretName = keyof LedgerSecrets;
@@ -27,6 +32,7 @@ const FILE_OF: Record<SecretName, string> = {
   subjectKey: 'subject.key',
   folioKey: 'folio.key',
   logKey: 'log.key',
+  masterKey: 'master.key',
 };
 
 const randomSecret = () => randomBytes(32).toString('base64url');
@@ -37,7 +43,7 @@ export function secretsDir(dataDir: string): string {
 
 /** Configured secrets win; each missing one is read from the data folder, or generated there once. */
 export function resolveLedgerSecrets(
-  config: Pick<LedgerConfig, 'dataDir' | 'tokenKey' | 'subjectKey' | 'folioKey' | 'logKey' | 'logOrigin'>,
+  config: Pick<LedgerConfig, 'dataDir' | 'tokenKey' | 'subjectKey' | 'folioKey' | 'logKey' | 'logOrigin'> & Partial<Pick<LedgerConfig, 'masterKey'>>,
 ): LedgerSecrets {
   const resolveOne = (name: Exclude<SecretName, 'logKey'>) => config[name] ?? readOrCreateSecret(secretsDir(config.dataDir), FILE_OF[name], randomSecret);
   const logKey = config.logKey ?? readOrCreateSecret(secretsDir(config.dataDir), FILE_OF.logKey, () => formatSignerKey(generateNoteKey(config.logOrigin)));
@@ -47,7 +53,7 @@ export function resolveLedgerSecrets(
       `the log key in ${join(secretsDir(config.dataDir), FILE_OF.logKey)} is for the origin "${logKeyName}", not LEDGER_LOG_ORIGIN "${config.logOrigin}": a log keeps its origin for life`,
     ]);
   }
-  return { tokenKey: resolveOne('tokenKey'), subjectKey: resolveOne('subjectKey'), folioKey: resolveOne('folioKey'), logKey };
+  return { tokenKey: resolveOne('tokenKey'), subjectKey: resolveOne('subjectKey'), folioKey: resolveOne('folioKey'), logKey, masterKey: resolveOne('masterKey') };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { PERSONAL_DATA_KEYS_SQL } from '@ledger/personal-data';
 
 /**
  * The ledger's own tables (schema `ledger`), changed only by these numbered
@@ -28,6 +29,12 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (scope, key)
       );`,
+  },
+  {
+    version: 2,
+    name: 'personal data keys',
+    // Each subject's data key, wrapped by the master key, apart from the events (libs/personal-data).
+    sql: PERSONAL_DATA_KEYS_SQL,
   },
   {
     version: 3,
