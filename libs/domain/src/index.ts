@@ -45,7 +45,7 @@ export * from './folio/folio.state';
 export { standardDecider, MIN_VALIDITY_YEARS, MAX_VALIDITY_YEARS } from './standard/standard.decider';
 export { providerDecider } from './provider/provider.decider';
 export { evaluatorDecider } from './evaluator/evaluator.decider';
-export { personDecider } from './person/person.decider';
+export { personDecider, MAX_ARCO_REASON_LENGTH, MAX_REQUEST_FOLIO_LENGTH } from './person/person.decider';
 export { certificationDecider, MAX_TRAINING_HOURS, MIN_TRAINING_HOURS } from './certification/certification.decider';
 export { folioDecider } from './folio/folio.decider';
 export { MAX_TEXT_LENGTH, MAX_STANDARDS_PER_ACCREDITATION } from './shared/guards';

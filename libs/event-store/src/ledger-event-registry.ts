@@ -57,6 +57,8 @@ export const EVENT_REGISTRY: { readonly [T in LedgerEventType]: EventCodec<T> } 
   },
   PersonRegistered: { schemaVersion: 1, requiredFields: ['subjectId', 'curp', 'fullName', 'registeredAt'], occurredAt: (d) => d.registeredAt },
   PersonalDataRectified: { schemaVersion: 1, requiredFields: ['subjectId', 'fullName', 'rectifiedAt'], occurredAt: (d) => d.rectifiedAt },
+  // Its personal data (curp, fullName; a rectification's reason) is stored sealed: libs/personal-data opens it before parsing.
+  PersonalDataErased: { schemaVersion: 1, requiredFields: ['subjectId', 'requestFolio', 'reason', 'erasedAt'], occurredAt: (d) => d.erasedAt },
   EnrollmentOpened: { schemaVersion: 1, requiredFields: ['subjectId', 'processId', 'standardCode', 'openedAt'], occurredAt: (d) => d.openedAt },
   CandidateEnrolled: {
     schemaVersion: 1,

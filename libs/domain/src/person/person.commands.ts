@@ -9,7 +9,10 @@ import type { EarlierProcess } from '../certification/certification.state';
 export type RegisterPerson = Command<'RegisterPerson', { subjectId: string; curp: string; fullName: string }>;
 
 /** ARCO rectification of the name; history keeps the old one. */
-export type RectifyPersonalData = Command<'RectifyPersonalData', { subjectId: string; fullName: string }>;
+export type RectifyPersonalData = Command<'RectifyPersonalData', { subjectId: string; fullName: string; reason?: string }>;
+
+/** ARCO cancellation, by the privacy office, under the folio of the holder's request. */
+export type ErasePersonalData = Command<'ErasePersonalData', { subjectId: string; requestFolio: string; reason: string }>;
 
 /**
  * The consistency boundary of "one open or valid certification per person and
@@ -29,4 +32,4 @@ export type OpenEnrollment = Command<
   }
 >;
 
-export type PersonCommand = RegisterPerson | RectifyPersonalData | OpenEnrollment;
+export type PersonCommand = RegisterPerson | RectifyPersonalData | OpenEnrollment | ErasePersonalData;

@@ -1,5 +1,6 @@
 import type { CertificationState, EarlierProcess } from '../certification/certification.state';
 import { certificationDecider } from '../certification/certification.decider';
+import type { Actor } from '../shared/actor';
 import { fold } from '../shared/decider';
 import type { CertificationEvent } from '../certification/certification.events';
 import { makeValidCurp, withWrongCheckDigit } from '../testing/curp-fixtures';
@@ -15,9 +16,9 @@ import {
   PROCESS_ID,
   SUBJECT_ID,
 } from '../testing/ledger-fixtures';
-import type { OpenEnrollment, RectifyPersonalData, RegisterPerson } from './person.commands';
+import type { ErasePersonalData, OpenEnrollment, RectifyPersonalData, RegisterPerson } from './person.commands';
 import { personDecider } from './person.decider';
-import type { EnrollmentOpened, PersonRegistered } from './person.events';
+import type { EnrollmentOpened, PersonalDataErased, PersonRegistered } from './person.events';
 
 const curp = makeValidCurp({ firstSurname: 'López', secondSurname: 'Obrador', givenName: 'Andrés Manuel', birthDate: '1953-11-13', state: 'TC' });
 const register = (data: Partial<RegisterPerson['data']> = {}, actor = centreRegistrar): RegisterPerson => ({
@@ -34,6 +35,16 @@ const rectify = (fullName: string): RectifyPersonalData => ({
   data: { subjectId: SUBJECT_ID, fullName },
   metadata: meta(centreRegistrar),
 });
+const privacyOffice: Actor = { id: 'privacy-1', role: 'privacy', organizationId: 'INAI-UT' };
+const erase = (data: Partial<ErasePersonalData['data']> = {}, actor = privacyOffice): ErasePersonalData => ({
+  type: 'ErasePersonalData',
+  data: { subjectId: SUBJECT_ID, requestFolio: 'UT/ARCO/2024/0153', reason: 'Cancelación solicitada por el titular', ...data },
+  metadata: meta(actor),
+});
+const erased: PersonalDataErased = {
+  type: 'PersonalDataErased',
+  data: { subjectId: SUBJECT_ID, requestFolio: 'UT/ARCO/2024/0153', reason: 'Cancelación solicitada por el titular', erasedAt: NOW },
+};
 const opened = (processId: string, openedAt = NOW, standardCode = 'EC0105'): EnrollmentOpened => ({
   type: 'EnrollmentOpened',
   data: { subjectId: SUBJECT_ID, processId, standardCode, openedAt },
@@ -109,6 +120,63 @@ describe('person decider', () => {
 
     it('needs the person registered', () => {
       given(personDecider).when(rectify('X')).thenThrows('PERSON_NOT_FOUND');
+    });
+  });
+
+  describe('RectifyPersonalData by the privacy office (ARCO)', () => {
+    it('records the new name with the reason', () => {
+      given(personDecider, [registered])
+        .when({ type: 'RectifyPersonalData', data: { subjectId: SUBJECT_ID, fullName: 'Andrés Manuel López Obrador', reason: 'x' }, metadata: meta(privacyOffice) })
+        .thenNothing();
+      given(personDecider, [registered])
+        .when({ type: 'RectifyPersonalData', data: { subjectId: SUBJECT_ID, fullName: 'Andrés López', reason: 'Acta de nacimiento' }, metadata: meta(privacyOffice) })
+        .then([{ type: 'PersonalDataRectified', data: { subjectId: SUBJECT_ID, fullName: 'Andrés López', reason: 'Acta de nacimiento', rectifiedAt: NOW } }]);
+    });
+
+    it('refuses a reason that is not text or too long, and an evaluator', () => {
+      const bad = (reason: string) => ({ type: 'RectifyPersonalData' as const, data: { subjectId: SUBJECT_ID, fullName: 'Andrés López', reason }, metadata: meta(privacyOffice) });
+      given(personDecider, [registered]).when(bad('a\u0000b')).thenThrows('INVALID_TEXT');
+      given(personDecider, [registered]).when(bad('x'.repeat(501))).thenThrows('INVALID_FIELD');
+      given(personDecider, [registered]).when({ ...rectify('Andrés López'), metadata: meta(evaluator) }).thenThrows('ROLE_NOT_ALLOWED');
+    });
+
+    it('refuses to rectify an erased person', () => {
+      given(personDecider, [registered, erased]).when(rectify('Andrés López')).thenThrows('PERSON_ERASED');
+    });
+  });
+
+  describe('ErasePersonalData (ARCO cancellation)', () => {
+    it('records the erasure without personal data', () => {
+      given(personDecider, [registered, opened(PROCESS_ID)]).when(erase()).then([erased]);
+    });
+
+    it('is the privacy office\'s alone', () => {
+      for (const actor of [centreRegistrar, certifier, evaluator, { ...privacyOffice, role: 'authority' as const }, { ...privacyOffice, role: 'comptroller' as const }]) {
+        given(personDecider, [registered]).when(erase({}, actor)).thenThrows('ROLE_NOT_ALLOWED');
+      }
+    });
+
+    it('needs the person, a folio and a reason, bounded and free of control characters', () => {
+      given(personDecider).when(erase()).thenThrows('PERSON_NOT_FOUND');
+      given(personDecider, [registered]).when(erase({ reason: '' })).thenThrows('REQUIRED_FIELD');
+      given(personDecider, [registered]).when(erase({ requestFolio: '' })).thenThrows('REQUIRED_FIELD');
+      given(personDecider, [registered]).when(erase({ requestFolio: 'F'.repeat(65) })).thenThrows('INVALID_FIELD');
+      given(personDecider, [registered]).when(erase({ reason: 'line\u0007bell' })).thenThrows('INVALID_TEXT');
+    });
+
+    it('refuses a second erasure, naming the first', () => {
+      given(personDecider, [registered, erased])
+        .when(erase({ requestFolio: 'UT/ARCO/2024/0200' }))
+        .thenThrows('PERSON_ALREADY_ERASED', { erasedAt: NOW, requestFolio: 'UT/ARCO/2024/0153' });
+    });
+
+    it('leaves an erased person with its processes and no personal data, and refuses to enroll or register it again', () => {
+      const state = fold(personDecider, [registered, opened(PROCESS_ID), erased]);
+      expect(state).toEqual({ status: 'erased', subjectId: SUBJECT_ID, registeredAt: NOW, erasedAt: NOW, requestFolio: 'UT/ARCO/2024/0153', enrollments: [{ processId: PROCESS_ID, standardCode: 'EC0105', openedAt: NOW }] });
+      expect(JSON.stringify(state)).not.toContain(curp);
+      expect(JSON.stringify(state)).not.toContain('López');
+      given(personDecider, [registered, erased]).when(open()).thenThrows('PERSON_ERASED');
+      given(personDecider, [registered, erased]).when(register()).thenThrows('PERSON_ERASED');
     });
   });
 

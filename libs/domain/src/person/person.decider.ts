@@ -6,13 +6,19 @@ import { assertNever, type Decider } from '../shared/decider';
 import { DomainError, ensure } from '../shared/domain-error';
 import { businessInstant, nowOf, requireId, requireRole, requireText } from '../shared/guards';
 import { parseStandardCode } from '../shared/standard-code';
-import type { OpenEnrollment, PersonCommand, RectifyPersonalData, RegisterPerson } from './person.commands';
+import type { ErasePersonalData, OpenEnrollment, PersonCommand, RectifyPersonalData, RegisterPerson } from './person.commands';
 import type { PersonEvent } from './person.events';
-import type { PersonState, RegisteredPerson } from './person.state';
+import type { ErasedPerson, PersonState, RegisteredPerson } from './person.state';
 
 const MAX_NAME_LENGTH = 200;
+/** A privacy office's reason for a rectification or an erasure. */
+export const MAX_ARCO_REASON_LENGTH = 500;
+/** The folio of a holder's ARCO request, as the privacy office numbers it. */
+export const MAX_REQUEST_FOLIO_LENGTH = 64;
 /** Whoever legitimately collects a person's data: a registrar enrolling, a certifier accrediting, the authority. */
 const DATA_ROLES: readonly Role[] = ['registrar', 'certifier', 'authority'];
+/** Who may correct it: those, and the privacy office answering an ARCO request. */
+const RECTIFYING_ROLES: readonly Role[] = [...DATA_ROLES, 'privacy'];
 
 export const initialState: PersonState = { status: 'unregistered' };
 
@@ -24,6 +30,8 @@ export function decide(command: PersonCommand, state: PersonState): PersonEvent[
       return rectify(command, state);
     case 'OpenEnrollment':
       return openEnrollment(command, state);
+    case 'ErasePersonalData':
+      return erase(command, state);
     default: {
       const _exhaustive: never = command;
       return assertNever(_exhaustive, 'person command');
@@ -36,6 +44,8 @@ function register({ data, metadata }: RegisterPerson, state: PersonState): Perso
   const subjectId = requireId(data.subjectId, 'subjectId');
   const curp = Curp.parse(data.curp).value;
   const fullName = requireText(data.fullName, 'fullName', MAX_NAME_LENGTH);
+  // The handler registers a CURP whose subject was erased under the next subject id; reaching here is a bug upstream.
+  if (state.status === 'erased') throw erasedError(state);
   if (state.status === 'registered') {
     // subjectId is a keyed hash of the CURP, so a different CURP here means a bug upstream.
     ensure(state.curp === curp, 'PERSON_CURP_MISMATCH', 'the subject is registered with another CURP', { subjectId });
@@ -45,12 +55,35 @@ function register({ data, metadata }: RegisterPerson, state: PersonState): Perso
 }
 
 function rectify({ data, metadata }: RectifyPersonalData, state: PersonState): PersonEvent[] {
-  requireRole(metadata.actor, DATA_ROLES, 'rectify personal data');
+  requireRole(metadata.actor, RECTIFYING_ROLES, 'rectify personal data');
   const subjectId = requireId(data.subjectId, 'subjectId');
   const fullName = requireText(data.fullName, 'fullName', MAX_NAME_LENGTH);
+  const reason = data.reason === undefined ? undefined : requireText(data.reason, 'reason', MAX_ARCO_REASON_LENGTH);
   const person = registered(state, subjectId);
   if (person.fullName === fullName) return [];
-  return [{ type: 'PersonalDataRectified', data: { subjectId, fullName, rectifiedAt: nowOf(metadata) } }];
+  const rectifiedAt = nowOf(metadata);
+  return [{ type: 'PersonalDataRectified', data: reason === undefined ? { subjectId, fullName, rectifiedAt } : { subjectId, fullName, reason, rectifiedAt } }];
+}
+
+/** Only the privacy office cancels personal data, and only once: a second request finds it gone. */
+function erase({ data, metadata }: ErasePersonalData, state: PersonState): PersonEvent[] {
+  requireRole(metadata.actor, ['privacy'], 'erase personal data');
+  const subjectId = requireId(data.subjectId, 'subjectId');
+  const requestFolio = requireText(data.requestFolio, 'requestFolio', MAX_REQUEST_FOLIO_LENGTH);
+  const reason = requireText(data.reason, 'reason', MAX_ARCO_REASON_LENGTH);
+  if (state.status === 'unregistered') throw new DomainError('PERSON_NOT_FOUND', 'no such person', { subjectId });
+  if (state.status === 'erased') {
+    throw new DomainError('PERSON_ALREADY_ERASED', 'the personal data of this person was already erased', {
+      subjectId,
+      erasedAt: state.erasedAt,
+      requestFolio: state.requestFolio,
+    });
+  }
+  return [{ type: 'PersonalDataErased', data: { subjectId, requestFolio, reason, erasedAt: nowOf(metadata) } }];
+}
+
+function erasedError(person: ErasedPerson): DomainError {
+  return new DomainError('PERSON_ERASED', 'the personal data of this person was erased; nothing more is recorded about it', { subjectId: person.subjectId });
 }
 
 function openEnrollment({ data, metadata }: OpenEnrollment, state: PersonState): PersonEvent[] {
@@ -84,19 +117,27 @@ function processesToCheck(person: RegisteredPerson, standardCode: string, passed
 
 function registered(state: PersonState, subjectId: string): RegisteredPerson {
   if (state.status === 'unregistered') throw new DomainError('PERSON_NOT_FOUND', 'no such person', { subjectId });
+  if (state.status === 'erased') throw erasedError(state);
   return state;
 }
 
 export function evolve(state: PersonState, event: PersonEvent): PersonState {
   switch (event.type) {
-    case 'PersonRegistered':
-      return { status: 'registered', ...event.data, enrollments: [] };
+    case 'PersonRegistered': {
+      const { subjectId, curp, fullName, registeredAt } = event.data;
+      return { status: 'registered', subjectId, curp, fullName, registeredAt, enrollments: [] };
+    }
     case 'PersonalDataRectified':
       return state.status === 'registered' ? { ...state, fullName: event.data.fullName } : state;
     case 'EnrollmentOpened': {
-      if (state.status !== 'registered') return state;
+      if (state.status === 'unregistered') return state;
       const { processId, standardCode, openedAt } = event.data;
       return { ...state, enrollments: [...state.enrollments, { processId, standardCode, openedAt }] };
+    }
+    case 'PersonalDataErased': {
+      if (state.status === 'unregistered') return state;
+      const { subjectId, registeredAt, enrollments } = state;
+      return { status: 'erased', subjectId, registeredAt, enrollments, erasedAt: event.data.erasedAt, requestFolio: event.data.requestFolio };
     }
     default: {
       const _exhaustive: never = event;

@@ -14,6 +14,17 @@ export type PersonState =
       fullName: string;
       registeredAt: string;
       enrollments: readonly PersonEnrollment[];
+    }
+  | {
+      /** The personal data is gone for good; the person's processes and certificates stay. */
+      status: 'erased';
+      subjectId: string;
+      registeredAt: string;
+      erasedAt: string;
+      requestFolio: string;
+      enrollments: readonly PersonEnrollment[];
     };
+
+export type ErasedPerson = Extract<PersonState, { status: 'erased' }>;
 
 export type RegisteredPerson = Extract<PersonState, { status: 'registered' }>;

@@ -59,6 +59,8 @@ export const DOMAIN_ERRORS = {
   CERTIFICATE_ALREADY_ISSUED: 'conflict',
   CERTIFICATE_ALREADY_REVOKED: 'conflict',
   FOLIO_ALREADY_ASSIGNED: 'conflict',
+  PERSON_ERASED: 'conflict',
+  PERSON_ALREADY_ERASED: 'conflict',
   // rule: well-formed and allowed, but a business invariant says no
   STANDARD_NOT_ACTIVE: 'rule',
   PROVIDER_NOT_ACCREDITED: 'rule',

@@ -69,6 +69,7 @@ function subjectOf(rows: RowReader, event: RecordedLedgerEvent): string | undefi
   switch (event.type) {
     case 'PersonRegistered':
     case 'PersonalDataRectified':
+    case 'PersonalDataErased':
     case 'EnrollmentOpened':
     case 'CandidateEnrolled':
     case 'CertificateIssued':
@@ -99,6 +100,9 @@ function detailsOf(event: RecordedLedgerEvent): Record<string, unknown> {
       return { registeredAt: event.data.registeredAt };
     case 'PersonalDataRectified':
       return { rectifiedAt: event.data.rectifiedAt };
+    case 'PersonalDataErased':
+      // The privacy office's folio and the instant; its free-text reason is left in the person stream.
+      return { requestFolio: event.data.requestFolio, erasedAt: event.data.erasedAt };
     case 'StandardRegistered':
     case 'StandardRetired':
     case 'ProviderAccredited':
