@@ -42,6 +42,35 @@ export interface AuditFilters {
   readonly to?: string;
 }
 
+/** Whose audit trail: a comptroller scoped to a state (its jurisdiction) sees that state's only; default everything. */
+export interface AuditScope {
+  readonly state?: string;
+}
+
+/**
+ * The audit rows of one state, for a query over `audit_events` aliased `e`
+ * (`:scopeState` bound to the state): the events of certification processes
+ * enrolled in that state and of their folios, and the events of people with
+ * a process there, except those naming a process elsewhere (an enrollment
+ * opened in another state). Registries (standards, providers, evaluators)
+ * belong to no state and are left out.
+ */
+export const AUDIT_STATE_SQL = `(
+  (e.stream_id LIKE 'certification-%' AND EXISTS (
+     SELECT 1 FROM read_models.processes sp WHERE sp.process_id = substr(e.stream_id, 15) AND sp.state = :scopeState))
+  OR (e.stream_id LIKE 'folio-%' AND EXISTS (
+     SELECT 1 FROM read_models.certificates sc WHERE sc.folio = substr(e.stream_id, 7) AND sc.state = :scopeState))
+  OR (e.stream_id LIKE 'person-%' AND EXISTS (
+       SELECT 1 FROM read_models.processes sp WHERE sp.subject_id = e.subject_id AND sp.state = :scopeState)
+     AND (e.details->>'processId' IS NULL OR EXISTS (
+       SELECT 1 FROM read_models.processes sq WHERE sq.process_id = e.details->>'processId' AND sq.state = :scopeState)))
+)`;
+
+/** A scoped read needs the processes and certificates at the same position as the audit rows. */
+function projectionsFor(scope: AuditScope): string[] {
+  return scope.state === undefined ? AUDIT_PROJECTIONS : [...AUDIT_PROJECTIONS, 'certification'];
+}
+
 interface PageRequest {
   readonly limit?: number;
   readonly cursor?: string;
@@ -51,13 +80,14 @@ interface PageRequest {
 export class AuditQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async events(filters: AuditFilters, page: PageRequest): Promise<Page<AuditEventView>> {
+  async events(filters: AuditFilters, page: PageRequest, scope: AuditScope = {}): Promise<Page<AuditEventView>> {
     const limit = pageSize(page.limit);
     const after = decodeCursor(page.cursor);
     const from = filters.from ? instantOf(filters.from, 'from') : undefined;
     const to = filters.to ? endOf(filters.to) : undefined;
-    const rows = await inReadSnapshot(this.dataSource, AUDIT_PROJECTIONS, (reader) => {
+    const rows = await inReadSnapshot(this.dataSource, projectionsFor(scope), (reader) => {
       const query = reader.getRepository(AuditEventEntity).createQueryBuilder('e').orderBy('e.position', 'ASC').limit(limit + 1);
+      if (scope.state !== undefined) query.andWhere(AUDIT_STATE_SQL, { scopeState: scope.state });
       if (filters.actorId) query.andWhere('e.actor_id = :actorId', { actorId: filters.actorId });
       if (filters.role) query.andWhere('e.actor_role = :role', { role: filters.role });
       if (filters.organizationId) query.andWhere('e.actor_org = :organizationId', { organizationId: filters.organizationId });
@@ -72,16 +102,18 @@ export class AuditQueries {
   }
 
   /** Every event about a person, in order; 404 when the ledger knows nothing about the subjectId. */
-  async timeline(subjectId: string, page: PageRequest): Promise<Page<TimelineEntryView>> {
+  async timeline(subjectId: string, page: PageRequest, scope: AuditScope = {}): Promise<Page<TimelineEntryView>> {
     const limit = pageSize(page.limit);
     const after = decodeCursor(page.cursor);
-    const rows = await inReadSnapshot(this.dataSource, AUDIT_PROJECTIONS, (reader) => {
+    const rows = await inReadSnapshot(this.dataSource, projectionsFor(scope), (reader) => {
       const query = reader
         .getRepository(AuditEventEntity)
         .createQueryBuilder('e')
         .where('e.subject_id = :subjectId', { subjectId })
         .orderBy('e.position', 'ASC')
         .limit(limit + 1);
+      // A person with nothing in the scope's state is, for that comptroller, a person the ledger knows nothing about (404).
+      if (scope.state !== undefined) query.andWhere(AUDIT_STATE_SQL, { scopeState: scope.state });
       if (after !== undefined) query.andWhere('e.position > :after', { after });
       return query.getMany();
     });

@@ -47,16 +47,17 @@ export class ProvenanceQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Read in one snapshot of the certificates, the audit trail and the registry. */
-  async ofCertificate(input: string): Promise<CertificateProvenance> {
+  /** `scope`: a comptroller scoped to a state sees the provenance of that state's certificates only (another's is not found). */
+  async ofCertificate(input: string, scope: { readonly state?: string } = {}): Promise<CertificateProvenance> {
     const folio = Folio.parse(input).value;
-    return inReadSnapshot(this.dataSource, ['certification', 'audit', 'registry'], (reader) => provenanceOf(reader, folio));
+    return inReadSnapshot(this.dataSource, ['certification', 'audit', 'registry'], (reader) => provenanceOf(reader, folio, scope));
   }
 }
 
 /** A certificate's provenance read through `reader` (inside a snapshot the caller holds), by a folio already normalised. */
-export async function provenanceOf(reader: ReadModelReader, folio: string): Promise<CertificateProvenance> {
+export async function provenanceOf(reader: ReadModelReader, folio: string, scope: { readonly state?: string } = {}): Promise<CertificateProvenance> {
   const certificate = await reader.getRepository(CertificateEntity).findOneBy({ folio });
-  if (!certificate) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
+  if (!certificate || (scope.state !== undefined && certificate.state !== scope.state)) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
   const steps = await eventsOfStream(reader, `certification-${certificate.processId}`);
   const [assignment] = await eventsOfStream(reader, `folio-${folio}`);
   const first = (type: string) => steps.find((step) => step.type === type) ?? null;

@@ -21,9 +21,10 @@ export interface CertificateFilters {
   readonly issuedTo?: string;
 }
 
-/** Who asks: a certifier sees its own provider's certificates only. */
+/** Who asks: a certifier sees its own provider's certificates only; a comptroller scoped to a state (its jurisdiction), that state's only. */
 export interface CertificateViewer {
   readonly ownProviderId?: string;
+  readonly state?: string;
 }
 
 /**
@@ -51,6 +52,7 @@ export function addCertificateFilters(
     .whereIf(filters.agency, `${alias}.agency = ?`)
     .whereIf(filters.providerId, `${alias}.provider_id = ?`)
     .whereIf(viewer.ownProviderId, `${alias}.provider_id = ?`)
+    .whereIf(viewer.state, `${alias}.state = ?`)
     .whereIf(filters.evaluatorId, `${alias}.evaluator_id = ?`)
     .whereIf(filters.employment, `${alias}.employment = ?`);
   const { from, toExclusive } = issuedBounds(filters);

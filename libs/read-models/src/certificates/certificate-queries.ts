@@ -110,7 +110,7 @@ export class CertificateQueries {
     const folio = Folio.parse(input).value;
     const where = new SqlConditions();
     const status = currentStatusSql('c', where.parameters.add(now));
-    where.where('c.folio = ?', folio).whereIf(viewer.ownProviderId, 'c.provider_id = ?');
+    where.where('c.folio = ?', folio).whereIf(viewer.ownProviderId, 'c.provider_id = ?').whereIf(viewer.state, 'c.state = ?');
     const [row]: CertificateRow[] = await inReadSnapshot(this.dataSource, CERTIFICATE_PROJECTIONS, (reader) =>
       reader.query(
         `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS} FROM read_models.certificates c ${holderNameJoin('c')} WHERE ${where.sql}`,

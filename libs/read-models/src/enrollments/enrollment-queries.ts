@@ -8,6 +8,8 @@ import { inReadSnapshot, type ReadModelReader } from '../read-position';
 export interface EnrollmentViewer {
   readonly role: string;
   readonly organizationId: string;
+  /** A comptroller's state, when its token is scoped to one. */
+  readonly jurisdiction?: string;
 }
 
 export interface EnrollmentView {
@@ -81,7 +83,7 @@ function hoursOf(hours: unknown): number {
 }
 
 function mayView(viewer: EnrollmentViewer, process: ProcessEntity): boolean {
-  if (viewer.role === 'comptroller') return true;
+  if (viewer.role === 'comptroller') return viewer.jurisdiction === undefined || process.state === viewer.jurisdiction;
   if (viewer.role === 'certifier') return process.providerId === viewer.organizationId;
   if (viewer.role === 'registrar') return process.centreId === viewer.organizationId || process.providerId === viewer.organizationId;
   return false;

@@ -1,6 +1,6 @@
 import { isIsoDate } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
-import { addCertificateFilters, instantOf, type CertificateFilters, type CertificateStatus, type StatusSql } from '../certificates/certificate-filters';
+import { addCertificateFilters, instantOf, type CertificateFilters, type CertificateStatus, type CertificateViewer, type StatusSql } from '../certificates/certificate-filters';
 import { holderNameJoin } from '../certificates/certificate-queries';
 import { reachedPosition } from '../projection-positions';
 import { awaitFirstRead, recordReadPosition } from '../read-position';
@@ -17,6 +17,8 @@ export interface TransparencyReportRequest {
   /** Knowledge time: only events at or before this position count. Default: as far as the read models have got. */
   readonly atPosition?: bigint;
   readonly filters: CertificateFilters;
+  /** Who asks (a scoped comptroller's report holds its state's certificates only); default everything. */
+  readonly viewer?: CertificateViewer;
 }
 
 export interface TransparencyReportRow {
@@ -59,7 +61,7 @@ export class TransparencyReports {
     const asOf = canonicalAsOf(request.asOf);
     const cutoff = cutoffOf(asOf);
     // Every parameter is checked before anything is read or waited for.
-    const queryAt = reportQueryOf(request.filters, cutoff);
+    const queryAt = reportQueryOf(request.filters, request.viewer ?? {}, cutoff);
     await awaitFirstRead();
     const reached = await this.dataSource.transaction((manager) => reachedPosition(manager, REPORT_PROJECTIONS));
     const position = request.atPosition ?? reached;
@@ -110,12 +112,12 @@ interface ReportRowSql {
 
 /** The certificates of the report with their status as of the cutoff, known at the position. */
 /** The report's query for the filters (checked now), as a function of the position it is read at (its first parameter). */
-function reportQueryOf(filters: CertificateFilters, cutoff: string): (position: bigint) => { sql: string; values: unknown[] } {
-  const { sql, values } = reportQuery(filters, cutoff);
+function reportQueryOf(filters: CertificateFilters, viewer: CertificateViewer, cutoff: string): (position: bigint) => { sql: string; values: unknown[] } {
+  const { sql, values } = reportQuery(filters, viewer, cutoff);
   return (position) => ({ sql, values: [position.toString(), ...values.slice(1)] });
 }
 
-function reportQuery(filters: CertificateFilters, cutoff: string): { sql: string; values: unknown[] } {
+function reportQuery(filters: CertificateFilters, viewer: CertificateViewer, cutoff: string): { sql: string; values: unknown[] } {
   const where = new SqlConditions();
   const at = where.parameters.add('-1');
   const before = where.parameters.add(cutoff);
@@ -126,7 +128,7 @@ function reportQuery(filters: CertificateFilters, cutoff: string): { sql: string
     valid: `(NOT ${revoked} AND c.valid_until >= ${before}::timestamptz)`,
   };
   where.where(`c.issued_position <= ${at}::bigint`).where(`c.issued_at < ${before}::timestamptz`);
-  addCertificateFilters(where, 'c', filters, {}, status);
+  addCertificateFilters(where, 'c', filters, viewer, status);
   const sql = `SELECT c.folio, n.full_name AS holder_name, c.standard_code, c.provider_id, c.agency, c.state, c.municipality,
       c.employment, read_models.iso_instant(c.issued_at) AS issued_at, read_models.iso_instant(c.valid_until) AS valid_until,
       CASE WHEN ${status.revoked} THEN 'revoked' WHEN ${status.expired} THEN 'expired' ELSE 'valid' END AS status

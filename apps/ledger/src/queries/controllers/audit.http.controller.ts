@@ -1,6 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@ledger/domain';
 import { AuditQueries, ProvenanceQueries, type AuditEventView, type CertificateProvenance, type Page } from '@ledger/read-models';
+import { CurrentActor } from '../../platform/auth/current-actor.decorator';
 import { FolioPipe } from '../../commands/shared/route-params';
 import { FOLIO_PARAM } from '../../platform/openapi/route-parameters';
 import { AuditEventPageResponse, CertificateProvenanceResponse } from '../dto/audit.response';
@@ -8,6 +10,7 @@ import { AuditEventsQuery } from '../dto/audit-events.query.dto';
 import { ReadQuery } from '../dto/read-query.dto';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
 import { QueryParameters } from '../read-your-writes.pipe';
+import { stateScopeOf } from '../viewers';
 
 @ApiTags('audit')
 @Controller('v1/audit')
@@ -21,9 +24,9 @@ export class AuditHttpController {
   @QueryEndpoint('comptroller')
   @QueryAnswer({ type: AuditEventPageResponse, description: 'A page of the audit trail, in log order' })
   @ApiOperation({ operationId: 'listAuditEvents', summary: 'The audit trail: one row per event, in log order, filtered' })
-  events(@QueryParameters() query: AuditEventsQuery): Promise<Page<AuditEventView>> {
+  events(@QueryParameters() query: AuditEventsQuery, @CurrentActor() actor: Actor): Promise<Page<AuditEventView>> {
     const { actorId, role, organizationId, type, streamId, from, to } = query;
-    return this.audit.events({ actorId, role, organizationId, type, streamId, from, to }, query);
+    return this.audit.events({ actorId, role, organizationId, type, streamId, from, to }, query, stateScopeOf(actor));
   }
 
   @Get('certificates/:folio/provenance')
@@ -38,7 +41,7 @@ export class AuditHttpController {
     operationId: 'getCertificateProvenance',
     summary: "Who enrolled, trained, evaluated (with the evaluator's accreditation in force that day), issued and revoked a certificate",
   })
-  provenanceOf(@Param('folio', FolioPipe) folio: string, @QueryParameters() _query: ReadQuery): Promise<CertificateProvenance> {
-    return this.provenance.ofCertificate(folio);
+  provenanceOf(@Param('folio', FolioPipe) folio: string, @QueryParameters() _query: ReadQuery, @CurrentActor() actor: Actor): Promise<CertificateProvenance> {
+    return this.provenance.ofCertificate(folio, stateScopeOf(actor));
   }
 }

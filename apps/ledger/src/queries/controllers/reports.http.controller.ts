@@ -1,11 +1,14 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Actor } from '@ledger/domain';
 import { renderTransparencyCsv, renderTransparencyJson, TransparencyReports } from '@ledger/read-models';
+import { CurrentActor } from '../../platform/auth/current-actor.decorator';
 import type { HttpResponse } from '../../platform/http/http-types';
 import { certificateFiltersOf, TransparencyReportQuery } from '../dto/certificate-filters.query.dto';
 import { TRANSPARENCY_CSV_SCHEMA, TransparencyReportResponse } from '../dto/transparency-report.response';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
 import { QueryParameters } from '../read-your-writes.pipe';
+import { certificateViewerOf } from '../viewers';
 
 const REPORT_HEADERS = {
   'X-Report-As-Of': { description: 'The asOf the report describes (also in the JSON body)', schema: { type: 'string', example: '2018-11-13' } },
@@ -39,11 +42,13 @@ export class ReportsHttpController {
       'The same parameters always give the same bytes. JSON names asOf and position in the body; CSV (UTF-8, a header line) ' +
       'in the X-Report-As-Of and X-Report-Position headers and the file name.',
   })
-  async transparency(@QueryParameters() query: TransparencyReportQuery, @Res() response: HttpResponse): Promise<void> {
+  async transparency(@QueryParameters() query: TransparencyReportQuery, @Res() response: HttpResponse, @CurrentActor() actor: Actor): Promise<void> {
     const report = await this.reports.prepare({
       asOf: query.asOf ?? '',
       atPosition: query.atPosition === undefined ? undefined : BigInt(query.atPosition),
       filters: certificateFiltersOf(query),
+      // A scoped comptroller's report is the report of its state: the same bytes as everyone's report filtered by that state.
+      viewer: certificateViewerOf(actor),
     });
     const csv = query.format === 'csv';
     response.setHeader('Content-Type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
