@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Role } from '@ledger/domain';
 import { IDENTIFIER } from '../../../ledger/src/platform/http/request-formats';
-import { ROLES_IN_TOKENS } from '../../../ledger/src/platform/auth/token-claims';
+import { isJurisdictionCode, JURISDICTION_CODES, ROLES_IN_TOKENS } from '../../../ledger/src/platform/auth/token-claims';
 import { signLedgerToken } from '../../../ledger/src/platform/auth/token-signer';
 import { cliContext } from '../cli-context';
 import type { CliCommand } from './cli-command';
@@ -29,15 +29,23 @@ function identifier(name: string): (text: string) => string {
   };
 }
 
+/** A state code exactly as the ledger writes it (`QR`, `CMX`). */
+export function parseJurisdiction(text: string): string {
+  if (!isJurisdictionCode(text)) throw new InvalidArgumentError(`expected a state code, one of ${JURISDICTION_CODES.join(', ')}`);
+  return text;
+}
+
 interface TokenOptions {
   role: Role;
   org: string;
   sub: string;
   ttl: number;
+  jurisdiction?: string;
 }
 
 /**
- * `ledger token --role certifier --org ECE322-18 --sub user-7 [--ttl 8h]`:
+ * `ledger token --role certifier --org ECE322-18 --sub user-7 [--ttl 8h]`
+ * (`--role comptroller --jurisdiction QR` for a comptroller who sees one state):
  * signs with the key the server uses (LEDGER_TOKEN_KEY, or the one kept in
  * the data folder, created there if absent) and prints the token alone on
  * the last line, so scripts can take `tail -n 1`.
@@ -51,10 +59,15 @@ export const tokenCommand: CliCommand = {
       .requiredOption('--org <org>', 'the organization the caller acts for (provider, centre or agency)', identifier('--org'))
       .requiredOption('--sub <sub>', 'the caller’s id (an evaluator’s evaluatorId)', identifier('--sub'))
       .option('--ttl <duration>', 'lifetime: seconds, or with s/m/h/d', parseTtl, parseTtl(DEFAULT_TTL))
-      .action((options: TokenOptions) => {
+      .option('--jurisdiction <state>', 'a comptroller’s state code (QR, CMX…): the token then sees that state only', parseJurisdiction)
+      .action((options: TokenOptions, command: Command) => {
+        if (options.jurisdiction !== undefined && options.role !== 'comptroller') {
+          command.error('error: --jurisdiction scopes a comptroller; a token of another role carries none', { exitCode: 1 });
+        }
         const { secrets } = cliContext();
-        const token = signLedgerToken(secrets.tokenKey, { sub: options.sub, role: options.role, org: options.org, ttlSeconds: options.ttl });
-        process.stderr.write(`Token for ${options.sub} (${options.role} of ${options.org}), valid ${options.ttl} s:\n`);
+        const token = signLedgerToken(secrets.tokenKey, { sub: options.sub, role: options.role, org: options.org, ttlSeconds: options.ttl, jurisdiction: options.jurisdiction });
+        const scope = options.jurisdiction === undefined ? '' : `, jurisdiction ${options.jurisdiction}`;
+        process.stderr.write(`Token for ${options.sub} (${options.role} of ${options.org}${scope}), valid ${options.ttl} s:\n`);
         process.stdout.write(`${token}\n`);
       });
   },

@@ -7,10 +7,13 @@ export interface TokenRequest {
   org: string;
   /** Lifetime in seconds. */
   ttlSeconds: number;
+  /** A comptroller's state (a code of MEXICAN_STATES); absent, the whole country. */
+  jurisdiction?: string;
 }
 
 /** Signs a ledger token (HS256) with the ledger's token key; the CLI and tests use it. */
 export function signLedgerToken(tokenKey: string, request: TokenRequest): string {
   const jwt = new JwtService({ secret: tokenKey, signOptions: { algorithm: 'HS256' } });
-  return jwt.sign({ role: request.role, org: request.org }, { subject: request.sub, expiresIn: request.ttlSeconds });
+  const claims = { role: request.role, org: request.org, ...(request.jurisdiction === undefined ? {} : { jurisdiction: request.jurisdiction }) };
+  return jwt.sign(claims, { subject: request.sub, expiresIn: request.ttlSeconds });
 }
