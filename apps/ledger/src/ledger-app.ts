@@ -11,8 +11,7 @@ import { securityHeadersMiddleware } from './platform/http/security-headers';
 import { correlationIdMiddleware } from './platform/logging/correlation-id';
 import { setUpOpenApi } from './platform/openapi/openapi';
 import { publicRoutesLimiter } from './platform/rate-limit/rate-limits';
-import { carriesValidToken } from './platform/auth/auth.guard';
-import { JwtService } from '@nestjs/jwt';
+import { TokenVerifier } from './platform/auth/token-verifier';
 import { LogAnswers } from './log/log-answers';
 import { answerFirst, countedOnce, inclusionProofFastPath, type ExpressApplication } from './log/inclusion-proof.route';
 
@@ -44,8 +43,8 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.use(securityHeadersMiddleware);
   app.use(correlationIdMiddleware);
   // Before any work on the request: an address over its budget costs no more than this.
-  const jwt = app.get(JwtService);
-  const publicLimiter = publicRoutesLimiter(config.rateLimit, new NestLogger('RateLimit'), (request) => carriesValidToken(jwt, request.headers.authorization));
+  const tokens = app.get(TokenVerifier);
+  const publicLimiter = publicRoutesLimiter(config.rateLimit, new NestLogger('RateLimit'), (request) => tokens.carriesValidToken(request.headers.authorization));
   // Counted once: a proof request the fast path below counted and handed on keeps its verdict.
   app.use(countedOnce(publicLimiter));
   app.use(jsonOnlyMiddleware);

@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import type { Actor, Role } from '@ledger/domain';
 import { ProblemException } from '../errors/problem.exception';
@@ -9,31 +8,15 @@ import { FailedAuthentications } from '../rate-limit/rate-limits';
 import { attachActor } from './authenticated-request';
 import { IS_PUBLIC } from './public.decorator';
 import { ROLES } from './roles.decorator';
-import { actorFromClaims } from './token-claims';
-
-const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
+import { TokenVerifier } from './token-verifier';
 
 /**
- * Whether an Authorization header holds a token this ledger would accept
- * (signature, expiry, claims), checked synchronously at the edge so that the
- * public routes' rate limit can leave known callers alone. A bad token here
- * is simply not a reason to skip the limit; the guard still answers it.
- */
-export function carriesValidToken(jwt: JwtService, header: string | undefined): boolean {
-  const token = header ? BEARER.exec(header)?.[1] : undefined;
-  if (!token) return false;
-  try {
-    return typeof actorFromClaims(jwt.verify(token, { algorithms: ['HS256'] })) !== 'string';
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Global guard: every route needs a valid bearer token unless it is
- * @Public(); a route with @Roles() also needs one of those roles. No, bad or
- * expired token → 401; a role not allowed → 403. Failed authentications are
- * counted per client address: past the budget they are answered 429.
+ * Global guard: every route needs a valid bearer token (TokenVerifier: a
+ * development token or the identity provider's) unless it is @Public(); a
+ * route with @Roles() also needs one of those roles. No, bad or expired
+ * token → 401 (503 when the provider's keys cannot be had); a role not
+ * allowed → 403. Failed authentications, 503s included, are counted per
+ * client address: past the budget they are answered 429.
  *
  * Every answer is `Cache-Control: no-store` (set at the edge) unless this
  * guard finds a public route asked without a token.
@@ -42,7 +25,7 @@ export function carriesValidToken(jwt: JwtService, header: string | undefined): 
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly jwt: JwtService,
+    private readonly tokens: TokenVerifier,
     private readonly failures: FailedAuthentications,
   ) {}
 
@@ -74,18 +57,7 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  private async authenticate(header: string | undefined): Promise<Actor> {
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
-    if (!token) throw new ProblemException(401, 'UNAUTHENTICATED', 'A bearer token is required');
-    let claims: Record<string, unknown>;
-    try {
-      claims = await this.jwt.verifyAsync(token, { algorithms: ['HS256'] });
-    } catch (error) {
-      const expired = (error as Error).name === 'TokenExpiredError';
-      throw new ProblemException(401, expired ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED', expired ? 'The token has expired' : 'The token is not valid');
-    }
-    const actor = actorFromClaims(claims);
-    if (typeof actor === 'string') throw new ProblemException(401, 'UNAUTHENTICATED', actor);
-    return actor;
+  private authenticate(header: string | undefined): Promise<Actor> {
+    return this.tokens.authenticate(header);
   }
 }

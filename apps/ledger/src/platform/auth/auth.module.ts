@@ -5,6 +5,7 @@ import type { LedgerConfig, LedgerSecrets } from '@ledger/platform';
 import { LEDGER_CONFIG, LEDGER_SECRETS } from '../config/config.tokens';
 import { FailedAuthentications } from '../rate-limit/rate-limits';
 import { AuthGuard } from './auth.guard';
+import { TokenVerifier } from './token-verifier';
 
 @Module({
   imports: [
@@ -19,7 +20,9 @@ import { AuthGuard } from './auth.guard';
   ],
   providers: [
     { provide: FailedAuthentications, inject: [LEDGER_CONFIG], useFactory: (config: LedgerConfig) => new FailedAuthentications(config.rateLimit, new Logger('RateLimit')) },
+    TokenVerifier,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
+  exports: [TokenVerifier],
 })
 export class AuthModule {}
