@@ -1,9 +1,11 @@
 import { decodeJwt } from 'jose';
-import { runCli } from '../e2e/support/ledger-server';
+import { runCli, temporaryDataDir } from '../e2e/support/ledger-server';
 
 /** `ledger token` issues a development token for every role, and a comptroller's scoped to one state. */
 describe('ledger token', () => {
-  const env = { LEDGER_TOKEN_KEY: 'token-command-test-key-'.repeat(2), LEDGER_DATA_DIR: '/nonexistent-ledger-data-for-token-test' };
+  const dataDir = temporaryDataDir();
+  const env = { LEDGER_TOKEN_KEY: 'token-command-test-key-'.repeat(2), LEDGER_DATA_DIR: dataDir.dir };
+  afterAll(() => dataDir.remove());
   const lastLine = (text: string) => text.trim().split('\n').at(-1) as string;
 
   it('issues privacy tokens, and comptroller tokens with a jurisdiction, the token alone on the last line', async () => {
