@@ -13,6 +13,7 @@ import { IdempotencyModule } from './platform/idempotency/idempotency.module';
 import { loggingOptions } from './platform/logging/logging.options';
 import { StorageModule } from './platform/storage/storage.module';
 import { LogModule } from './log/log.module';
+import { AccessLogModule } from './access-log/access-log.module';
 import { ReadSideModule } from './queries/read-side.module';
 
 /** The whole ledger service for one validated configuration. */
@@ -33,6 +34,7 @@ export class AppModule {
         // Query routes, and the projector unless LEDGER_PROJECTOR=off.
         ReadSideModule,
         LogModule,
+        AccessLogModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -16,6 +16,7 @@ import {
   runReadModelMigrations,
   TransparencyReports,
 } from '@ledger/read-models';
+import { AccessLogModule } from '../access-log/access-log.module';
 import { LEDGER_CONFIG, LEDGER_DATABASE, LEDGER_SECRETS } from '../platform/config/config.tokens';
 import { AuditHttpController } from './controllers/audit.http.controller';
 import { CertificatesHttpController } from './controllers/certificates.http.controller';
@@ -148,6 +149,8 @@ class ReadSideShutdown implements OnModuleDestroy {
  * Needs the platform's global LEDGER_CONFIG, LEDGER_DATABASE and EVENT_STORE.
  */
 @Module({
+  // Routes that show personal data record their reads (@RecordsAccess, AccessLog).
+  imports: [AccessLogModule],
   controllers: queryControllers,
   providers: [...infrastructure, ...queryServices, ReadYourWritesPipe, ReadSideShutdown],
 })

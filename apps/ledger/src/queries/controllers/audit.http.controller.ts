@@ -3,6 +3,7 @@ import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { AuditQueries, ProvenanceQueries, type AuditEventView, type CertificateProvenance, type Page } from '@ledger/read-models';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
+import { RecordsAccess } from '../../access-log/access-log.interceptor';
 import { FolioPipe } from '../../commands/shared/route-params';
 import { FOLIO_PARAM } from '../../platform/openapi/route-parameters';
 import { AuditEventPageResponse, CertificateProvenanceResponse } from '../dto/audit.response';
@@ -31,6 +32,7 @@ export class AuditHttpController {
 
   @Get('certificates/:folio/provenance')
   @ApiParam(FOLIO_PARAM)
+  @RecordsAccess((provenance: CertificateProvenance) => [provenance.subjectId])
   @QueryEndpoint('comptroller')
   @QueryAnswer({
     type: CertificateProvenanceResponse,

@@ -2,6 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { CertificateQueries, type CertificateView, type Page } from '@ledger/read-models';
+import { RecordsAccess } from '../../access-log/access-log.interceptor';
 import { FolioPipe } from '../../commands/shared/route-params';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
 import { FOLIO_PARAM } from '../../platform/openapi/route-parameters';
@@ -18,6 +19,7 @@ export class CertificatesHttpController {
   constructor(private readonly certificates: CertificateQueries) {}
 
   @Get()
+  @RecordsAccess((page: Page<CertificateView>) => page.items.map((certificate) => certificate.subjectId))
   @QueryEndpoint('comptroller', 'certifier')
   @QueryAnswer({ type: CertificatePageResponse, description: 'A page of certificates in issue order' })
   @ApiOperation({ operationId: 'listCertificates', summary: 'Certificates, filtered, in issue order (a certifier sees its own provider only)' })
@@ -27,6 +29,7 @@ export class CertificatesHttpController {
 
   @Get(':folio')
   @ApiParam(FOLIO_PARAM)
+  @RecordsAccess((certificate: CertificateView) => [certificate.subjectId])
   @QueryEndpoint('comptroller', 'certifier')
   @QueryAnswer({
     type: CertificateViewResponse,

@@ -2,6 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { EnrollmentQueries, type EnrollmentView } from '@ledger/read-models';
+import { RecordsAccess } from '../../access-log/access-log.interceptor';
 import { processIdPipe } from '../../commands/shared/route-params';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
 import { PROCESS_ID_PARAM } from '../../platform/openapi/route-parameters';
@@ -17,6 +18,7 @@ export class EnrollmentsHttpController {
 
   @Get(':processId')
   @ApiParam(PROCESS_ID_PARAM)
+  @RecordsAccess((enrollment: EnrollmentView) => [enrollment.subjectId])
   @QueryEndpoint('comptroller', 'registrar', 'certifier')
   @QueryAnswer({
     type: EnrollmentViewResponse,

@@ -3,6 +3,7 @@ import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
 import { AuditQueries, type Page, type TimelineEntryView } from '@ledger/read-models';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
+import { RecordsAccess } from '../../access-log/access-log.interceptor';
 import { SubjectIdPipe } from '../../commands/shared/route-params';
 import { SUBJECT_ID_PARAM } from '../../platform/openapi/route-parameters';
 import { TimelinePageResponse } from '../dto/audit.response';
@@ -18,6 +19,8 @@ export class PeopleHttpController {
 
   @Get(':subjectId/timeline')
   @ApiParam(SUBJECT_ID_PARAM)
+  // A timeline is the person's history: the subject is shown whatever the page holds.
+  @RecordsAccess((_page: Page<TimelineEntryView>, params) => [params.subjectId])
   @QueryEndpoint('comptroller')
   @QueryAnswer({
     type: TimelinePageResponse,

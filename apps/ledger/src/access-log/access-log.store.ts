@@ -1,0 +1,114 @@
+import type { Pool } from 'pg';
+import { decodeCursor, instantOf, pageOf, pageSize, type Page } from '@ledger/read-models';
+import type { AccessLogEntry } from './access-log-entry';
+
+/** Columns per entry in the multi-row INSERT; PostgreSQL takes at most 65,535 parameters per statement. */
+const COLUMNS = 8;
+export const MAX_ROWS_PER_INSERT = Math.floor(65_535 / COLUMNS);
+
+/**
+ * Writes a batch of entries in one multi-row INSERT: one round trip and one
+ * commit (one WAL flush) for the whole batch, all or nothing.
+ */
+export async function insertAccessLogEntries(pool: Pool, entries: readonly AccessLogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  if (entries.length > MAX_ROWS_PER_INSERT) throw new Error(`At most ${MAX_ROWS_PER_INSERT} access log entries per INSERT`);
+  const values: unknown[] = [];
+  const rows: string[] = [];
+  for (const entry of entries) {
+    const at = values.length;
+    values.push(entry.readAt, entry.actorId, entry.actorRole, entry.actorOrganizationId, entry.actorJurisdiction, entry.route, entry.correlationId, entry.subjectIds);
+    rows.push(`($${at + 1}::timestamptz, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8}::text[])`);
+  }
+  await pool.query(
+    `INSERT INTO ledger.access_log (read_at, actor_id, actor_role, actor_org, actor_jurisdiction, route, correlation_id, subject_ids)
+     VALUES ${rows.join(', ')}`,
+    values,
+  );
+}
+
+export interface AccessLogFilters {
+  readonly subjectId?: string;
+  readonly actorId?: string;
+  readonly role?: string;
+  readonly organizationId?: string;
+  readonly route?: string;
+  readonly correlationId?: string;
+  /** Bounds on readAt, inclusive; dates or instants (`to` as a date covers that day). */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** An entry as GET /v1/audit/access lists it. */
+export interface AccessLogEntryView {
+  entryId: string;
+  readAt: string;
+  actor: { id: string; role: string; organizationId: string; jurisdiction: string | null };
+  route: string;
+  correlationId: string;
+  subjectIds: string[];
+}
+
+interface AccessLogRow {
+  entry_id: string;
+  read_at: string;
+  actor_id: string;
+  actor_role: string;
+  actor_org: string;
+  actor_jurisdiction: string | null;
+  route: string;
+  correlation_id: string;
+  subject_ids: string[];
+}
+
+/**
+ * A page of the access log in the order entries were written (entry_id),
+ * keyset-paginated like every list of the API. Each filter has an index:
+ * subject_ids (GIN, `@>`), actor and route (btree, with entry_id for the
+ * order), readAt (BRIN: the table is append-only in time order).
+ */
+export async function listAccessLog(pool: Pool, filters: AccessLogFilters, page: { limit?: number; cursor?: string }): Promise<Page<AccessLogEntryView>> {
+  const limit = pageSize(page.limit);
+  const after = decodeCursor(page.cursor);
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const where = (sql: string, value: unknown) => {
+    values.push(value);
+    conditions.push(sql.replace('?', `$${values.length}`));
+  };
+  if (filters.subjectId) where('subject_ids @> ARRAY[?]::text[]', filters.subjectId);
+  if (filters.actorId) where('actor_id = ?', filters.actorId);
+  if (filters.role) where('actor_role = ?', filters.role);
+  if (filters.organizationId) where('actor_org = ?', filters.organizationId);
+  if (filters.route) where('route = ?', filters.route);
+  if (filters.correlationId) where('correlation_id = ?', filters.correlationId);
+  if (filters.from) where('read_at >= ?::timestamptz', instantOf(filters.from, 'from'));
+  if (filters.to) where('read_at < ?::timestamptz', endOf(filters.to));
+  if (after !== undefined) where('entry_id > ?::bigint', after);
+  const { rows } = await pool.query<AccessLogRow>(
+    `SELECT entry_id::text, to_char(read_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS read_at,
+            actor_id, actor_role, actor_org, actor_jurisdiction, route, correlation_id, subject_ids
+       FROM ledger.access_log
+      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY entry_id LIMIT ${limit + 1}`,
+    values,
+  );
+  return pageOf(rows, limit, viewOf, (row) => row.entry_id);
+}
+
+function viewOf(row: AccessLogRow): AccessLogEntryView {
+  return {
+    entryId: row.entry_id,
+    readAt: row.read_at,
+    actor: { id: row.actor_id, role: row.actor_role, organizationId: row.actor_org, jurisdiction: row.actor_jurisdiction },
+    route: row.route,
+    correlationId: row.correlation_id,
+    subjectIds: row.subject_ids,
+  };
+}
+
+/** `to` as a date covers that whole day; an instant is inclusive. */
+function endOf(to: string): string {
+  const instant = instantOf(to, 'to');
+  return new Date(Date.parse(instant) + (/^\d{4}-\d{2}-\d{2}$/.test(to) ? 86_400_000 : 1)).toISOString();
+}
