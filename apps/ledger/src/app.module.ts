@@ -12,6 +12,8 @@ import { HealthModule } from './platform/health/health.module';
 import { IdempotencyModule } from './platform/idempotency/idempotency.module';
 import { loggingOptions } from './platform/logging/logging.options';
 import { StorageModule } from './platform/storage/storage.module';
+import { PersonalDataModule } from './privacy/personal-data.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { LogModule } from './log/log.module';
 import { AccessLogModule } from './access-log/access-log.module';
 import { ReadSideModule } from './queries/read-side.module';
@@ -27,10 +29,14 @@ export class AppModule {
         LoggerModule.forRoot(loggingOptions(config.logLevel)),
         CqrsModule.forRoot(),
         StorageModule,
+        // The key store and the vault: after storage (it migrates the key table), before everything that reads names.
+        PersonalDataModule,
         AuthModule,
         IdempotencyModule,
         HealthModule,
         CommandsModule,
+        // ARCO: lookup, access, rectification, erasure (privacy role).
+        PrivacyModule,
         // Query routes, and the projector unless LEDGER_PROJECTOR=off.
         ReadSideModule,
         LogModule,

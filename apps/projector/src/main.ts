@@ -1,8 +1,11 @@
+import { Pool } from 'pg';
 import { ConfigurationError, loadLedgerConfig, openLedgerDatabase, resolveLedgerSecrets } from '@ledger/platform';
 import { CheckpointSigner, lastSignedCheckpointFile, ledgerProjections, ProjectionRunner } from '@ledger/projections';
 import { parseSignerKey } from '@ledger/verifiable-log';
 import { runReadModelMigrations } from '@ledger/read-models';
+import { openPersonalDataVault } from '@ledger/personal-data';
 import { createEventStore } from '../../ledger/src/platform/storage/event-store.factory';
+import { migrateLedgerSchema } from '../../ledger/src/platform/storage/ledger-migrations';
 import { projectorOptions } from './projector-options';
 
 /**
@@ -20,10 +23,16 @@ async function main(): Promise<void> {
   const database = await openLedgerDatabase(config);
   const store = await createEventStore(config, database);
   await runReadModelMigrations(database.url);
+  const secrets = resolveLedgerSecrets(config);
+  // The key store's table, in case the projector starts before any ledger server has migrated it.
+  const migrator = new Pool({ connectionString: database.url, max: 1 });
+  await migrateLedgerSchema(migrator).finally(() => migrator.end());
+  const personalData = await openPersonalDataVault(database.url, secrets.masterKey);
   const runner = new ProjectionRunner({
     connectionString: database.url,
     store,
     projections: ledgerProjections,
+    personalData: personalData.vault,
     batchSize: options.batchSize,
     standbyRetryMs: options.standbyRetryMs,
     log: (message, level) => log(message, level),
@@ -31,7 +40,7 @@ async function main(): Promise<void> {
   await runner.start();
   const signer = new CheckpointSigner({
     connectionString: database.url,
-    signer: parseSignerKey(resolveLedgerSecrets(config).logKey),
+    signer: parseSignerKey(secrets.logKey),
     intervalMs: config.checkpointIntervalMs,
     lastSignedFile: lastSignedCheckpointFile(config.dataDir),
     log: (message, level) => log(message, level),
@@ -41,6 +50,7 @@ async function main(): Promise<void> {
   closeOnSignals(async () => {
     await signer.stop();
     await runner.stop();
+    await personalData.close();
     await store.close();
     await database.close();
   });

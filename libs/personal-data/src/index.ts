@@ -8,3 +8,4 @@ export * from './personal-data-key-store.port';
 export * from './personal-fields';
 export * from './personal-data-vault';
 export * from './postgres-key-store';
+export * from './open-vault';

@@ -5,7 +5,7 @@ import { encodeWrites, foldBatch, queueWrite, type Write } from './batch-writer'
 import { advanceCheckpointStatement, CHECKPOINT_CHANNEL, CHECKPOINT_MOVED, PARKED_TABLE, type Generation } from './generations';
 import type { Projection } from './projection';
 import type { Queryable, QueryQueue } from './query-queue';
-import { readableEvent } from './readable-event';
+import { readableEvents, type PersonalDataOpener } from './readable-event';
 import type { Statement } from './sql';
 
 /** Channel an operator's replay request is announced on, so that the feeder need not wait for its idle check. */
@@ -147,6 +147,7 @@ export interface ReplayTarget {
   readonly reader: QueryQueue;
   /** A connection with the generation's staging tables. */
   readonly writer: QueryQueue;
+  readonly personalData?: PersonalDataOpener;
 }
 
 export interface ReplayOutcome {
@@ -174,7 +175,7 @@ export async function replayRequested(store: EventStore, target: ReplayTarget): 
     const [stored] = await store.readAll({ fromPosition: BigInt(position), maxCount: 1 });
     try {
       if (!stored || stored.position !== BigInt(position)) throw new Error(`no event at position ${position} in the log`);
-      const batch = await foldBatch(reader, projection, generation.schema, [readableEvent(stored)]);
+      const batch = await foldBatch(reader, projection, generation.schema, await readableEvents([stored], target.personalData));
       const cleared: Statement = { text: `DELETE FROM ${PARKED_TABLE} WHERE generation_id = $1 AND position = $2`, values: [generation.id, position] };
       await inOneTransaction(writer, [...encodeWrites(generation.schema, batch), cleared, advanceCheckpointStatement(generation, checkpoint, checkpoint)]);
       outcomes.push({ position, replayed: true });

@@ -25,6 +25,8 @@ export interface ProjectionRunnerOptions {
   readonly retry?: RetryPolicy;
   readonly log?: (message: string, level?: LogLevel) => void;
   readonly onBatch?: WorkerOptions['onBatch'];
+  /** The ledger's decryption point for personal data (libs/personal-data); without it, sealed names fold as erased. */
+  readonly personalData?: WorkerOptions['personalData'];
 }
 
 export const DEFAULT_BATCH_SIZE = 5_000;
@@ -146,6 +148,7 @@ export class ProjectionRunner {
         this.log(`${projection.name}: generation ${activated.id} is active${retired ? `, ${retired.id} retired` : ''}`),
       retry: this.options.retry,
       log: (message, level) => this.log(message, level),
+      personalData: this.options.personalData,
     });
     const ids = feeds.map((feed) => feed.generation.id);
     ids.forEach((id) => this.owned.add(id));

@@ -16,7 +16,7 @@ import {
 import { describeFailure, parkStatement, REPLAY_CHANNEL, replayRequested, type EventFailure } from './parked-events';
 import { handles, type Projection } from './projection';
 import { QueryQueue } from './query-queue';
-import { readableEvent } from './readable-event';
+import { readableEvents, type PersonalDataOpener } from './readable-event';
 
 export interface WorkerOptions {
   /** Events per read and per transaction: bounds memory and transaction size. */
@@ -42,6 +42,8 @@ export interface WorkerOptions {
    */
   readonly retry?: RetryPolicy;
   readonly log?: (message: string, level?: LogLevel) => void;
+  /** Opens personal data before folds see it; without it, sealed personal data reads as erased. */
+  readonly personalData?: PersonalDataOpener;
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -251,7 +253,7 @@ export class ProjectionWorker {
    * fails the whole batch.
    */
   private async fold(stored: readonly RecordedEvent[], previous?: FoldedBatch, only?: readonly Feed[]): Promise<FoldedBatch> {
-    const events = this.feeds.some((feed) => !feed.projection.readsStoredEvents) ? stored.map(readableEvent) : stored;
+    const events = this.feeds.some((feed) => !feed.projection.readsStoredEvents) ? await readableEvents(stored, this.options.personalData) : stored;
     const last = events[events.length - 1].position;
     const due = this.feeds.filter((feed) => throughOf(feed, previous) < last && (!only || only.includes(feed)));
     const parts = await Promise.all(
@@ -382,7 +384,14 @@ export class ProjectionWorker {
   private async serveReplays(): Promise<void> {
     this.replayWanted = false;
     for (const feed of this.feeds) {
-      const target = { projection: feed.projection, generation: feed.generation, checkpoint: feed.checkpoint, reader: this.reader!, writer: this.writers.get(feed)! };
+      const target = {
+        projection: feed.projection,
+        generation: feed.generation,
+        checkpoint: feed.checkpoint,
+        reader: this.reader!,
+        writer: this.writers.get(feed)!,
+        personalData: this.options.personalData,
+      };
       for (const outcome of await replayRequested(this.store, target)) {
         if (outcome.replayed) this.log(`${feed.projection.name}: replayed the parked event at position ${outcome.position}`);
         else this.log(`${feed.projection.name}: the parked event at position ${outcome.position} failed again: ${outcome.error}`, 'error');

@@ -20,6 +20,23 @@ export function readableEvent(recorded: RecordedEvent): RecordedEvent {
   return { ...upcast, type: displayText(upcast.type), streamId: displayText(upcast.streamId), data, metadata };
 }
 
+/**
+ * Opens the personal data of `person-*` events (libs/personal-data's vault,
+ * the ledger's one decryption point) before folds see them: with the
+ * subject's key the fields read in plaintext; without it (erased, or no
+ * opener given) they read as erased. It throws only when its key store is
+ * away, which fails the batch like any store outage.
+ */
+export interface PersonalDataOpener {
+  open(events: readonly RecordedEvent[]): Promise<RecordedEvent[]>;
+}
+
+/** The events as folds read them: personal data opened, then readableEvent. */
+export async function readableEvents(stored: readonly RecordedEvent[], personalData: PersonalDataOpener | undefined): Promise<RecordedEvent[]> {
+  const opened = personalData ? await personalData.open(stored) : stored;
+  return opened.map(readableEvent);
+}
+
 /** Nesting deeper than this is not data the ledger writes; it is cut off rather than walked. */
 const MAX_DEPTH = 32;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

@@ -5,6 +5,7 @@ import { connectTo, DEFAULT_BATCH_SIZE, tryAdvisoryLock } from './projection-run
 import { dropRetiredGenerations, findGeneration, startRebuild, type Generation } from './generations';
 import type { Projection } from './projection';
 import { ProjectionWorker, type Feed } from './projection-worker';
+import type { PersonalDataOpener } from './readable-event';
 
 export interface RebuildOptions {
   readonly connectionString: string;
@@ -13,6 +14,8 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** Called after every batch, and every second while another process does the work. */
   readonly onProgress?: (progress: RebuildProgress) => void;
+  /** The ledger's decryption point for personal data; without it, sealed names fold as erased. */
+  readonly personalData?: PersonalDataOpener;
 }
 
 export interface RebuildProgress {
@@ -88,6 +91,7 @@ async function feed(client: Client, feeds: Feed[], head: bigint, options: Rebuil
     untilSwitched: true,
     connect: () => connectTo(options.connectionString),
     onBatch: (current) => options.onProgress?.({ position: lowest(current.map((f) => f.checkpoint)), head }),
+    personalData: options.personalData,
   });
   await worker.run();
 }

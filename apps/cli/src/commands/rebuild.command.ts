@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
 import type { EventStore } from '@ledger/event-store';
-import { ensureGenerations, ledgerProjections, projectionNamed, rebuildProjections, type Projection } from '@ledger/projections';
+import { openPersonalDataVault } from '@ledger/personal-data';
+import { ensureGenerations, ledgerProjections, projectionNamed, rebuildProjections, type PersonalDataOpener, type Projection } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { createEventStore } from '../../../ledger/src/platform/storage/event-store.factory';
 import { withLedgerDatabase } from '../cli-context';
@@ -27,13 +28,16 @@ export const rebuildCommand: CliCommand = {
         if (!Number.isInteger(options.batch) || options.batch < 1 || options.batch > 100_000) {
           throw new OperatorError('--batch must be a whole number from 1 to 100000');
         }
-        await withLedgerDatabase(async (database, { config }) => {
+        await withLedgerDatabase(async (database, { config, secrets }) => {
           const store = await createEventStore(config, database);
+          // Names are read through the vault: an erased person's fold as erased, as they do live.
+          const personalData = await openPersonalDataVault(database.url, secrets.masterKey);
           try {
             await runReadModelMigrations(database.url);
             await ensureActiveGenerations(database.url);
-            await rebuildWithProgress(database.url, store, projections, options.batch);
+            await rebuildWithProgress(database.url, store, projections, options.batch, personalData.vault);
           } finally {
+            await personalData.close();
             await store.close();
           }
         });
@@ -65,6 +69,7 @@ async function rebuildWithProgress(
   store: EventStore,
   projections: readonly Projection[],
   batchSize: number,
+  personalData: PersonalDataOpener,
 ): Promise<void> {
   const names = projections.map((p) => p.name).join(', ');
   const bar = new SingleBar({ format: `rebuild ${names} [{bar}] {percentage}% | position {value}/{total} | {eta_formatted} left`, hideCursor: true }, Presets.shades_classic);
@@ -76,6 +81,7 @@ async function rebuildWithProgress(
     store,
     projections,
     batchSize,
+    personalData,
     onProgress: ({ position, head: total }) => {
       bar.setTotal(Number(total + 1n));
       bar.update(Number(position + 1n));

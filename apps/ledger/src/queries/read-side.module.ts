@@ -18,6 +18,8 @@ import {
 } from '@ledger/read-models';
 import { AccessLogModule } from '../access-log/access-log.module';
 import { LEDGER_CONFIG, LEDGER_DATABASE, LEDGER_SECRETS } from '../platform/config/config.tokens';
+import type { PersonalDataVault } from '@ledger/personal-data';
+import { PERSONAL_DATA_VAULT } from '../privacy/personal-data.module';
 import { AuditHttpController } from './controllers/audit.http.controller';
 import { CertificatesHttpController } from './controllers/certificates.http.controller';
 import { EnrollmentsHttpController } from './controllers/enrollments.http.controller';
@@ -52,12 +54,13 @@ async function openReadModels(database: LedgerDatabase): Promise<DataSource> {
 }
 
 /** The projector inside the ledger process, unless LEDGER_PROJECTOR=off says it runs as apps/projector. */
-async function startProjector(config: LedgerConfig, database: LedgerDatabase, store: EventStore): Promise<ProjectionRunner | null> {
+async function startProjector(config: LedgerConfig, database: LedgerDatabase, store: EventStore, vault: PersonalDataVault): Promise<ProjectionRunner | null> {
   if (config.projector !== 'in-process') return null;
   const runner = new ProjectionRunner({
     connectionString: database.url,
     store,
     projections: ledgerProjections,
+    personalData: vault,
     log: (message, level) => (level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : logger.log(message)),
   });
   await runner.start();
@@ -87,7 +90,7 @@ async function startWatcher(database: LedgerDatabase): Promise<CheckpointWatcher
 const infrastructure: Provider[] = [
   { provide: READ_MODELS, inject: [LEDGER_DATABASE], useFactory: openReadModels },
   // After READ_MODELS: the projector needs the migrated control table.
-  { provide: PROJECTION_RUNNER, inject: [LEDGER_CONFIG, LEDGER_DATABASE, EVENT_STORE, READ_MODELS], useFactory: startProjector },
+  { provide: PROJECTION_RUNNER, inject: [LEDGER_CONFIG, LEDGER_DATABASE, EVENT_STORE, PERSONAL_DATA_VAULT, READ_MODELS], useFactory: startProjector },
   { provide: CHECKPOINT_WATCHER, inject: [LEDGER_DATABASE, READ_MODELS], useFactory: startWatcher },
   { provide: CHECKPOINT_SIGNER, inject: [LEDGER_CONFIG, LEDGER_SECRETS, LEDGER_DATABASE, READ_MODELS], useFactory: startCheckpointSigner },
 ];

@@ -1,34 +1,66 @@
 import type { RecordedEvent } from '@ledger/event-store';
-import { asLedgerEvent, positionOf } from '../ledger-events';
-import { append, type Projection, type RowChange } from '../projection';
-import { holderNamesTable } from './people.tables';
+import { ERASED_NAME, isErasedData } from '@ledger/personal-data';
+import { asLedgerEvent, listOf, positionOf } from '../ledger-events';
+import { patch, put, ref, type Projection, type RowChange, type RowReader, type RowRef } from '../projection';
+import { holderNamesTable, peopleSubjectsTable } from './people.tables';
+
+const SUBJECTS = peopleSubjectsTable.name;
 
 /**
  * Holder names, keyed by the opaque subjectId. Personal data enters the read
  * side here only as the name, which the public registry and transparency
- * reports must show; the CURP is dropped.
+ * reports must show; the CURP is dropped. Names arrive through the vault
+ * (readableEvents): an erased person's events read without a name, and
+ * PersonalDataErased purges every name row the person had, so the live read
+ * model and a rebuild after the key is gone show the same `[erased]`.
  */
 export const peopleProjection: Projection = {
   name: 'people',
-  version: 1,
-  eventTypes: ['PersonRegistered', 'PersonalDataRectified'],
-  tables: [holderNamesTable],
-  reads: () => [],
+  version: 2,
+  eventTypes: ['PersonRegistered', 'PersonalDataRectified', 'PersonalDataErased'],
+  tables: [holderNamesTable, peopleSubjectsTable],
+  reads,
   fold,
 };
 
-function fold(_rows: unknown, recorded: RecordedEvent): RowChange[] {
-  const event = asLedgerEvent(recorded);
-  if (event.type === 'PersonRegistered') return [name(event.data.subjectId, event.data.fullName, event.data.registeredAt, event)];
-  if (event.type === 'PersonalDataRectified') return [name(event.data.subjectId, event.data.fullName, event.data.rectifiedAt, event)];
-  return [];
+function subjectIdOf(recorded: RecordedEvent): string | undefined {
+  const subjectId = (asLedgerEvent(recorded).data as { subjectId?: unknown }).subjectId;
+  return typeof subjectId === 'string' ? subjectId : undefined;
 }
 
-function name(subjectId: string, fullName: string, effectiveAt: string, event: RecordedEvent): RowChange {
-  return append(holderNamesTable.name, {
-    subject_id: subjectId,
-    position: positionOf(event),
-    full_name: fullName,
-    effective_at: effectiveAt,
-  });
+function reads(recorded: RecordedEvent): RowRef[] {
+  const subjectId = subjectIdOf(recorded);
+  return subjectId === undefined ? [] : [ref(SUBJECTS, { subject_id: subjectId })];
+}
+
+function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
+  const event = asLedgerEvent(recorded);
+  const subjectId = subjectIdOf(recorded);
+  const subject = subjectId === undefined ? undefined : rows.get(SUBJECTS, { subject_id: subjectId });
+  const positions = listOf(subject?.name_positions as readonly string[] | undefined);
+  const erased = subject?.erased === true;
+  switch (event.type) {
+    case 'PersonRegistered':
+    case 'PersonalDataRectified': {
+      const effectiveAt = event.type === 'PersonRegistered' ? event.data.registeredAt : event.data.rectifiedAt;
+      const unreadable = erased || isErasedData(event.data) || typeof event.data.fullName !== 'string';
+      // Put, not append: an erasure rewrites the row later, and appended rows never change.
+      const row = put(holderNamesTable.name, {
+        subject_id: subjectId ?? null,
+        position: positionOf(event),
+        full_name: unreadable ? ERASED_NAME : event.data.fullName,
+        effective_at: effectiveAt,
+        erased: unreadable,
+      });
+      if (subjectId === undefined) return [row];
+      return [row, put(SUBJECTS, { subject_id: subjectId, name_positions: [...positions, positionOf(event)], erased })];
+    }
+    case 'PersonalDataErased': {
+      if (subjectId === undefined) return [];
+      const purged = positions.map((position) => patch(holderNamesTable.name, { subject_id: subjectId, position }, { full_name: ERASED_NAME, erased: true }));
+      return [...purged, put(SUBJECTS, { subject_id: subjectId, name_positions: positions, erased: true })];
+    }
+    default:
+      return [];
+  }
 }

@@ -22,9 +22,10 @@ export class AccreditEvaluatorHandler implements ICommandHandler<AccreditEvaluat
 
   async execute({ caller, request }: AccreditEvaluatorCommand): Promise<PositionResponse> {
     const curp = Curp.parse(request.curp);
-    const subjectId = this.subjectIds.of(curp);
     const { curp: _, fullName, ...credential } = request;
     return withConcurrencyRetry(async () => {
+      // Inside the retry: an erasure that wins the race moves the CURP to its next subject.
+      const subjectId = await this.subjectIds.current(curp);
       const [person, evaluator] = await Promise.all([
         this.repository.load(personStream(subjectId), personDecider),
         this.repository.load(evaluatorStream(request.evaluatorId), evaluatorDecider),

@@ -70,9 +70,9 @@ export class EnrollCandidateHandler implements ICommandHandler<EnrollCandidateCo
 
   async execute({ caller, request }: EnrollCandidateCommand): Promise<EnrollmentResponse> {
     const curp = Curp.parse(request.curp);
-    const subjectId = this.subjectIds.of(curp);
     const standardCode = parseStandardCode(request.standardCode);
-    return withConcurrencyRetry(() => this.enroll(caller, { ...request, curp: curp.value, standardCode }, subjectId));
+    // The subject inside the retry: an erasure that wins the race moves the CURP to its next subject.
+    return withConcurrencyRetry(async () => this.enroll(caller, { ...request, curp: curp.value, standardCode }, await this.subjectIds.current(curp)));
   }
 
   private async enroll(caller: CommandCaller, request: EnrollCandidateRequest, subjectId: string): Promise<EnrollmentResponse> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CommandMetadata, Decider } from '@ledger/domain';
+import { DomainError, type CommandMetadata, type Decider } from '@ledger/domain';
+import { SubjectErasedError, type PersonalDataVault } from '@ledger/personal-data';
 import {
   EVENT_STORE,
   occurredAtOf,
@@ -13,6 +14,7 @@ import {
 } from '@ledger/event-store';
 import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { eventIdFor } from '../../platform/idempotency/command-ids';
+import { PERSONAL_DATA_VAULT } from '../../privacy/personal-data.module';
 import { withConcurrencyRetry } from './concurrency-retry';
 
 /** A stream read and folded: the state to decide on and the revision to append at. */
@@ -54,10 +56,14 @@ export function commandMetadata(caller: CommandCaller): CommandMetadata {
  */
 @Injectable()
 export class EventSourcedRepository {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
 
+  /** The stream folded, its personal data opened by the vault (an erased person's reads as null). */
   async load<E extends LedgerEvent, S>(streamId: string, decider: Evolver<E, S>): Promise<LoadedStream<S>> {
-    const recorded = await this.store.readStream(streamId);
+    const recorded = await this.vault.open(await this.store.readStream(streamId));
     const state = recorded.reduce((current, event) => decider.evolve(current, parseLedgerEvent(event) as E), decider.initialState);
     const last = recorded.at(-1);
     return { streamId, state, expectedRevision: last === undefined ? 'no_stream' : last.revision, recorded };
@@ -70,10 +76,11 @@ export class EventSourcedRepository {
    */
   async append(streamId: string, events: readonly LedgerEvent[], expectedRevision: ExpectedRevision, caller: CommandCaller): Promise<bigint> {
     const recordedAt = new Date().toISOString();
+    const stored = await this.sealed(streamId, events, expectedRevision);
     const newEvents: NewEvent[] = events.map((event, index) => ({
       id: eventIdFor(caller.commandId, streamId, index),
       type: event.type,
-      data: event.data,
+      data: stored[index],
       metadata: {
         // Who acted, as the token named them; a reader's scope (jurisdiction) is not part of the record.
         actor: { id: caller.actor.id, role: caller.actor.role, organizationId: caller.actor.organizationId },
@@ -87,6 +94,28 @@ export class EventSourcedRepository {
     }));
     const result = await this.store.appendToStream(streamId, newEvents, { expectedRevision });
     return result.position;
+  }
+
+  /**
+   * The data to store: personal fields sealed by the vault, bound to the
+   * revision each event will have (known from the expected revision; an
+   * append that does not know it cannot seal, and is a bug here).
+   */
+  private async sealed(streamId: string, events: readonly LedgerEvent[], expectedRevision: ExpectedRevision): Promise<unknown[]> {
+    const first = expectedRevision === 'no_stream' ? 0n : typeof expectedRevision === 'bigint' ? expectedRevision + 1n : undefined;
+    if (first === undefined) {
+      if (streamId.startsWith('person-')) throw new Error(`person streams are appended at a known revision, not ${expectedRevision}`);
+      return events.map((event) => event.data);
+    }
+    try {
+      return await this.vault.seal(
+        streamId,
+        events.map((event, index) => ({ type: event.type, data: event.data, revision: first + BigInt(index) })),
+      );
+    } catch (error) {
+      if (error instanceof SubjectErasedError) throw new DomainError('PERSON_ERASED', 'the personal data of this person was erased; nothing more is recorded about it', { subjectId: error.subjectId });
+      throw error;
+    }
   }
 
   /**
