@@ -169,6 +169,32 @@ describe('a comptroller scoped to a state (jurisdiction claim)', () => {
     );
   });
 
+  it('reads the access log of its state: entries that showed its people, each with those subjects only', async () => {
+    const mine = new Set([inQuintanaRoo.subjectId, revokedInQuintanaRoo.subjectId]);
+    // Both read both states' certificates; entries are written a few milliseconds after the answer.
+    for (const token of [national, quintanaRoo]) expect((await get('/v1/certificates?limit=100', token)).status).toBe(200);
+    const everyone = async () => {
+      const answer = await get('/v1/audit/access?limit=100', national);
+      expect(answer.status).toBe(200);
+      return (answer.body as { items: { subjectIds: string[] }[] }).items;
+    };
+    const deadline = Date.now() + 10_000;
+    while (!(await everyone()).some((entry) => entry.subjectIds.includes(inJalisco.subjectId))) {
+      if (Date.now() > deadline) throw new Error('the access log never showed the Jalisco read');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const scoped = await get('/v1/audit/access?limit=100', quintanaRoo);
+    expect(scoped.status).toBe(200);
+    const entries = (scoped.body as { items: { subjectIds: string[] }[] }).items;
+    expect(entries.length).toBeGreaterThan(0);
+    const shown = entries.flatMap((entry) => entry.subjectIds);
+    expect(shown.filter((subjectId) => !mine.has(subjectId))).toEqual([]);
+    expect(entries.every((entry) => entry.subjectIds.length > 0)).toBe(true);
+    // Asking for a Jalisco subject by filter gives nothing.
+    const asked = await get(`/v1/audit/access?subjectId=${inJalisco.subjectId}`, quintanaRoo);
+    expect([asked.status, (asked.body as { items: unknown[] }).items]).toEqual([200, []]);
+  });
+
   it('refuses a jurisdiction that is not a state, never widening it to the whole country', async () => {
     for (const jurisdiction of ['ZZ', 'qr', '', 'QR ', 7, ['QR'], null]) {
       const token = `Bearer ${signToken(server.secrets.tokenKey, { sub: 'auditor-x', role: 'comptroller', org: 'SECOGEF' }, 3600, { jurisdiction })}`;
@@ -192,14 +218,13 @@ describe('a comptroller scoped to a state (jurisdiction claim)', () => {
       '/v1/audit/certificates/{folio}/provenance',
       '/v1/people/{subjectId}/timeline',
       '/v1/enrollments/{processId}',
+      '/v1/audit/access',
     ]);
     const nationalRoutes = new Map([
       // The registry of evaluators and their accreditations: national by nature (CONOCER's), no person's data by state.
       ['/v1/evaluators/{evaluatorId}/accreditations', 'the national registry of accreditations'],
       // The verifiable log is one log for the country; its entries are what every checkpoint signs.
       ['/v1/log/entries/{position}', 'the verifiable log is one log'],
-      // Who read whose personal data: the access log, for the privacy office and comptrollers alike.
-      ['/v1/audit/access', 'the access log'],
     ]);
     const document = (await request(server.baseUrl).get('/docs-json')).body as { paths: Record<string, Record<string, { security?: unknown[]; description?: string; summary?: string }>> };
     const comptrollerRoutes = Object.entries(document.paths)

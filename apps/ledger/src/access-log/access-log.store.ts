@@ -67,7 +67,12 @@ interface AccessLogRow {
  * subject_ids (GIN, `@>`), actor and route (btree, with entry_id for the
  * order), readAt (BRIN: the table is append-only in time order).
  */
-export async function listAccessLog(pool: Pool, filters: AccessLogFilters, page: { limit?: number; cursor?: string }): Promise<Page<AccessLogEntryView>> {
+export async function listAccessLog(
+  pool: Pool,
+  filters: AccessLogFilters,
+  page: { limit?: number; cursor?: string },
+  scope: { readonly state?: string } = {},
+): Promise<Page<AccessLogEntryView>> {
   const limit = pageSize(page.limit);
   const after = decodeCursor(page.cursor);
   const conditions: string[] = [];
@@ -85,9 +90,21 @@ export async function listAccessLog(pool: Pool, filters: AccessLogFilters, page:
   if (filters.from) where('read_at >= ?::timestamptz', instantOf(filters.from, 'from'));
   if (filters.to) where('read_at < ?::timestamptz', endOf(filters.to));
   if (after !== undefined) where('entry_id > ?::bigint', after);
+  // A comptroller scoped to a state: the entries that showed someone with a process in that state, and of each only those subjects.
+  let subjects = 'subject_ids';
+  if (scope.state !== undefined) {
+    values.push(scope.state);
+    const state = `$${values.length}`;
+    conditions.push(`EXISTS (SELECT 1 FROM read_models.processes p WHERE p.subject_id = ANY (subject_ids) AND p.state = ${state})`);
+    // A subject of another state is not one this comptroller may ask about, even where an entry also showed its own.
+    if (filters.subjectId) where(`EXISTS (SELECT 1 FROM read_models.processes p WHERE p.subject_id = ? AND p.state = ${state})`, filters.subjectId);
+    subjects = `ARRAY(SELECT u.s FROM unnest(subject_ids) WITH ORDINALITY AS u(s, n)
+                       WHERE EXISTS (SELECT 1 FROM read_models.processes p WHERE p.subject_id = u.s AND p.state = ${state})
+                       ORDER BY u.n) AS subject_ids`;
+  }
   const { rows } = await pool.query<AccessLogRow>(
     `SELECT entry_id::text, to_char(read_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS read_at,
-            actor_id, actor_role, actor_org, actor_jurisdiction, route, correlation_id, subject_ids
+            actor_id, actor_role, actor_org, actor_jurisdiction, route, correlation_id, ${subjects}
        FROM ledger.access_log
       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
       ORDER BY entry_id LIMIT ${limit + 1}`,
