@@ -93,10 +93,12 @@ describe('a projection whose code has a new version', () => {
     const holderNames = { ...holderNamesTable, columns: { ...holderNamesTable.columns, source_stream: 'text' as const } };
     const people: Projection = {
       ...peopleProjection,
-      version: 2,
-      tables: [holderNames],
+      version: peopleProjection.version + 1,
+      tables: peopleProjection.tables.map((table) => (table.name === holderNames.name ? holderNames : table)),
       fold: (rows, event) =>
-        peopleProjection.fold(rows, event).map((change) => (change.kind === 'append' ? { ...change, row: { ...change.row, source_stream: event.streamId } } : change)),
+        peopleProjection
+          .fold(rows, event)
+          .map((change) => (change.kind === 'put' && change.table === holderNames.name ? { ...change, row: { ...change.row, source_stream: event.streamId } } : change)),
     };
     const projections = ledgerProjections.map((projection) => (projection.name === 'people' ? people : projection));
     const runner = new ProjectionRunner({ connectionString: fixture.url, store: fixture.store, projections, standbyRetryMs: 100 });
@@ -104,7 +106,7 @@ describe('a projection whose code has a new version', () => {
     try {
       await waitUntil(async () => {
         const [active] = await fixture.sql<{ version: number }>(`SELECT version FROM read_models.projection_generations WHERE projection = 'people' AND status = 'active'`);
-        return active.version === 2;
+        return active.version === peopleProjection.version + 1;
       });
       const rows = await fixture.sql<{ n: string; streams: string }>(
         `SELECT count(*)::text AS n, count(*) FILTER (WHERE source_stream LIKE 'person-%')::text AS streams FROM read_models.holder_names`,
