@@ -8,10 +8,13 @@ import { migrateLedgerSchema } from './ledger-migrations';
 
 /** Connections for the ledger's own tables; idempotency holds one per in-flight keyed command. */
 const POOL_SIZE = 30;
+/** The longest a request waits for one of them. */
+const POOL_WAIT_MS = 10_000;
 
 async function openPool(database: LedgerDatabase): Promise<Pool> {
   // A client losing its connection must not crash the process; its query fails, and the next one reconnects.
-  const pool = guardedPool({ connectionString: database.url, max: POOL_SIZE, application_name: 'ledger' }, (error) =>
+  // A wait for a free connection is bounded: past it the request fails as storage unavailable (503, retry), never hangs.
+  const pool = guardedPool({ connectionString: database.url, max: POOL_SIZE, connectionTimeoutMillis: POOL_WAIT_MS, application_name: 'ledger' }, (error) =>
     new Logger('Storage').warn(`PostgreSQL connection failed: ${error.message}`),
   );
   await migrateLedgerSchema(pool);
