@@ -1,33 +1,26 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Pool } from 'pg';
-import type { Page } from '@ledger/read-models';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
 import type { Actor } from '@ledger/domain';
+import { inReadSnapshot, type Page } from '@ledger/read-models';
 import { CurrentActor } from '../platform/auth/current-actor.decorator';
-import { Roles } from '../platform/auth/roles.decorator';
-import { PG_POOL } from '../platform/config/config.tokens';
-import { BEARER_SCHEME } from '../platform/openapi/openapi';
-import { HEADERS_TOO_LARGE_ANSWER, problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, UNAUTHENTICATED_ANSWER } from '../platform/openapi/openapi-answers';
+import { LEDGER_POSITION_HEADER } from '../platform/openapi/openapi-answers';
+import { QueryEndpoint } from '../queries/query-endpoint.decorator';
+import { READ_MODELS } from '../queries/read-side.tokens';
+import { QueryParameters } from '../queries/read-your-writes.pipe';
+import { stateScopeOf } from '../queries/viewers';
 import { AccessLogQuery } from './access-log.query.dto';
 import { AccessLogPageResponse } from './access-log.response';
 import { listAccessLog, type AccessLogEntryView } from './access-log.store';
-import { stateScopeOf } from '../queries/viewers';
 
 @ApiTags('audit')
 @Controller('v1/audit/access')
 export class AccessLogHttpController {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
 
   @Get()
-  @Roles('privacy', 'comptroller')
-  @ApiBearerAuth(BEARER_SCHEME)
-  @ApiOkResponse({ type: AccessLogPageResponse, description: 'A page of the access log, in the order entries were written' })
-  @ApiResponse(UNAUTHENTICATED_ANSWER)
-  @ApiResponse(problemAnswer(403, 'ROLE_NOT_ALLOWED: only privacy, comptroller may ask'))
-  @ApiResponse(RATE_LIMITED_ANSWER)
-  @ApiResponse(problemAnswer(400, 'VALIDATION_FAILED naming each parameter (an unknown one included), or INVALID_FIELD / INVALID_CURSOR naming it'))
-  @ApiResponse(HEADERS_TOO_LARGE_ANSWER)
-  @ApiResponse(problemAnswer(503, 'STORE_UNAVAILABLE: the database cannot be reached. See Retry-After', RETRY_AFTER_HEADER))
+  @QueryEndpoint('privacy', 'comptroller')
+  @ApiOkResponse({ type: AccessLogPageResponse, description: 'A page of the access log, in the order entries were written', headers: LEDGER_POSITION_HEADER })
   @ApiOperation({
     operationId: 'listAccessLog',
     summary: 'Who read whose personal data, when, through which route: one entry per answer, filtered',
@@ -36,10 +29,18 @@ export class AccessLogHttpController {
       "privacy office's routes) is one entry: the reader (token subject, role, organization), the route pattern, the correlation id, the " +
       'time, and the subjectIds it showed (a list page: the subjects on that page). Never a CURP or a name. Entries are written in batches ' +
       'a few milliseconds after the answer. A comptroller scoped to a state sees the entries that showed people with a process in that state, ' +
-      'each with those subjects only. minPosition is accepted like on every query and has nothing to wait for: the access log is not a read model.',
+      'each with those subjects only. Like every query it waits for minPosition and names the position it was read at (that of the processes a scope is read from).',
   })
-  list(@Query() query: AccessLogQuery, @CurrentActor() actor: Actor): Promise<Page<AccessLogEntryView>> {
+  list(@QueryParameters() query: AccessLogQuery, @CurrentActor() actor: Actor): Promise<Page<AccessLogEntryView>> {
     const { subjectId, actorId, role, organizationId, route, correlationId, from, to } = query;
-    return listAccessLog(this.pool, { subjectId, actorId, role, organizationId, route, correlationId, from, to }, query, stateScopeOf(actor));
+    // In the read side's snapshot, like every query: the answer names its position, and a scope's processes are those of that position.
+    return inReadSnapshot(this.readModels, ['certification'], (reader) =>
+      listAccessLog(
+        { query: async <R>(sql: string, values: unknown[]) => ({ rows: (await reader.query(sql, values)) as R[] }) },
+        { subjectId, actorId, role, organizationId, route, correlationId, from, to },
+        query,
+        stateScopeOf(actor),
+      ),
+    );
   }
 }

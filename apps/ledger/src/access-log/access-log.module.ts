@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AccessLogHttpController } from './access-log.http.controller';
 import { AccessLogInterceptor } from './access-log.interceptor';
 import { AccessLog } from './access-log.service';
 
@@ -11,7 +10,7 @@ import { AccessLog } from './access-log.service';
  * closes the pool.
  */
 @Module({
-  controllers: [AccessLogHttpController],
+  // Its route (AccessLogHttpController) is a query like the others: ReadSideModule holds it, beside the read models it reads in.
   providers: [AccessLog, AccessLogInterceptor],
   exports: [AccessLog, AccessLogInterceptor],
 })

@@ -67,8 +67,13 @@ interface AccessLogRow {
  * subject_ids (GIN, `@>`), actor and route (btree, with entry_id for the
  * order), readAt (BRIN: the table is append-only in time order).
  */
+/** Where the access log is read: a pool, or a read-model snapshot (the read side's, so that a scope's processes are those of its position). */
+export interface AccessLogReader {
+  query<R>(sql: string, values: unknown[]): Promise<{ rows: R[] }>;
+}
+
 export async function listAccessLog(
-  pool: Pool,
+  db: AccessLogReader,
   filters: AccessLogFilters,
   page: { limit?: number; cursor?: string },
   scope: { readonly state?: string } = {},
@@ -102,7 +107,7 @@ export async function listAccessLog(
                        WHERE EXISTS (SELECT 1 FROM read_models.processes p WHERE p.subject_id = u.s AND p.state = ${state})
                        ORDER BY u.n) AS subject_ids`;
   }
-  const { rows } = await pool.query<AccessLogRow>(
+  const { rows } = await db.query<AccessLogRow>(
     `SELECT entry_id::text, to_char(read_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS read_at,
             actor_id, actor_role, actor_org, actor_jurisdiction, route, correlation_id, ${subjects}
        FROM ledger.access_log

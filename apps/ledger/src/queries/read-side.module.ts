@@ -31,6 +31,7 @@ import { PublicProofsHttpController } from './controllers/public-proofs.http.con
 import { CertificateProofs } from './certificate-proofs';
 import { ReportsHttpController } from './controllers/reports.http.controller';
 import { StatsHttpController } from './controllers/stats.http.controller';
+import { AccessLogHttpController } from '../access-log/access-log.http.controller';
 import { READ_MODELS, CHECKPOINT_SIGNER, CHECKPOINT_WATCHER, MIN_POSITION_WAIT_MS, PROJECTION_RUNNER } from './read-side.tokens';
 import { ReadYourWritesPipe } from './read-your-writes.pipe';
 
@@ -122,6 +123,7 @@ const queryControllers = [
   StatsHttpController,
   ReportsHttpController,
   EvaluatorsHttpController,
+  AccessLogHttpController,
 ];
 
 /**
