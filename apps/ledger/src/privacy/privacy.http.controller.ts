@@ -8,7 +8,7 @@ import { Roles } from '../platform/auth/roles.decorator';
 import { NoQueryParametersInterceptor } from '../platform/http/no-query-parameters.interceptor';
 import { CallerOfCommand, type CommandCaller } from '../platform/idempotency/command-caller';
 import { BEARER_SCHEME } from '../platform/openapi/openapi';
-import { problemAnswer, UNAUTHENTICATED_ANSWER } from '../platform/openapi/openapi-answers';
+import { HEADERS_TOO_LARGE_ANSWER, problemAnswer, RATE_LIMITED_ANSWER, RETRY_AFTER_HEADER, UNAUTHENTICATED_ANSWER } from '../platform/openapi/openapi-answers';
 import { SUBJECT_ID_PARAM } from '../platform/openapi/route-parameters';
 import { PrivacyOffice } from './privacy-office';
 import { ErasureRequest, PersonLookupRequest, RectificationRequest } from './privacy.request.dto';
@@ -21,6 +21,17 @@ function ReadErrors(): MethodDecorator {
     ApiResponse(UNAUTHENTICATED_ANSWER),
     ApiResponse(problemAnswer(403, 'ROLE_NOT_ALLOWED: only the privacy office')),
     ApiResponse(problemAnswer(404, 'PERSON_NOT_FOUND')),
+    ApiResponse(RATE_LIMITED_ANSWER),
+    ApiResponse(HEADERS_TOO_LARGE_ANSWER),
+    ApiResponse(problemAnswer(503, 'STORE_UNAVAILABLE or ACCESS_LOG_UNAVAILABLE: nothing was shown; ask again after Retry-After', RETRY_AFTER_HEADER)),
+  );
+}
+
+/** What a read with a body can also answer: the body refused before it is read. */
+function BodyErrors(): MethodDecorator {
+  return applyDecorators(
+    ApiResponse(problemAnswer(413, 'PAYLOAD_TOO_LARGE: the body is over 1 MB')),
+    ApiResponse(problemAnswer(415, 'UNSUPPORTED_MEDIA_TYPE: a body that is not JSON')),
   );
 }
 
@@ -39,6 +50,7 @@ export class PrivacyHttpController {
   @ApiOperation({ operationId: 'lookupPerson', summary: 'The subjectId of a CURP (in the body, never in a URL), for an ARCO request' })
   @ApiOkResponse({ type: PersonLookupResponse })
   @ReadErrors()
+  @BodyErrors()
   lookup(@Body() request: PersonLookupRequest): Promise<PersonLookupResponse> {
     return this.office.lookup(request.curp);
   }
