@@ -22,11 +22,14 @@ async function main(): Promise<void> {
   const options = projectorOptions();
   const database = await openLedgerDatabase(config);
   const store = await createEventStore(config, database);
-  await runReadModelMigrations(database.url);
-  const secrets = resolveLedgerSecrets(config);
-  // The key store's table, in case the projector starts before any ledger server has migrated it.
+  // In the ledger server's order: its own schema first (the key store's table among it, in case the projector starts
+  // before any ledger server), then the read models. The read models' migrations are recorded in the first schema of
+  // the search path ("$user" names `ledger` once it exists): the other order recorded them in public on a first start
+  // and looked for them in ledger on the next, which then tried to create every table again.
   const migrator = new Pool({ connectionString: database.url, max: 1 });
   await migrateLedgerSchema(migrator).finally(() => migrator.end());
+  await runReadModelMigrations(database.url);
+  const secrets = resolveLedgerSecrets(config);
   const personalData = await openPersonalDataVault(database.url, secrets.masterKey);
   const runner = new ProjectionRunner({
     connectionString: database.url,
