@@ -20,4 +20,7 @@ module.exports = {
     '^@ledger/personal-data/testing$': '<rootDir>/libs/personal-data/src/testing',
   },
   testTimeout: 60000,
+  // A worker that has grown past this after a test file is replaced by a fresh one: across 100+ suites a long-lived
+  // worker accumulated module graphs and buffers until it ran out of heap.
+  workerIdleMemoryLimit: '1GB',
 };
