@@ -95,7 +95,9 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-access-log-'));
   const port = await freePort();
   const secrets = newSecrets();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, SERVE_FLAG], {
+  // BENCH_SERVER_NODE_ARGS: Node's options for the server (say `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, SERVE_FLAG], {
     env: {
       ...process.env,
       PORT: String(port),
