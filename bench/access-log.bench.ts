@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { freePort } from '@ledger/platform';
 import { callersFor, competentProcess, post, seedReferenceData, type Callers } from '../test/e2e/support/ledger-client';
 import { newSecrets, type LedgerServer } from '../test/e2e/support/ledger-server';
+import { autocannon, nodeArgsFrom, percentile } from './support/bench-support';
 
 const SERVE_FLAG = '--serve';
 const WARM_UP_SECONDS = 2;
@@ -36,32 +37,6 @@ interface Options {
   seconds: number;
   connections: number;
 }
-
-/** Only the typed part of autocannon (8.x) this bench uses. */
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
-}
-interface AutocannonResult {
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
-interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): this;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-  warmup?: { connections: number; duration: number };
-  requests?: AutocannonRequest[];
-}) => AutocannonInstance;
-// autocannon ships no types: required, and typed by the interfaces above.
-const autocannon = require('autocannon') as Autocannon;
 
 interface Round {
   mode: 'off' | 'on';
@@ -96,7 +71,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const secrets = newSecrets();
   // BENCH_SERVER_NODE_ARGS: Node's options for the server (say `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses).
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+  const nodeArgs = nodeArgsFrom('BENCH_SERVER_NODE_ARGS');
   const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, SERVE_FLAG], {
     env: {
       ...process.env,
@@ -217,12 +192,6 @@ function report(rounds: readonly Round[], options: Options): void {
 
 function describe(round: Round): string {
   return `${round.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${round.p50.toFixed(2)} ms  p99 ${round.p99.toFixed(2)} ms  failures ${round.failures}`;
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 async function untilHealthy(baseUrl: string, child: ChildProcess): Promise<void> {

@@ -52,10 +52,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client, Pool } from 'pg';
 import { makeCurpPerson } from '@ledger/domain/testing';
 import { PostgresEventStore, type EventMetadata } from '@ledger/event-store';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@ledger/platform';
@@ -64,6 +63,22 @@ import { migrateLedgerSchema } from '../apps/ledger/src/platform/storage/ledger-
 import { seedEventStore } from '../libs/projections/src/testing/seed';
 import { SyntheticLedger, type StreamAppend } from '../libs/projections/src/testing/synthetic-ledger';
 import { signToken } from '../test/e2e/support/tokens';
+import {
+  autocannon,
+  durabilitySettings,
+  nodeArgsFrom,
+  percentile,
+  settleDatabase,
+  signalGroup,
+  sleep,
+  stopChild,
+  tail,
+  track,
+  waitForHttp,
+  withClient,
+  withPool,
+  type AutocannonRequest,
+} from './support/bench-support';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const WARM_UP_SECONDS = 2;
@@ -95,34 +110,6 @@ interface Options {
   /** Send an Idempotency-Key with every write, as a client that retries safely does. */
   idempotencyKeys: boolean;
 }
-
-/** Only the typed part of autocannon (8.x) this bench uses. */
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest | undefined;
-  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
-}
-interface AutocannonResult {
-  errors: number;
-  timeouts: number;
-  duration: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): this;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-  requests?: AutocannonRequest[];
-}) => AutocannonInstance;
-// autocannon ships no types: required, and typed by the interfaces above.
-const autocannon = require('autocannon') as Autocannon;
 
 interface Measured {
   /** 2xx answers (whole flows for the flow) per second of the measured window. */
@@ -194,7 +181,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     ledger = startLedger(url, port, ledgerDataDir, secrets, logFile, children);
     const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/health`, ledger, logFile, 120_000);
+    await waitForHttp(`${base}/health`, ledger, 120_000, logFile);
     await seedReferenceData(base, tokens);
     const caughtUp = await waitForProjections(base, ledger, logFile, 'the ledger folds the seeded log');
     await settleDatabase(url);
@@ -362,7 +349,7 @@ async function startBare(children: Set<ChildProcess>): Promise<{ base: string }>
   const port = await freePort();
   const source = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{}'); }).listen(${port}, '127.0.0.1')`;
   const bare = track(children, spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'inherit', 'inherit'], detached: true }));
-  await waitForHttp(`http://127.0.0.1:${port}/`, bare, undefined, 30_000);
+  await waitForHttp(`http://127.0.0.1:${port}/`, bare, 30_000);
   return { base: `http://127.0.0.1:${port}` };
 }
 
@@ -388,15 +375,10 @@ function startLedger(
   };
   for (const name of ['EVENTSTORE_CONNECTION_STRING', 'LEDGER_PROJECTOR', 'LEDGER_LOG_KEY', 'LEDGER_LOG_ORIGIN', 'LEDGER_OIDC_ISSUER', 'LEDGER_OIDC_AUDIENCE']) delete env[name];
   const log = openSync(logFile, 'a');
-  const args = [...nodeArgs(), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'];
+  const args = [...nodeArgsFrom('BENCH_SERVER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'];
   const child = track(children, spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', log, log], detached: true }));
   closeSync(log);
   return child;
-}
-
-/** Node's options for the ledger under load (BENCH_SERVER_NODE_ARGS): say `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses. */
-function nodeArgs(): string[] {
-  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
 }
 
 /** The bench's standard, provider and evaluator, through the API; the synthetic ledger's stay as they were seeded. */
@@ -845,98 +827,6 @@ function report(
   rows.forEach((row) => console.log(line(row)));
   console.log(rule);
   return failed;
-}
-
-/** Vacuum and checkpoint now, so that autovacuum and the checkpointer do not bill the next measurement for the rows written before. */
-async function settleDatabase(url: string): Promise<void> {
-  await withClient(url, async (client) => {
-    await client.query('VACUUM (ANALYZE)');
-    await client.query('CHECKPOINT');
-  });
-}
-
-async function durabilitySettings(url: string): Promise<string> {
-  return withClient(url, async (client) => {
-    const { rows } = await client.query(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync, version() AS version`);
-    return `fsync=${rows[0].fsync}, synchronous_commit=${rows[0].sync}, ${String(rows[0].version).split(' on ')[0]}`;
-  });
-}
-
-async function withPool<T>(url: string, work: (pool: Pool) => Promise<T>): Promise<T> {
-  const pool = new Pool({ connectionString: url, max: 1 });
-  try {
-    return await work(pool);
-  } finally {
-    await pool.end();
-  }
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function track(children: Set<ChildProcess>, child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function tail(file: string, lines: number): string {
-  try {
-    return `\n${readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')}`;
-  } catch {
-    return '(no log)';
-  }
-}
-
-async function waitForHttp(url: string, child: ChildProcess, logFile: string | undefined, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it answered ${url}${logFile ? `: ${tail(logFile, 40)}` : ''}`);
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(150);
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms${logFile ? `: ${tail(logFile, 40)}` : ''}`);
-}
-
-/** SIGTERM to the child's process group, SIGKILL after 15 s; resolves once it has exited. */
-async function stopChild(child: ChildProcess, children: Set<ChildProcess>): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-    signalGroup(child, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  children.delete(child);
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-(child.pid as number), signal);
-  } catch {
-    child.kill(signal);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-}
-
-function percentile(values: number[], fraction: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
 main().catch((error: unknown) => {

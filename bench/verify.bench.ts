@@ -61,6 +61,20 @@ import { formatSignerKey, generateNoteKey, openCheckpoint, parseSignerKey, verif
 import { migrateLedgerSchema } from '../apps/ledger/src/platform/storage/ledger-migrations';
 import { seedEventStore } from '../libs/projections/src/testing/seed';
 import { SyntheticLedger } from '../libs/projections/src/testing/synthetic-ledger';
+import {
+  autocannon,
+  durabilitySettings,
+  nodeArgsFrom,
+  percentile,
+  settleDatabase,
+  signalGroup,
+  sleep,
+  stopChild,
+  track,
+  waitForHttp,
+  withClient,
+  withPool,
+} from './support/bench-support';
 
 const REPO_ROOT = resolve(__dirname, '..');
 /** Fewer than the synthetic ledger writes per person, so it never runs out before the asked count. */
@@ -87,33 +101,6 @@ interface Options {
   /** One part alone: parts 1 and 2 (verify), 3 (proofs) or 4 (appends); all of them when undefined. */
   only?: Part;
 }
-
-/** Only the typed part of autocannon (8.x) this bench uses. */
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
-}
-interface AutocannonResult {
-  requests: { average: number; sent: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
-interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): this;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  warmup?: { connections: number; duration: number };
-  requests?: AutocannonRequest[];
-}) => AutocannonInstance;
-// autocannon ships no types: required, and typed by the interfaces above.
-const autocannon = require('autocannon') as Autocannon;
 
 async function main(): Promise<void> {
   if (process.argv.includes(BUILDER_CHILD_FLAG)) return runBuilderChild();
@@ -361,7 +348,7 @@ async function proofsOverHttp(url: string, dataDir: string, key: NoteSignerKey, 
   delete env.EVENTSTORE_CONNECTION_STRING;
   const ledger = track(
     children,
-    spawn(process.execPath, [...nodeArgs('BENCH_SERVER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
+    spawn(process.execPath, [...nodeArgsFrom('BENCH_SERVER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -378,15 +365,6 @@ async function proofsOverHttp(url: string, dataDir: string, key: NoteSignerKey, 
   } finally {
     await stopChild(ledger, children);
   }
-}
-
-/**
- * Node's options for the ledger server under load (BENCH_SERVER_NODE_ARGS) or
- * the builder's child process (BENCH_BUILDER_NODE_ARGS): say `--cpu-prof
- * --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses.
- */
-function nodeArgs(variable: 'BENCH_SERVER_NODE_ARGS' | 'BENCH_BUILDER_NODE_ARGS'): string[] {
-  return (process.env[variable] ?? '').split(' ').filter((arg) => arg.length > 0);
 }
 
 /** Positions of random leaves of the tree, as the log holds them. */
@@ -526,7 +504,7 @@ async function appendsBesideBuilder(
 ): Promise<Omit<AppendRound, 'without'>> {
   const builder = track(
     children,
-    spawn(process.execPath, [...nodeArgs('BENCH_BUILDER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, BUILDER_CHILD_FLAG], {
+    spawn(process.execPath, [...nodeArgsFrom('BENCH_BUILDER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, BUILDER_CHILD_FLAG], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
@@ -685,94 +663,10 @@ async function countCheckpoints(db: Pool | Client): Promise<number> {
   return rows[0].count;
 }
 
-/** Vacuum and checkpoint now, so that autovacuum and the checkpointer do not bill the next measurement for the rows written before. */
-async function settleDatabase(url: string): Promise<void> {
-  await withClient(url, async (client) => {
-    await client.query('VACUUM (ANALYZE)');
-    await client.query('CHECKPOINT');
-  });
-}
-
-async function durabilitySettings(url: string): Promise<string> {
-  return withClient(url, async (client) => {
-    const { rows } = await client.query(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync, version() AS version`);
-    return `fsync=${rows[0].fsync}, synchronous_commit=${rows[0].sync}, ${String(rows[0].version).split(' on ')[0]}`;
-  });
-}
-
-async function withPool<T>(url: string, work: (pool: Pool) => Promise<T>): Promise<T> {
-  const pool = new Pool({ connectionString: url, max: 1 });
-  try {
-    return await work(pool);
-  } finally {
-    await pool.end();
-  }
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function track(children: Set<ChildProcess>, child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it answered ${url}`);
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(150);
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
-/** SIGTERM to the child's process group, SIGKILL after 15 s; resolves once it has exited. */
-async function stopChild(child: ChildProcess, children: Set<ChildProcess>): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-    signalGroup(child, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  children.delete(child);
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-(child.pid as number), signal);
-  } catch {
-    child.kill(signal);
-  }
-}
-
 function logBelowInfo(who: string): (message: string, level?: string) => void {
   return (message, level) => {
     if (level === 'warn' || level === 'error') process.stderr.write(`\n${who} ${level}: ${message}\n`);
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-}
-
-function percentile(values: number[], fraction: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
 function rate(m: Measured): string {

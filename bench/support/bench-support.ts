@@ -1,0 +1,141 @@
+/**
+ * What the benchmarks share: autocannon's typed surface, the database
+ * helpers (a connection, settling before a measurement, durability
+ * settings), the child processes they start (tracked, awaited, stopped by
+ * process group) and the statistics they report.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Client, Pool } from 'pg';
+
+/** Only the typed part of autocannon (8.x) the benchmarks use. */
+export interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest | undefined;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+}
+export interface AutocannonResult {
+  requests: { average: number; sent: number };
+  latency: { p50: number; p99: number };
+  statusCodeStats: Record<string, { count: number }>;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+export interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): this;
+}
+export type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+  warmup?: { connections: number; duration: number };
+  requests?: AutocannonRequest[];
+}) => AutocannonInstance;
+// autocannon ships no types: required, and typed by the interfaces above.
+export const autocannon = require('autocannon') as Autocannon;
+
+/** Node's options for a child under load, from an environment variable (say `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses). */
+export function nodeArgsFrom(variable: string): string[] {
+  return (process.env[variable] ?? '').split(' ').filter((arg) => arg.length > 0);
+}
+
+/** Vacuum and checkpoint now, so that autovacuum and the checkpointer do not bill the next measurement for the rows written before. */
+export async function settleDatabase(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    await client.query('VACUUM (ANALYZE)');
+    await client.query('CHECKPOINT');
+  });
+}
+
+export async function durabilitySettings(url: string): Promise<string> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync, version() AS version`);
+    return `fsync=${rows[0].fsync}, synchronous_commit=${rows[0].sync}, ${String(rows[0].version).split(' on ')[0]}`;
+  });
+}
+
+export async function withPool<T>(url: string, work: (pool: Pool) => Promise<T>): Promise<T> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function track(children: Set<ChildProcess>, child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** The last `lines` lines of a log file, for an error message. */
+export function tail(file: string, lines: number): string {
+  try {
+    return `\n${readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')}`;
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Polls `url` until it answers 200; the server's exit or the deadline fails, with the tail of its log when there is one. */
+export async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 30_000, logFile?: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it answered ${url}${logFile ? `: ${tail(logFile, 40)}` : ''}`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(150);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms${logFile ? `: ${tail(logFile, 40)}` : ''}`);
+}
+
+/** SIGTERM to the child's process group, SIGKILL after 15 s; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, children: Set<ChildProcess>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+    signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  children.delete(child);
+}
+
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-(child.pid as number), signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+}
+
+export function percentile(values: number[], fraction: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+}
+
