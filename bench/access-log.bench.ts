@@ -9,10 +9,15 @@
  *   `connections` keep-alive connections for `seconds` after a warm-up, as a
  *   comptroller. "Off" replaces AccessLog.record in the server with a no-op
  *   (by a message from this process, never by configuration: the ledger has
- *   no switch to stop recording); "on" is the ledger as it runs. Requests/s,
- *   p50 and p99 of each, the best round of each (neighbours' noise only ever
- *   slows a round down), the ratio on/off (target: within a few percent), and
- *   the entries the log wrote during the "on" rounds (one per answer).
+ *   no switch to stop recording); "on" is the ledger as it runs. Rounds go
+ *   off-on, on-off, off-on... so that a drift of the machine's speed bills
+ *   both alike. Reported: requests/s, p50 and p99, the best round of each
+ *   (neighbours' noise only ever slows a round down) and their ratio on/off;
+ *   the median of each pair's ratio; the CPU time the ledger and its
+ *   PostgreSQL (every process under the server) spent per answer, and its
+ *   ratio (the figure noise disturbs least: what the access log costs in
+ *   work, whatever the neighbours do); and the entries the log wrote during
+ *   the "on" rounds (one per answer). Target: within a few percent.
  *
  *   npm run bench:access-log
  *   npm run bench:access-log -- --certificates 500 --rounds 5 --seconds 10 --connections 16
@@ -26,7 +31,7 @@ import { join } from 'node:path';
 import { freePort } from '@ledger/platform';
 import { callersFor, competentProcess, post, seedReferenceData, type Callers } from '../test/e2e/support/ledger-client';
 import { newSecrets, type LedgerServer } from '../test/e2e/support/ledger-server';
-import { autocannon, nodeArgsFrom, percentile } from './support/bench-support';
+import { autocannon, cpuSecondsOfTree, nodeArgsFrom, percentile } from './support/bench-support';
 
 const SERVE_FLAG = '--serve';
 const WARM_UP_SECONDS = 2;
@@ -45,6 +50,8 @@ interface Round {
   p99: number;
   failures: number;
   entriesWritten: number;
+  /** CPU milliseconds of the server and its PostgreSQL per answer. */
+  cpuMsPerAnswer: number;
 }
 
 type ToServer = { accessLog: 'off' | 'on' } | { count: true };
@@ -94,12 +101,15 @@ async function main(): Promise<void> {
     const paths = await seed(server, callers, options.certificates);
     const rounds: Round[] = [];
     for (let round = 0; round < options.rounds; round += 1) {
-      for (const mode of ['off', 'on'] as const) {
+      for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
         await ask(child, { accessLog: mode });
+        await load(baseUrl, paths, callers.comptroller, { ...options, seconds: WARM_UP_SECONDS });
         const before = (await ask(child, { count: true })).entries;
+        const cpuBefore = cpuSecondsOfTree(child.pid as number);
         const measured = await load(baseUrl, paths, callers.comptroller, options);
+        const cpu = cpuSecondsOfTree(child.pid as number) - cpuBefore;
         const after = (await ask(child, { count: true })).entries;
-        rounds.push({ mode, ...measured, entriesWritten: after - before });
+        rounds.push({ mode, ...measured, entriesWritten: after - before, cpuMsPerAnswer: (cpu * 1000) / measured.answers });
         process.stdout.write(`round ${round + 1} ${mode.padEnd(3)} ${describe(rounds[rounds.length - 1])}\n`);
       }
     }
@@ -142,7 +152,7 @@ async function pagesOfCertificates(server: LedgerServer, callers: Callers): Prom
   return { paths, certificates };
 }
 
-async function load(base: string, paths: readonly string[], authorization: string, options: Options): Promise<Omit<Round, 'mode' | 'entriesWritten'>> {
+async function load(base: string, paths: readonly string[], authorization: string, options: Options): Promise<Omit<Round, 'mode' | 'entriesWritten' | 'cpuMsPerAnswer'> & { answers: number }> {
   const latencies: number[] = [];
   let failures = 0;
   const pick = () => paths[Math.floor(Math.random() * paths.length)];
@@ -151,7 +161,6 @@ async function load(base: string, paths: readonly string[], authorization: strin
     connections: options.connections,
     duration: options.seconds,
     headers: { authorization },
-    warmup: { connections: options.connections, duration: WARM_UP_SECONDS },
     requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: pick() }) }],
   });
   instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
@@ -162,6 +171,7 @@ async function load(base: string, paths: readonly string[], authorization: strin
   // Requests the load generator gave up on as it stopped are still answered (and recorded): let them finish.
   await new Promise((resolve) => setTimeout(resolve, 500));
   return {
+    answers: latencies.length + failures,
     requestsPerSecond: latencies.length / result.duration,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
@@ -174,6 +184,12 @@ function report(rounds: readonly Round[], options: Options): void {
   const off = best('off');
   const on = best('on');
   const ratio = on.requestsPerSecond / off.requestsPerSecond;
+  const pairs = pairsOf(rounds);
+  const median = (values: number[]) => percentile(values, 0.5);
+  const throughputRatios = pairs.map(([offRound, onRound]) => onRound.requestsPerSecond / offRound.requestsPerSecond);
+  const cpuRatios = pairs.map(([offRound, onRound]) => onRound.cpuMsPerAnswer / offRound.cpuMsPerAnswer);
+  const cpuOff = median(rounds.filter((round) => round.mode === 'off').map((round) => round.cpuMsPerAnswer));
+  const cpuOn = median(rounds.filter((round) => round.mode === 'on').map((round) => round.cpuMsPerAnswer));
   const written = rounds.filter((round) => round.mode === 'on').reduce((sum, round) => sum + round.entriesWritten, 0);
   const leaked = rounds.filter((round) => round.mode === 'off').reduce((sum, round) => sum + round.entriesWritten, 0);
   process.stdout.write(
@@ -184,6 +200,9 @@ function report(rounds: readonly Round[], options: Options): void {
       `  access log on   ${describe(on)}`,
       `  on/off throughput ${ratio.toFixed(3)}x (${((1 - ratio) * 100).toFixed(1)} % slower; target: within a few percent)`,
       `  p50 ${(on.p50 / off.p50).toFixed(3)}x, p99 ${(on.p99 / off.p99).toFixed(3)}x`,
+      `  paired rounds, on/off throughput: ${throughputRatios.map((ratio) => ratio.toFixed(3)).join(', ')}; median ${median(throughputRatios).toFixed(3)}x`,
+      `  CPU per answer (ledger and its PostgreSQL), median: off ${cpuOff.toFixed(3)} ms, on ${cpuOn.toFixed(3)} ms`,
+      `  paired rounds, on/off CPU per answer: ${cpuRatios.map((ratio) => ratio.toFixed(3)).join(', ')}; median ${median(cpuRatios).toFixed(3)}x`,
       `  entries written during the "on" rounds: ${written} (one per answer); during "off": ${leaked}`,
       '',
     ].join('\n'),
@@ -191,7 +210,17 @@ function report(rounds: readonly Round[], options: Options): void {
 }
 
 function describe(round: Round): string {
-  return `${round.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${round.p50.toFixed(2)} ms  p99 ${round.p99.toFixed(2)} ms  failures ${round.failures}`;
+  return `${round.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${round.p50.toFixed(2)} ms  p99 ${round.p99.toFixed(2)} ms  CPU ${round.cpuMsPerAnswer.toFixed(3)} ms/answer  failures ${round.failures}`;
+}
+
+/** Each round's off and on rounds, in the order they ran. */
+function pairsOf(rounds: readonly Round[]): [Round, Round][] {
+  const pairs: [Round, Round][] = [];
+  for (let at = 0; at + 1 < rounds.length; at += 2) {
+    const [first, second] = [rounds[at], rounds[at + 1]];
+    pairs.push(first.mode === 'off' ? [first, second] : [second, first]);
+  }
+  return pairs;
 }
 
 async function untilHealthy(baseUrl: string, child: ChildProcess): Promise<void> {

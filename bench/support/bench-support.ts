@@ -5,7 +5,7 @@
  * process group) and the statistics they report.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Client, Pool } from 'pg';
 
 /** Only the typed part of autocannon (8.x) the benchmarks use. */
@@ -139,3 +139,46 @@ export function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
+
+/** Clock ticks per second of /proc's CPU times: USER_HZ, 100 on Linux. */
+const USER_HZ = 100;
+
+/**
+ * CPU seconds (user and system) spent so far by a process and every process
+ * under it that is still running, from /proc (Linux): the ledger and the
+ * PostgreSQL it started, backends included. A figure that neighbours on a
+ * shared machine disturb far less than throughput: they take time slices
+ * away, they do not make our own work cost more cycles (much). NaN off Linux.
+ */
+export function cpuSecondsOfTree(rootPid: number): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return NaN;
+  }
+  const parentOf = new Map<number, number>();
+  const ticksOf = new Map<number, number>();
+  for (const name of entries) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // After the command's closing parenthesis: state, ppid, ... utime is field 14 and stime 15 of the whole line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    parentOf.set(Number(name), Number(fields[1]));
+    ticksOf.set(Number(name), Number(fields[11]) + Number(fields[12]));
+  }
+  let ticks = 0;
+  for (const [pid, own] of ticksOf) {
+    for (let at: number | undefined = pid; at !== undefined && at > 1; at = parentOf.get(at)) {
+      if (at === rootPid) {
+        ticks += own;
+        break;
+      }
+    }
+  }
+  return ticks / USER_HZ;
+}

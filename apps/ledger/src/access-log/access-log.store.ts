@@ -3,7 +3,7 @@ import { decodeCursor, instantOf, pageOf, pageSize, type Page } from '@ledger/re
 import type { AccessLogEntry } from './access-log-entry';
 
 /** Columns per entry in the multi-row INSERT; PostgreSQL takes at most 65,535 parameters per statement. */
-const COLUMNS = 8;
+const COLUMNS = 9;
 export const MAX_ROWS_PER_INSERT = Math.floor(65_535 / COLUMNS);
 
 /**
@@ -17,14 +17,35 @@ export async function insertAccessLogEntries(pool: Pool, entries: readonly Acces
   const rows: string[] = [];
   for (const entry of entries) {
     const at = values.length;
-    values.push(entry.readAt, entry.actorId, entry.actorRole, entry.actorOrganizationId, entry.actorJurisdiction, entry.route, entry.correlationId, entry.subjectIds);
-    rows.push(`($${at + 1}::timestamptz, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8}::text[])`);
+    const subjects = subjectColumnsOf(entry.subjectIds);
+    values.push(entry.readAt, entry.actorId, entry.actorRole, entry.actorOrganizationId, entry.actorJurisdiction, entry.route, entry.correlationId, subjects.bytes, subjects.keys);
+    rows.push(`($${at + 1}::timestamptz, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8}::bytea, $${at + 9}::bigint[])`);
   }
   await pool.query(
-    `INSERT INTO ledger.access_log (read_at, actor_id, actor_role, actor_org, actor_jurisdiction, route, correlation_id, subject_ids)
+    `INSERT INTO ledger.access_log (read_at, actor_id, actor_role, actor_org, actor_jurisdiction, route, correlation_id, subject_ids, subject_keys)
      VALUES ${rows.join(', ')}`,
     values,
   );
+}
+
+/**
+ * How an entry's subjects are stored (ledger migration 4): their bytes one
+ * after the other, and the first 8 bytes of each as a signed 64-bit key, the
+ * GIN index's. Subject ids are 64 hex characters (checked by the writer).
+ */
+export function subjectColumnsOf(subjectIds: readonly string[]): { bytes: Buffer; keys: string } {
+  return { bytes: Buffer.from(subjectIds.join(''), 'hex'), keys: `{${subjectIds.map(subjectKeyOf).join(',')}}` };
+}
+
+/** A subject's key in the index: its first 8 bytes as a signed 64-bit integer, in decimal. */
+export function subjectKeyOf(subjectId: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${subjectId.slice(0, 16)}`)).toString();
+}
+
+function subjectIdsOf(bytes: Buffer): string[] {
+  const ids: string[] = [];
+  for (let at = 0; at < bytes.length; at += 32) ids.push(bytes.toString('hex', at, at + 32));
+  return ids;
 }
 
 export interface AccessLogFilters {
@@ -58,13 +79,14 @@ interface AccessLogRow {
   actor_jurisdiction: string | null;
   route: string;
   correlation_id: string;
-  subject_ids: string[];
+  /** The stored bytes, or (for a scoped comptroller) the ids already chosen in SQL. */
+  subject_ids: Buffer | string[];
 }
 
 /**
  * A page of the access log in the order entries were written (entry_id),
  * keyset-paginated like every list of the API. Each filter has an index:
- * subject_ids (GIN, `@>`), actor and route (btree, with entry_id for the
+ * subject_keys (GIN, `@>`, then the full bytes), actor and route (btree, with entry_id for the
  * order), readAt (BRIN: the table is append-only in time order).
  */
 /** Where the access log is read: a pool, or a read-model snapshot (the read side's, so that a scope's processes are those of its position). */
@@ -86,7 +108,10 @@ export async function listAccessLog(
     values.push(value);
     conditions.push(sql.replace('?', `$${values.length}`));
   };
-  if (filters.subjectId) where('subject_ids @> ARRAY[?]::text[]', filters.subjectId);
+  if (filters.subjectId) {
+    where('subject_keys @> ARRAY[?::bigint]', subjectKeyOf(filters.subjectId));
+    where('? = ANY (ledger.access_log_subject_ids(subject_ids))', filters.subjectId);
+  }
   if (filters.actorId) where('actor_id = ?', filters.actorId);
   if (filters.role) where('actor_role = ?', filters.role);
   if (filters.organizationId) where('actor_org = ?', filters.organizationId);
@@ -100,10 +125,10 @@ export async function listAccessLog(
   if (scope.state !== undefined) {
     values.push(scope.state);
     const state = `$${values.length}`;
-    conditions.push(`EXISTS (SELECT 1 FROM read_models.processes p WHERE p.subject_id = ANY (subject_ids) AND p.state = ${state})`);
+    conditions.push(`EXISTS (SELECT 1 FROM read_models.processes p WHERE p.subject_id = ANY (ledger.access_log_subject_ids(subject_ids)) AND p.state = ${state})`);
     // A subject of another state is not one this comptroller may ask about, even where an entry also showed its own.
     if (filters.subjectId) where(`EXISTS (SELECT 1 FROM read_models.processes p WHERE p.subject_id = ? AND p.state = ${state})`, filters.subjectId);
-    subjects = `ARRAY(SELECT u.s FROM unnest(subject_ids) WITH ORDINALITY AS u(s, n)
+    subjects = `ARRAY(SELECT u.s FROM unnest(ledger.access_log_subject_ids(subject_ids)) WITH ORDINALITY AS u(s, n)
                        WHERE EXISTS (SELECT 1 FROM read_models.processes p WHERE p.subject_id = u.s AND p.state = ${state})
                        ORDER BY u.n) AS subject_ids`;
   }
@@ -125,7 +150,7 @@ function viewOf(row: AccessLogRow): AccessLogEntryView {
     actor: { id: row.actor_id, role: row.actor_role, organizationId: row.actor_org, jurisdiction: row.actor_jurisdiction },
     route: row.route,
     correlationId: row.correlation_id,
-    subjectIds: row.subject_ids,
+    subjectIds: Array.isArray(row.subject_ids) ? row.subject_ids : subjectIdsOf(row.subject_ids),
   };
 }
 
