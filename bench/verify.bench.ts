@@ -52,6 +52,7 @@ import {
   ensureGenerations,
   lastSignedCheckpointFile,
   logProjection,
+  positionAt,
   ProjectionRunner,
   verifyLog,
   type VerificationResult,
@@ -373,7 +374,7 @@ async function randomPositions(url: string): Promise<{ positions: string[]; tree
     const { rows } = await client.query<{ tree_size: string }>('SELECT tree_size::text FROM read_models.log_edge WHERE id = 1');
     const treeSize = Number(rows[0].tree_size);
     const indexes = Array.from({ length: POSITION_SAMPLE }, () => String(Math.floor(Math.random() * treeSize)));
-    const found = await client.query<{ position: string }>('SELECT position::text FROM read_models.log_leaves WHERE leaf_index = ANY($1::bigint[])', [indexes]);
+    const found = await client.query<{ position: string }>(`SELECT (${positionAt('w.leaf')})::text AS position FROM unnest($1::bigint[]) AS w(leaf)`, [indexes]);
     return { positions: found.rows.map((row) => row.position), treeSize };
   });
 }

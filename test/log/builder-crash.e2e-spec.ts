@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreDbEventStore, logLeafHashOf, PostgresEventStore, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { DEFAULT_LOG_ORIGIN } from '@ledger/platform';
-import { lastSignedCheckpointFile, LogTree } from '@ledger/projections';
+import { lastSignedCheckpointFile, leafRunOf, LogTree } from '@ledger/projections';
 import {
   appendLeaves,
   emptyTreeEdge,
@@ -240,19 +240,25 @@ describe.each<CrashMode>([POSTGRESQL, EVENTSTOREDB])('the log builder killed mid
     const [edge] = (await pool.query<{ tree_size: string; root_hash: Buffer; position: string }>('SELECT tree_size::text, root_hash, position::text FROM read_models.log_edge WHERE id = 1')).rows;
     expect(edge).toEqual({ tree_size: String(events), root_hash: root, position: log[log.length - 1].position.toString() });
 
-    // Every event a leaf, once, in the store's order: leaf indexes 0..n-1 with no gap and no repeat.
-    const leaves = (await pool.query<{ leaf_index: string; position: string; event_id: string }>(
-      'SELECT leaf_index::text, position::text, event_id FROM read_models.log_leaves l ORDER BY l.leaf_index',
-    )).rows;
+    // Every event a leaf, once, in the store's order: leaf indexes 0..n-1 with no gap and no repeat, in runs that follow each other.
+    const runs = (await pool.query<{ first_leaf: string; positions: Buffer; event_ids: string }>(
+      'SELECT first_leaf::text, positions, event_ids FROM read_models.log_leaf_runs r ORDER BY r.first_leaf',
+    )).rows.map(leafRunOf);
+    const leaves = runs.flatMap((run) => run.positions.map((position, offset) => ({ leafIndex: run.firstLeaf + offset, position, eventId: run.eventIds[offset] })));
     expect(leaves.length).toBe(events);
-    const misplaced = leaves.findIndex((leaf, index) => leaf.leaf_index !== String(index) || leaf.position !== log[index].position.toString() || leaf.event_id !== log[index].id);
+    const misplaced = leaves.findIndex((leaf, index) => leaf.leafIndex !== index || leaf.position !== log[index].position || leaf.eventId !== log[index].id);
     expect(misplaced).toBe(-1);
-    expect(new Set(leaves.map((leaf) => leaf.event_id)).size).toBe(events);
+    expect(new Set(leaves.map((leaf) => leaf.eventId)).size).toBe(events);
 
     // Every stored hash and full tile is the one a clean build gives: a batch cut off by a kill left none behind, none twice.
-    const hashes = (await pool.query<{ hash: Buffer }>('SELECT hash FROM read_models.log_hashes h ORDER BY h.hash_index')).rows;
+    const hashRuns = (await pool.query<{ first_index: string; hashes: Buffer }>('SELECT first_index::text, hashes FROM read_models.log_hash_runs r ORDER BY r.first_index')).rows;
+    let next = 0;
+    for (const run of hashRuns) {
+      expect(Number(run.first_index)).toBe(next);
+      next += run.hashes.length / 32;
+    }
     expect(built.storedHashes.firstIndex).toBe(0);
-    expect(Buffer.concat(hashes.map((row) => row.hash)).equals(built.storedHashes.hashes)).toBe(true);
+    expect(Buffer.concat(hashRuns.map((row) => row.hashes)).equals(built.storedHashes.hashes)).toBe(true);
     const tiles = (await pool.query<{ level: number; tile_index: string; hashes: Buffer }>('SELECT level, tile_index::text, hashes FROM read_models.log_tiles t ORDER BY t.level, t.tile_index')).rows;
     const fullTiles = built.tiles.filter(({ tile }) => tile.width === TILE_WIDTH);
     expect(tiles.map((tile) => [tile.level, tile.tile_index, tile.hashes.toString('base64')])).toEqual(

@@ -31,3 +31,4 @@ export * from './log/checkpoint-signer';
 export * from './log/log-verifier';
 export * from './log/certificate-proof';
 export * from './log/log-proof-cache';
+export * from './log/log-runs';

@@ -7,6 +7,7 @@ import {
   assembleCertificateProof,
   CertificateProofError,
   LogTree,
+  positionAt,
   verifyCertificateProof,
   type CertificateProofRole,
   type CertificateProofStatus,
@@ -70,8 +71,7 @@ export class CertificateProofs {
       const reached = await reachedPosition(reader, PROOF_PROJECTIONS);
       const rows: { tree_size: string; note: string }[] = await reader.query(
         `SELECT c.tree_size::text AS tree_size, c.note FROM read_models.log_checkpoints c
-           JOIN read_models.log_leaves l ON l.leaf_index = c.tree_size - 1
-          WHERE l.position <= $1::bigint ORDER BY c.tree_size DESC LIMIT 1`,
+          WHERE ${positionAt('c.tree_size - 1')} <= $1::bigint ORDER BY c.tree_size DESC LIMIT 1`,
         [reached.toString()],
       );
       return { provenance, checkpoint: rows[0] ? { treeSize: Number(rows[0].tree_size), note: rows[0].note } : undefined };

@@ -10,6 +10,7 @@ import { CheckpointSigner } from './checkpoint-signer';
 import { edgeToJson, logProjection } from './log.projection';
 import { LogProofCache, type CachedInclusionProof } from './log-proof-cache';
 import { LogTree } from './log-tree';
+import { runsOf } from './log-runs';
 
 /**
  * The proof cache gives exactly what LogTree gives, or nothing: on trees
@@ -48,24 +49,25 @@ describe('LogProofCache', () => {
       const leafHashes = Array.from({ length: count }, () => randomBytes(32));
       const appended = appendLeaves(this.edge, leafHashes);
       const first = this.edge.size;
-      const leaves: { index: string[]; position: string[]; id: string[] } = { index: [], position: [], id: [] };
+      const positions: bigint[] = [];
+      const ids: string[] = [];
       for (let n = 0; n < count; n += 1) {
-        leaves.index.push(String(first + n));
-        leaves.position.push(String(this.next));
-        leaves.id.push(`event-${first + n}`);
+        positions.push(this.next);
+        ids.push(`event-${first + n}`);
         this.positions.push(this.next);
         this.next += 1n + BigInt(Math.floor(this.random() * this.gap));
       }
-      const { firstIndex, hashes } = appended.storedHashes;
-      const hashIndexes = Array.from({ length: hashes.length / 32 }, (_, n) => String(firstIndex + n));
-      const hashRows = hashIndexes.map((_, n) => hashes.subarray(n * 32, (n + 1) * 32));
+      const { leafRuns, hashRuns } = runsOf(first, positions, ids, appended.storedHashes);
       await inTransaction(async (client) => {
-        await client.query(`INSERT INTO ${this.schema}.log_leaves (leaf_index, position, event_id) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])`, [
-          leaves.index,
-          leaves.position,
-          leaves.id,
-        ]);
-        await client.query(`INSERT INTO ${this.schema}.log_hashes (hash_index, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, [hashIndexes, hashRows]);
+        for (const run of leafRuns) {
+          await client.query(`INSERT INTO ${this.schema}.log_leaf_runs (first_leaf, first_position, positions, event_ids) VALUES ($1, $2, $3, $4)`, [
+            run.first_leaf,
+            run.first_position,
+            run.positions,
+            run.event_ids,
+          ]);
+        }
+        for (const run of hashRuns) await client.query(`INSERT INTO ${this.schema}.log_hash_runs (first_index, hashes) VALUES ($1, $2)`, [run.first_index, run.hashes]);
         await client.query(`DELETE FROM ${this.schema}.log_edge`);
         await client.query(`INSERT INTO ${this.schema}.log_edge (id, tree_size, root_hash, edge, position) VALUES (1, $1, $2, $3, $4)`, [
           String(appended.edge.size),
@@ -80,7 +82,7 @@ describe('LogProofCache', () => {
     /** Empties the tables (a restore of another history, as the cache sees it: the same generation, another tree). */
     async clear(): Promise<void> {
       await inTransaction(async (client) => {
-        for (const table of ['log_leaves', 'log_hashes', 'log_edge', 'log_tiles']) await client.query(`DELETE FROM ${this.schema}.${table}`);
+        for (const table of ['log_leaf_runs', 'log_hash_runs', 'log_edge', 'log_tiles']) await client.query(`DELETE FROM ${this.schema}.${table}`);
       });
       this.edge = emptyTreeEdge();
       this.positions.length = 0;

@@ -16,6 +16,7 @@ import {
 } from '@ledger/verifiable-log';
 import { CHECKPOINT_CHANNEL, CONTROL_TABLE } from '../generations';
 import type { Queryable } from '../query-queue';
+import { hashAt, hashesBetween, positionBytesAt, positionBytesBetween } from './log-runs';
 
 /** The default bound of a LogProofCache: a tree of 1,000,000 leaves (2M stored hashes) fits whole. */
 export const DEFAULT_PROOF_CACHE_BYTES = 64 * 1024 * 1024;
@@ -223,17 +224,16 @@ const REFRESH_SQL = `
   SELECT ${GENERATION_SQL} AS generation,
          e.tree_size::text AS tree_size, e.root_hash,
          c.tree_size::text AS checkpoint_size, c.root_hash AS checkpoint_root, c.note,
-         (SELECT string_agg(h.hash, ''::bytea ORDER BY w.ord)
-            FROM unnest($1::bigint[]) WITH ORDINALITY AS w(hash_index, ord)
-            JOIN read_models.log_hashes h ON h.hash_index = w.hash_index) AS prefix
+         (SELECT string_agg(${hashAt('w.hash_index')}, ''::bytea ORDER BY w.ord)
+            FROM unnest($1::bigint[]) WITH ORDINALITY AS w(hash_index, ord)) AS prefix
     FROM (SELECT 1) AS one
     LEFT JOIN read_models.log_edge e ON e.id = 1
     LEFT JOIN LATERAL (SELECT tree_size, root_hash, note FROM read_models.log_checkpoints ORDER BY tree_size DESC LIMIT 1) c ON true`;
 
 const DIRECTORY_SQL = `
   SELECT ${GENERATION_SQL} AS generation,
-         (SELECT string_agg(int8send(l.position), ''::bytea ORDER BY l.leaf_index)
-            FROM read_models.log_leaves l WHERE l.leaf_index = ANY($1::bigint[])) AS positions`;
+         (SELECT string_agg(${positionBytesAt('w.leaf')}, ''::bytea ORDER BY w.ord)
+            FROM unnest($1::bigint[]) WITH ORDINALITY AS w(leaf, ord)) AS positions`;
 
 /**
  * Tiles in one statement (so one snapshot, with the generation they are
@@ -243,17 +243,12 @@ const DIRECTORY_SQL = `
  */
 const TILES_SQL = `
   SELECT ${GENERATION_SQL} AS generation,
-         (SELECT string_agg(x.hashes, ''::bytea ORDER BY r.ord)
-            FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS r(low, high, ord)
-            CROSS JOIN LATERAL (SELECT string_agg(h.hash, ''::bytea ORDER BY h.hash_index) AS hashes
-                                  FROM read_models.log_hashes h WHERE h.hash_index >= r.low AND h.hash_index < r.high) AS x) AS ranged,
-         (SELECT string_agg(h.hash, ''::bytea ORDER BY w.ord)
-            FROM unnest($3::bigint[]) WITH ORDINALITY AS w(hash_index, ord)
-            JOIN read_models.log_hashes h ON h.hash_index = w.hash_index) AS indexed,
-         (SELECT string_agg(x.positions, ''::bytea ORDER BY r.ord)
-            FROM unnest($4::bigint[], $5::bigint[]) WITH ORDINALITY AS r(low, high, ord)
-            CROSS JOIN LATERAL (SELECT string_agg(int8send(l.position), ''::bytea ORDER BY l.leaf_index) AS positions
-                                  FROM read_models.log_leaves l WHERE l.leaf_index >= r.low AND l.leaf_index < r.high) AS x) AS positions`;
+         (SELECT string_agg(${hashesBetween('w.low', 'w.high')}, ''::bytea ORDER BY w.ord)
+            FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS w(low, high, ord)) AS ranged,
+         (SELECT string_agg(${hashAt('w.hash_index')}, ''::bytea ORDER BY w.ord)
+            FROM unnest($3::bigint[]) WITH ORDINALITY AS w(hash_index, ord)) AS indexed,
+         (SELECT string_agg(${positionBytesBetween('w.low', 'w.high')}, ''::bytea ORDER BY w.ord)
+            FROM unnest($4::bigint[], $5::bigint[]) WITH ORDINALITY AS w(low, high, ord)) AS positions`;
 
 interface TileRequest {
   readonly level: number;

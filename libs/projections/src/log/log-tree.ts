@@ -13,6 +13,7 @@ import {
   type NodeHashPlan,
 } from '@ledger/verifiable-log';
 import type { Queryable } from '../query-queue';
+import { hashAt, leafAtPosition, leavesBetween } from './log-runs';
 
 /** The tree as the log builder has it now (the active generation). */
 export interface TreeHead {
@@ -52,19 +53,13 @@ export class LogTree {
 
   /** The leaf that is the event at this log position; undefined when no event of the tree is there. */
   async leafAt(position: bigint): Promise<LogLeaf | undefined> {
-    const { rows } = await this.db.query<{ leaf_index: string; event_id: string }>(
-      'SELECT leaf_index::text, event_id FROM read_models.log_leaves WHERE position = $1::bigint',
-      [position.toString()],
-    );
-    return rows[0] && { leafIndex: Number(rows[0].leaf_index), position, eventId: rows[0].event_id };
+    const leaf = await leafAtPosition(this.db, position);
+    return leaf && { leafIndex: leaf.leafIndex, position, eventId: leaf.eventId };
   }
 
   async leafOfIndex(leafIndex: number): Promise<LogLeaf | undefined> {
-    const { rows } = await this.db.query<{ position: string; event_id: string }>(
-      'SELECT position::text AS position, event_id FROM read_models.log_leaves WHERE leaf_index = $1::bigint',
-      [String(leafIndex)],
-    );
-    return rows[0] && { leafIndex, position: BigInt(rows[0].position), eventId: rows[0].event_id };
+    const [leaf] = await leavesBetween(this.db, leafIndex, leafIndex + 1);
+    return leaf;
   }
 
   async leafHash(leafIndex: number): Promise<Buffer> {
@@ -114,11 +109,11 @@ export class LogTree {
     const found = new Map<string, Buffer>();
     for (let start = 0; start < indexes.length; start += MAX_HASHES_PER_READ) {
       const chunk = indexes.slice(start, start + MAX_HASHES_PER_READ).map(String);
-      const { rows } = await this.db.query<{ hash_index: string; hash: Buffer }>(
-        'SELECT hash_index::text, hash FROM read_models.log_hashes WHERE hash_index = ANY($1::bigint[])',
+      const { rows } = await this.db.query<{ hash_index: string; hash: Buffer | null }>(
+        `SELECT w.i::text AS hash_index, ${hashAt('w.i')} AS hash FROM unnest($1::bigint[]) AS w(i)`,
         [chunk],
       );
-      for (const row of rows) found.set(row.hash_index, row.hash);
+      for (const row of rows) if (row.hash) found.set(row.hash_index, row.hash);
     }
     return indexes.map((index) => {
       const hash = found.get(String(index));

@@ -20,6 +20,7 @@ import {
   type TreeEdge,
 } from '@ledger/verifiable-log';
 import type { Queryable } from '../query-queue';
+import { hashesBetween, hashesBetweenByIndex, leafOfEventId, leafRunsBetween, leavesBetween } from './log-runs';
 
 /** How the log and the tree disagree at the first place they do. */
 export type Discrepancy =
@@ -97,7 +98,7 @@ interface EventSource<E> {
   read(last: E | undefined, maxCount: number): Promise<E[]>;
   id(event: E): string;
   position(event: E): bigint;
-  /** position(event) in decimal, as log_leaves has it. */
+  /** position(event) in decimal, as the leaf runs give it. */
   positionText(event: E): string;
   /**
    * The leaf hashes of a batch. `storedLeafIs(offset, bytes, at)` says
@@ -284,7 +285,7 @@ function settled<T>(promise: Promise<T>): Promise<T> {
 }
 
 /**
- * A batch of the stored tree in one read of one row: which event each leaf
+ * A batch of the stored tree in two reads of its runs: which event each leaf
  * of the batch is, and the stored hashes those leaves added, both only when
  * the rows are whole (every leaf and every hash of the range there once,
  * each hash 32 bytes, no event id that would split in two).
@@ -301,50 +302,32 @@ interface StoredBatch {
   readonly hashes?: Buffer;
 }
 
-const STORED_BATCH = `
-  SELECT l.leaves, l.first_leaf, l.last_leaf, l.event_ids, l.positions, h.hashes, h.first_hash, h.last_hash, h.whole, h.bytes
-    FROM (SELECT count(*)::int AS leaves, min(leaf_index)::text AS first_leaf, max(leaf_index)::text AS last_leaf,
-                 string_agg(event_id, E'\\n' ORDER BY leaf_index) AS event_ids,
-                 string_agg(position::text, ',' ORDER BY leaf_index) AS positions
-            FROM read_models.log_leaves
-           WHERE leaf_index >= $1::bigint AND leaf_index < $2::bigint) l,
-         (SELECT count(*)::int AS hashes, min(hash_index)::text AS first_hash, max(hash_index)::text AS last_hash,
-                 bool_and(hash IS NOT NULL AND octet_length(hash) = ${HASH_SIZE}) AS whole,
-                 string_agg(hash, ''::bytea ORDER BY hash_index) AS bytes
-            FROM read_models.log_hashes
-           WHERE hash_index >= $3::bigint AND hash_index < $4::bigint) h`;
-
-interface StoredBatchRow {
-  leaves: number;
-  first_leaf: string | null;
-  last_leaf: string | null;
-  event_ids: string | null;
-  positions: string | null;
-  hashes: number;
-  first_hash: string | null;
-  last_hash: string | null;
-  whole: boolean | null;
-  bytes: Buffer | null;
-}
-
 async function storedBatch(db: Queryable, firstLeaf: number, count: number, treeSize: number): Promise<StoredBatch> {
   const leafCount = Math.max(0, Math.min(count, treeSize - firstLeaf));
   const firstHash = storedHashCount(firstLeaf);
   if (leafCount === 0) return { firstLeaf, leafCount, eventIds: [], positions: [], firstHash, hashes: Buffer.alloc(0) };
   const endHash = storedHashCount(firstLeaf + leafCount);
-  const { rows } = await db.query<StoredBatchRow>(STORED_BATCH, [String(firstLeaf), String(firstLeaf + leafCount), String(firstHash), String(endHash)]);
-  const row = rows[0];
+  const [runs, hashes] = await Promise.all([
+    leafRunsBetween(db, firstLeaf, firstLeaf + leafCount),
+    db.query<{ bytes: Buffer | null }>(`SELECT ${hashesBetween('$1::bigint', '$2::bigint')} AS bytes`, [String(firstHash), String(endHash)]),
+  ]);
   const batch: { eventIds?: string[]; positions?: string[]; hashes?: Buffer } = {};
-  if (row.leaves === leafCount && row.first_leaf === String(firstLeaf) && row.last_leaf === String(firstLeaf + leafCount - 1) && row.event_ids !== null && row.positions !== null) {
-    const eventIds = row.event_ids.split('\n');
-    const positions = row.positions.split(',');
-    // An event id holding the separator would split in more parts than leaves: then the leaves are compared one by one.
-    if (eventIds.length === leafCount && positions.length === leafCount) Object.assign(batch, { eventIds, positions });
+  const eventIds: string[] = [];
+  const positions: string[] = [];
+  let whole = true;
+  for (const run of runs) {
+    for (let offset = 0; offset < run.positions.length && whole; offset += 1) {
+      const leafIndex = run.firstLeaf + offset;
+      if (leafIndex < firstLeaf || leafIndex >= firstLeaf + leafCount) continue;
+      // Runs that do not follow each other leaf by leaf: the leaves are compared one by one.
+      if (leafIndex !== firstLeaf + eventIds.length) whole = false;
+      eventIds.push(run.eventIds[offset]);
+      positions.push(run.positions[offset].toString());
+    }
   }
-  const hashCount = endHash - firstHash;
-  if (row.hashes === hashCount && row.first_hash === String(firstHash) && row.last_hash === String(endHash - 1) && row.whole === true && row.bytes?.length === hashCount * HASH_SIZE) {
-    batch.hashes = row.bytes;
-  }
+  if (whole && eventIds.length === leafCount) Object.assign(batch, { eventIds, positions });
+  const bytes = hashes.rows[0]?.bytes;
+  if (bytes && bytes.length === (endHash - firstHash) * HASH_SIZE) batch.hashes = bytes;
   return { firstLeaf, leafCount, firstHash, ...batch };
 }
 
@@ -394,11 +377,7 @@ async function storedTreeSize(db: Queryable): Promise<number> {
 }
 
 async function storedLeaves(db: Queryable, from: number, count: number): Promise<StoredLeaf[]> {
-  const { rows } = await db.query<{ leaf_index: string; position: string; event_id: string }>(
-    'SELECT leaf_index::text, position::text, event_id FROM read_models.log_leaves l WHERE l.leaf_index >= $1::bigint AND l.leaf_index < $2::bigint ORDER BY l.leaf_index',
-    [String(from), String(from + count)],
-  );
-  return rows.map((row) => ({ leafIndex: Number(row.leaf_index), position: BigInt(row.position), eventId: row.event_id }));
+  return leavesBetween(db, from, from + count);
 }
 
 /** The first leaf where the log's events and the tree's leaves are not the same events, and how. */
@@ -429,20 +408,17 @@ async function classify(db: Queryable, event: LoggedEvent, leaf: StoredLeaf, lea
   if (event.id === leaf.eventId) {
     return { kind: 'reordered', position, leafIndex, detail: `event ${event.id} is at position ${position}; the tree has it at ${leaf.position}` };
   }
-  const { rows } = await db.query<{ leaf_index: string; position: string }>(
-    'SELECT leaf_index::text, position::text FROM read_models.log_leaves WHERE event_id = $1 LIMIT 1',
-    [event.id],
-  );
-  if (rows[0] && BigInt(rows[0].position) === event.position) {
+  const found = await leafOfEventId(db, event.id);
+  if (found && found.position === event.position) {
     // The log's event is where the tree has it: what the tree holds before it is gone.
     return { kind: 'missing', position: leaf.position.toString(), leafIndex, detail: `event ${leaf.eventId} at position ${leaf.position} is gone from the log` };
   }
-  if (rows[0]) {
+  if (found) {
     return {
       kind: 'reordered',
       position,
       leafIndex,
-      detail: `event ${event.id} stands at position ${position} in the log; the tree has it at position ${rows[0].position} (leaf ${rows[0].leaf_index})`,
+      detail: `event ${event.id} stands at position ${position} in the log; the tree has it at position ${found.position} (leaf ${found.leafIndex})`,
     };
   }
   if (event.position > leaf.position) {
@@ -464,11 +440,7 @@ async function storedHashesFinding(
   firstLeaf: number,
 ): Promise<VerificationFinding | undefined> {
   const count = recomputed.hashes.length / HASH_SIZE;
-  const { rows } = await db.query<{ hash_index: string; hash: Buffer }>(
-    'SELECT hash_index::text, hash FROM read_models.log_hashes h WHERE h.hash_index >= $1::bigint AND h.hash_index < $2::bigint ORDER BY h.hash_index',
-    [String(recomputed.firstIndex), String(recomputed.firstIndex + count)],
-  );
-  const stored = new Map(rows.map((row) => [Number(row.hash_index), row.hash]));
+  const stored = await hashesBetweenByIndex(db, recomputed.firstIndex, recomputed.firstIndex + count);
   const differs = (index: number) => {
     const hash = stored.get(index);
     const k = index - recomputed.firstIndex;

@@ -1,6 +1,7 @@
 import { logLeafHashOf } from '@ledger/event-store';
-import { nodeHashOfLeafHashes, nodeAtStoredHashIndex, rootOfLeafHashes, TILE_WIDTH } from '@ledger/verifiable-log';
+import { nodeHashOfLeafHashes, nodeAtStoredHashIndex, rootOfLeafHashes, storedHashCount, TILE_WIDTH } from '@ledger/verifiable-log';
 import { foldInMemory, recorded, tableWrites } from '../testing/recorded';
+import { leafRunOf } from './log-runs';
 import { logProjection } from './log.projection';
 
 const events = Array.from({ length: 600 }, (_, index) =>
@@ -15,13 +16,24 @@ describe('log projection', () => {
     expect(edge).toMatchObject({ tree_size: '600', position: String(599 * 3 + 7) });
     expect(Buffer.from(edge.root_hash as Uint8Array)).toEqual(rootOfLeafHashes(leafHashes));
     // Leaves keep where each event is in the log: positions need not be dense (EventStoreDB's are not).
-    const leaves = tableWrites(rows, 'log_leaves').appends;
-    expect(leaves.map((row) => [row.leaf_index, row.position])).toEqual(events.map((event, index) => [String(index), String(event.position)]));
-    // Every stored hash is the hash of the node its index names.
-    for (const row of tableWrites(rows, 'log_hashes').appends) {
-      const node = nodeAtStoredHashIndex(Number(row.hash_index));
-      expect(Buffer.from(row.hash as Uint8Array)).toEqual(nodeHashOfLeafHashes(leafHashes, node));
+    const runs = tableWrites(rows, 'log_leaf_runs').appends.map((row) => leafRunOf(row as never));
+    const leaves = runs.flatMap((run) => run.positions.map((position, offset) => [run.firstLeaf + offset, position, run.eventIds[offset]]));
+    expect(leaves).toEqual(events.map((event, index) => [index, event.position, event.id]));
+    // Runs never cross a multiple of 256 leaves.
+    for (const run of runs) expect(Math.floor(run.firstLeaf / TILE_WIDTH)).toBe(Math.floor((run.firstLeaf + run.positions.length - 1) / TILE_WIDTH));
+    expect(runs.map((run) => run.firstLeaf)).toEqual([0, 256, 512]);
+    // The hash runs hold every stored hash once, in order, and each is the hash of the node its index names.
+    let next = 0;
+    for (const row of tableWrites(rows, 'log_hash_runs').appends) {
+      expect(Number(row.first_index)).toBe(next);
+      const bytes = row.hashes as Uint8Array;
+      for (let offset = 0; offset * 32 < bytes.length; offset += 1) {
+        const node = nodeAtStoredHashIndex(next + offset);
+        expect(Buffer.from(bytes.subarray(offset * 32, (offset + 1) * 32))).toEqual(nodeHashOfLeafHashes(leafHashes, node));
+      }
+      next += bytes.length / 32;
     }
+    expect(next).toBe(storedHashCount(600));
     // Two full level-0 tiles of 256 leaves; the rest is partial.
     expect(tableWrites(rows, 'log_tiles').appends.map((row) => [row.level, row.tile_index, (row.hashes as Uint8Array).length])).toEqual([
       [0, '0', TILE_WIDTH * 32],
@@ -35,6 +47,7 @@ describe('log projection', () => {
     const second = foldInMemory(logProjection, events.slice(333), { log_edge: [edge] });
     const [after] = tableWrites(second, 'log_edge').puts;
     expect(Buffer.from(after.root_hash as Uint8Array)).toEqual(rootOfLeafHashes(events.map(logLeafHashOf)));
-    expect(tableWrites(second, 'log_leaves').appends[0].leaf_index).toBe('333');
+    expect(tableWrites(second, 'log_leaf_runs').appends.map((row) => row.first_leaf)).toEqual(['333', '512']);
+    expect(tableWrites(second, 'log_hash_runs').appends[0].first_index).toBe(String(storedHashCount(333)));
   });
 });

@@ -1,8 +1,9 @@
 import { logLeafHashOf, type RecordedEvent } from '@ledger/event-store';
-import { appendLeaves, emptyTreeEdge, HASH_SIZE, rootOfTreeEdge, TILE_WIDTH, type TreeEdge } from '@ledger/verifiable-log';
+import { appendLeaves, emptyTreeEdge, rootOfTreeEdge, TILE_WIDTH, type TreeEdge } from '@ledger/verifiable-log';
 import { positionOf } from '../ledger-events';
 import { append, put, ref, type Projection, type Row, type RowChange, type RowReader, type RowRef } from '../projection';
-import { logEdgeTable, logHashesTable, logLeavesTable, logTilesTable } from './log.tables';
+import { runsOf } from './log-runs';
+import { logEdgeTable, logHashRunsTable, logLeafRunsTable, logTilesTable } from './log.tables';
 
 const EDGE = logEdgeTable.name;
 const EDGE_KEY = { id: 1 };
@@ -10,7 +11,8 @@ const EDGE_KEY = { id: 1 };
 /**
  * The verifiable log builder: every event of the global order is a leaf of
  * an RFC 9162 Merkle tree (leaf i = SHA-256(0x00 ‖ the i-th event's
- * canonical entry), see logEntryOf), kept as stored hashes and C2SP tiles.
+ * canonical entry), see logEntryOf), kept as runs of leaves and stored
+ * hashes (log-runs.ts) and C2SP tiles.
  * Like every projection it commits its rows with its checkpoint, so a crash
  * neither loses a leaf nor adds one twice; unlike the others it reads events
  * exactly as stored, and never sets an event aside: the tree holds every
@@ -18,9 +20,10 @@ const EDGE_KEY = { id: 1 };
  */
 export const logProjection: Projection = {
   name: 'log',
-  version: 1,
+  // 2: leaves and stored hashes in runs (log_leaf_runs, log_hash_runs) instead of a row each.
+  version: 2,
   eventTypes: 'all',
-  tables: [logEdgeTable, logLeavesTable, logHashesTable, logTilesTable],
+  tables: [logEdgeTable, logLeafRunsTable, logHashRunsTable, logTilesTable],
   readsStoredEvents: true,
   neverParks: true,
   reads,
@@ -37,13 +40,15 @@ function foldLeaves(rows: RowReader, events: readonly RecordedEvent[]): RowChang
   const stored = rows.get(EDGE, EDGE_KEY);
   const edge = stored ? edgeFromJson(stored.edge) : emptyTreeEdge();
   const appended = appendLeaves(edge, events.map(logLeafHashOf));
-  const changes: RowChange[] = events.map((event, offset) =>
-    append(logLeavesTable.name, { leaf_index: String(edge.size + offset), position: positionOf(event), event_id: event.id }),
+  const runs = runsOf(
+    edge.size,
+    events.map((event) => event.position),
+    events.map((event) => event.id),
+    appended.storedHashes,
   );
-  const { firstIndex, hashes } = appended.storedHashes;
-  for (let offset = 0; offset < hashes.length; offset += HASH_SIZE) {
-    changes.push(append(logHashesTable.name, { hash_index: String(firstIndex + offset / HASH_SIZE), hash: hashes.subarray(offset, offset + HASH_SIZE) }));
-  }
+  const changes: RowChange[] = [];
+  for (const run of runs.leafRuns) changes.push(append(logLeafRunsTable.name, { ...run }));
+  for (const run of runs.hashRuns) changes.push(append(logHashRunsTable.name, { ...run }));
   for (const { tile, bytes } of appended.tiles) {
     if (tile.width === TILE_WIDTH) changes.push(append(logTilesTable.name, { level: tile.level, tile_index: String(tile.index), hashes: bytes }));
   }

@@ -3,11 +3,12 @@ import type { TableDefinition } from '../projection';
 /**
  * The verifiable log's tree, as the log builder keeps it. One row of
  * `log_edge`: the tree's size, root and right edge (what the next batch
- * needs); `log_leaves`: which event each leaf is; `log_hashes`: every leaf
- * and completed subtree hash in Go's stored-hash layout (sumdb/tlog), which
- * answers any proof with one read of a few rows; `log_tiles`: the C2SP hash
+ * needs); `log_leaf_runs`: which event each leaf is, and `log_hash_runs`:
+ * every leaf and completed subtree hash in Go's stored-hash layout
+ * (sumdb/tlog), both in runs of up to 256 leaves (see log-runs.ts), which
+ * answer any proof with one read of a few rows; `log_tiles`: the C2SP hash
  * tiles that are full (never change again), served as they are. A partial
- * tile is read from `log_hashes` at whatever width a checkpoint needs.
+ * tile is read from the stored hashes at whatever width a checkpoint needs.
  */
 export const logEdgeTable: TableDefinition = {
   name: 'log_edge',
@@ -24,20 +25,20 @@ export const logEdgeTable: TableDefinition = {
   primaryKey: ['id'],
 };
 
-export const logLeavesTable: TableDefinition = {
-  name: 'log_leaves',
+export const logLeafRunsTable: TableDefinition = {
+  name: 'log_leaf_runs',
   published: true,
-  columns: { leaf_index: 'bigint', position: 'bigint', event_id: 'text' },
-  primaryKey: ['leaf_index'],
+  columns: { first_leaf: 'bigint', first_position: 'bigint', positions: 'bytea', event_ids: 'text' },
+  primaryKey: ['first_leaf'],
   // Proofs and entries are asked for by position.
-  indexes: [['position']],
+  indexes: [['first_position']],
 };
 
-export const logHashesTable: TableDefinition = {
-  name: 'log_hashes',
+export const logHashRunsTable: TableDefinition = {
+  name: 'log_hash_runs',
   published: true,
-  columns: { hash_index: 'bigint', hash: 'bytea' },
-  primaryKey: ['hash_index'],
+  columns: { first_index: 'bigint', hashes: 'bytea' },
+  primaryKey: ['first_index'],
 };
 
 export const logTilesTable: TableDefinition = {

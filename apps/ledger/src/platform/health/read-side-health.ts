@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig } from '@ledger/platform';
-import { CONTROL_TABLE, countParkedEvents, ledgerProjections, type CheckpointSigner } from '@ledger/projections';
+import { CONTROL_TABLE, countParkedEvents, ledgerProjections, positionAt, type CheckpointSigner } from '@ledger/projections';
 import { CHECKPOINT_SIGNER } from '../../queries/read-side.tokens';
 import { LEDGER_CONFIG, PG_POOL } from '../config/config.tokens';
 
@@ -135,7 +135,7 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
     const { rows } = await this.pool.query<{ tree_size: string; signed_size: string | null; signed_seconds_ago: number | null; covered_position: string | null }>(
       `SELECT e.tree_size::text AS tree_size, c.tree_size::text AS signed_size,
               extract(epoch FROM clock_timestamp() - c.signed_at)::float8 AS signed_seconds_ago,
-              (SELECT l.position::text FROM read_models.log_leaves l WHERE l.leaf_index = c.tree_size - 1) AS covered_position
+              (${positionAt('c.tree_size - 1')})::text AS covered_position
          FROM read_models.log_edge e
          LEFT JOIN LATERAL (SELECT k.tree_size, k.signed_at FROM read_models.log_checkpoints k ORDER BY k.tree_size DESC LIMIT 1) c ON true
         WHERE e.id = 1`,
