@@ -17,10 +17,13 @@ import { temporaryDataDir } from './support/ledger-server';
  * history, signed by the same key) takes the instance out of service at once,
  * with the reason; a tree that grows past its last checkpoint while nobody
  * signs (the projector elsewhere, its signer gone) does once the bound,
- * max(3 × LEDGER_CHECKPOINT_INTERVAL, 30 s), has passed since the last
- * signing, and not before. Each answers 200 again once checkpoints are
+ * LEDGER_READY_MAX_UNSIGNED (here 10 s; by default max(3 ×
+ * LEDGER_CHECKPOINT_INTERVAL, 30 s)), has passed since the last signing,
+ * and not before. Each answers 200 again once checkpoints are
  * signed.
  */
+const BOUND_SECONDS = 10;
+
 describe('readiness and the checkpoints of the verifiable log', () => {
   describe('a signer in the ledger that refuses to sign', () => {
     let ledger: LedgerUnderTest;
@@ -92,7 +95,7 @@ describe('readiness and the checkpoints of the verifiable log', () => {
       key = generateNoteKey(DEFAULT_LOG_ORIGIN);
       ledger = await POSTGRES_MODE.start({
         databasePrefix: 'readiness_stall',
-        server: { env: { LEDGER_PROJECTOR: 'off', LEDGER_LOG_KEY: formatSignerKey(key) } },
+        server: { env: { LEDGER_PROJECTOR: 'off', LEDGER_LOG_KEY: formatSignerKey(key), LEDGER_READY_MAX_UNSIGNED: String(BOUND_SECONDS) } },
       });
       pool = new Pool({ connectionString: await ledger.postgresUrl(), max: 1 });
       signerData = temporaryDataDir();
@@ -141,7 +144,7 @@ describe('readiness and the checkpoints of the verifiable log', () => {
         const response = await readiness();
         return response.status === 503 && response.body.reasons.length === 1 && response.body.reasons[0].startsWith('checkpoints:') ? response : undefined;
       });
-      expect(unsigned.body.reasons[0]).toMatch(/^checkpoints: the tree has 3 leaves no checkpoint covers \(none signed yet; the first of them was recorded \d+ s ago; the bound is 30 s\)$/);
+      expect(unsigned.body.reasons[0]).toMatch(/^checkpoints: the tree has 3 leaves no checkpoint covers \(none signed yet; the first of them was recorded \d+ s ago; the bound is 10 s\)$/);
       expect(unsigned.body.projections.every((projection: { lagSeconds: number }) => projection.lagSeconds === 0)).toBe(true);
 
       signer = startSigner(url);
@@ -163,9 +166,9 @@ describe('readiness and the checkpoints of the verifiable log', () => {
         const response = await readiness();
         return response.status === 503 ? response : undefined;
       }, 60_000, 500);
-      expect(stalled.body.reasons).toEqual([expect.stringMatching(/^checkpoints: the tree has 1 leaf the last checkpoint \(size 3, signed \d+ s ago\) does not cover \(the bound is 30 s\)$/)]);
+      expect(stalled.body.reasons).toEqual([expect.stringMatching(/^checkpoints: the tree has 1 leaf the last checkpoint \(size 3, signed \d+ s ago\) does not cover \(the bound is 10 s\)$/)]);
       const [, seconds] = /signed (\d+) s ago/.exec(stalled.body.reasons[0])!;
-      expect(Number(seconds)).toBeGreaterThanOrEqual(30);
+      expect(Number(seconds)).toBeGreaterThanOrEqual(BOUND_SECONDS);
 
       signer = startSigner(url);
       const again = await eventually(async () => {

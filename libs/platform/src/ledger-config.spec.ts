@@ -40,6 +40,7 @@ describe('loadLedgerConfig', () => {
       readyMaxLagSeconds: 45,
       logOrigin: 'certification-ledger.local/log',
       checkpointIntervalMs: 5000,
+      readyMaxUnsignedSeconds: 30,
       publicUrl: 'https://ledger.example.gob.mx/registro',
       devTokens: true,
     });
@@ -170,6 +171,17 @@ describe('loadLedgerConfig', () => {
     expect(loadLedgerConfig({ LEDGER_READY_MAX_LAG: '120' }).readyMaxLagSeconds).toBe(120);
     for (const wrong of ['0', '-1', '1.5', '1e2', '90000', 'soon']) {
       expect(() => loadLedgerConfig({ LEDGER_READY_MAX_LAG: wrong })).toThrow(/LEDGER_READY_MAX_LAG must be a whole number from 1 to 86400/);
+    }
+  });
+
+  it('bounds how long the log may grow unsigned and still be ready: by default three checkpoint intervals, never under 30 s', () => {
+    expect(loadLedgerConfig({}).readyMaxUnsignedSeconds).toBe(30);
+    expect(loadLedgerConfig({ LEDGER_CHECKPOINT_INTERVAL: '1' }).readyMaxUnsignedSeconds).toBe(30);
+    expect(loadLedgerConfig({ LEDGER_CHECKPOINT_INTERVAL: '60' }).readyMaxUnsignedSeconds).toBe(180);
+    expect(loadLedgerConfig({ LEDGER_CHECKPOINT_INTERVAL: '60', LEDGER_READY_MAX_UNSIGNED: '10' }).readyMaxUnsignedSeconds).toBe(10);
+    expect(loadLedgerConfig({ LEDGER_READY_MAX_UNSIGNED: ' ' }).readyMaxUnsignedSeconds).toBe(30);
+    for (const wrong of ['0', '-1', '2.5', '1e2', '90000', 'later']) {
+      expect(() => loadLedgerConfig({ LEDGER_READY_MAX_UNSIGNED: wrong })).toThrow(/LEDGER_READY_MAX_UNSIGNED must be a whole number from 1 to 86400/);
     }
   });
 });

@@ -59,6 +59,12 @@ export interface LedgerConfig {
   /** How often a new checkpoint is signed while the log grows, in milliseconds. */
   readonly checkpointIntervalMs: number;
   /**
+   * Readiness fails when the log's tree has grown past its last signed
+   * checkpoint for longer than this, in seconds: LEDGER_READY_MAX_UNSIGNED,
+   * by default readyMaxUnsignedSecondsFor(checkpointIntervalMs).
+   */
+  readonly readyMaxUnsignedSeconds: number;
+  /**
    * The ledger's public base URL as clients reach it (`https://ledger.example.gob.mx`,
    * no trailing slash). Signed credentials name their routes under it, so it
    * is configured, never taken from a request's Host header.
@@ -109,6 +115,16 @@ export const DEFAULT_OIDC_TIMEOUT_SECONDS = 5;
 export const DEFAULT_LOG_ORIGIN = 'certification-ledger.local/log';
 export const DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 5;
 
+/**
+ * The log's tree may stay ahead of its last signed checkpoint for this many
+ * checkpoint intervals before readiness fails (a signer that keeps time signs
+ * within one), and never less than 30 s, so that a short interval and a slow
+ * moment of the database do not take an instance out of service.
+ */
+export function readyMaxUnsignedSecondsFor(checkpointIntervalMs: number): number {
+  return Math.max((3 * checkpointIntervalMs) / 1000, 30);
+}
+
 /** A projection that keeps up folds an event within a second; half a minute behind means it is stuck or swamped. */
 export const DEFAULT_READY_MAX_LAG_SECONDS = 30;
 
@@ -150,6 +166,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
   const problems: string[] = [];
   const port = readPort(env.PORT, problems);
+  const checkpointIntervalMs =
+    1000 * readWholeNumber('LEDGER_CHECKPOINT_INTERVAL', env.LEDGER_CHECKPOINT_INTERVAL, { min: 1, max: 3_600, fallback: DEFAULT_CHECKPOINT_INTERVAL_SECONDS }, problems);
   const config: LedgerConfig = {
     port,
     dataDir: resolve(nonEmpty(env.LEDGER_DATA_DIR) ?? './.ledger-data'),
@@ -166,8 +184,13 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     readyMaxLagSeconds: readWholeNumber('LEDGER_READY_MAX_LAG', env.LEDGER_READY_MAX_LAG, { min: 1, max: 86_400, fallback: DEFAULT_READY_MAX_LAG_SECONDS }, problems),
     logOrigin: readLogOrigin(env.LEDGER_LOG_ORIGIN, problems),
     logKey: readLogKey(env.LEDGER_LOG_KEY, problems),
-    checkpointIntervalMs:
-      1000 * readWholeNumber('LEDGER_CHECKPOINT_INTERVAL', env.LEDGER_CHECKPOINT_INTERVAL, { min: 1, max: 3_600, fallback: DEFAULT_CHECKPOINT_INTERVAL_SECONDS }, problems),
+    checkpointIntervalMs,
+    readyMaxUnsignedSeconds: readWholeNumber(
+      'LEDGER_READY_MAX_UNSIGNED',
+      env.LEDGER_READY_MAX_UNSIGNED,
+      { min: 1, max: 86_400, fallback: readyMaxUnsignedSecondsFor(checkpointIntervalMs) },
+      problems,
+    ),
     publicUrl: readPublicUrl(env.LEDGER_PUBLIC_URL, port, problems),
     oidc: readOidc(env, problems),
     devTokens: readChoice('LEDGER_DEV_TOKENS', env.LEDGER_DEV_TOKENS?.toLowerCase(), ['on', 'off'], 'on', problems) === 'on',

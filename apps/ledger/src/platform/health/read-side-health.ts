@@ -29,19 +29,6 @@ export interface ReadSideStatus {
 
 /** A dependency that does not answer within this counts as down for a load balancer. */
 const CHECK_TIMEOUT_MS = 2_000;
-/**
- * The log's tree may stay ahead of its last signed checkpoint for this many
- * checkpoint intervals (LEDGER_CHECKPOINT_INTERVAL) before readiness fails:
- * a signer that keeps time signs within one.
- */
-const CHECKPOINT_INTERVALS_OF_GRACE = 3;
-/** And never less than this, so that a short interval and a slow moment of the database do not take an instance out of service. */
-const MIN_CHECKPOINT_STALL_SECONDS = 30;
-
-/** How long the log's tree may grow past its last signed checkpoint before readiness fails, in seconds. */
-export function checkpointStallBoundSeconds(config: Pick<LedgerConfig, 'checkpointIntervalMs'>): number {
-  return Math.max((CHECKPOINT_INTERVALS_OF_GRACE * config.checkpointIntervalMs) / 1000, MIN_CHECKPOINT_STALL_SECONDS);
-}
 /** How often the read side is looked at for the log, whether or not anyone asks. */
 const MONITOR_INTERVAL_MS = 10_000;
 
@@ -52,7 +39,7 @@ const MONITOR_INTERVAL_MS = 10_000;
  * (EventStoreDB's positions are not event counts): the age of the oldest
  * event not yet folded. The verifiable log's checkpoints must keep up too:
  * the tree may not have grown past the last signed checkpoint for longer
- * than checkpointStallBoundSeconds (counted from that checkpoint's signing,
+ * than LEDGER_READY_MAX_UNSIGNED (counted from that checkpoint's signing,
  * or from the first event it does not cover if that is later, so a write
  * after a quiet hour is not a stall), and the signer in this process, if
  * one runs here, must not have refused to sign. The same check runs in the
@@ -149,7 +136,7 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
     // The first leaf no checkpoint covers is the first event after the last one covered (the log's first event when none is).
     const waitingSince = await this.ageOfEventAfter(row.covered_position === null ? -1n : BigInt(row.covered_position), now);
     const waited = Math.min(waitingSince, row.signed_seconds_ago ?? Infinity);
-    const bound = checkpointStallBoundSeconds(this.config);
+    const bound = this.config.readyMaxUnsignedSeconds;
     if (waited <= bound) return undefined;
     const leaves = `${uncovered} ${uncovered === 1 ? 'leaf' : 'leaves'}`;
     if (row.signed_size === null) {

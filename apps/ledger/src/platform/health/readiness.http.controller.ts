@@ -62,7 +62,7 @@ export class ReadinessHttpController {
     description:
       'Not ready while starting or shutting down; while the event store or the read models do not answer; while a projection has parked events, ' +
       'or the oldest event it has not folded was recorded longer ago than `LEDGER_READY_MAX_LAG` seconds; and while the verifiable log\'s checkpoints ' +
-      'do not keep up with its tree. The tree may grow past the last signed checkpoint for at most max(3 × `LEDGER_CHECKPOINT_INTERVAL`, 30) seconds, ' +
+      'do not keep up with its tree. The tree may grow past the last signed checkpoint for at most `LEDGER_READY_MAX_UNSIGNED` seconds (by default max(3 × `LEDGER_CHECKPOINT_INTERVAL`, 30)), ' +
       "counted from that checkpoint's signing, or from the first event it does not cover if that came later: past it, a reason " +
       '`checkpoints: the tree has N leaves the last checkpoint (size M, signed S s ago) does not cover …` (or `… no checkpoint covers (none signed yet …` ' +
       'before the first). When the checkpoint signer runs in this process (the in-process projector) and refused to sign, because the tree does not ' +
