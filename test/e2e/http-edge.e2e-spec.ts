@@ -121,6 +121,26 @@ describe('the HTTP edge', () => {
     expect(directivesOf(answers.command.headers.get('content-security-policy')).get('default-src')).toEqual(["'none'"]);
   });
 
+  it('answers GET /health ahead of Express exactly as the controller answers it (a conditional GET goes to the controller)', async () => {
+    const comparable = (answer: Answer) => ({
+      status: answer.status,
+      body: answer.text,
+      headers: Object.fromEntries([...answer.headers].filter(([name]) => !['date', 'x-correlation-id', 'connection', 'keep-alive'].includes(name))),
+    });
+    const fast = await call('/health');
+    // A tag that does not match: Express's freshness rules run, and the controller answers in full.
+    const throughNest = await call('/health', { headers: { 'If-None-Match': '"another"' } });
+    expect(comparable(fast)).toEqual(comparable(throughNest));
+    expect(comparable(fast)).toMatchObject({ status: 200, body: '{"status":"ok"}', headers: { 'cache-control': 'no-cache', etag: expect.any(String) } });
+    const withToken = await call('/health', { headers: { Authorization: callers.comptroller } });
+    expect([withToken.status, withToken.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    const given = await call('/health', { headers: { 'X-Correlation-Id': 'probe-7' } });
+    expect(given.headers.get('x-correlation-id')).toBe('probe-7');
+    // Not the route: a query, another method, a trailing slash go to Nest, which answers as it always did.
+    expect((await call('/health?verbose=1')).status).toBe(200);
+    expect((await call('/health', { method: 'POST' })).status).toBe(404);
+  });
+
   it('serves /docs under a Content-Security-Policy that lets the Swagger UI load everything it uses from this origin, with no inline script', async () => {
     const docs = await call('/docs');
     const policy = directivesOf(docs.headers.get('content-security-policy'));

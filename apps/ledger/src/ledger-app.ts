@@ -13,7 +13,9 @@ import { setUpOpenApi } from './platform/openapi/openapi';
 import { publicRoutesLimiter } from './platform/rate-limit/rate-limits';
 import { TokenVerifier } from './platform/auth/token-verifier';
 import { LogAnswers } from './log/log-answers';
-import { answerFirst, countedOnce, inclusionProofFastPath, type ExpressApplication } from './log/inclusion-proof.route';
+import { countedOnce, inclusionProofFastPath } from './log/inclusion-proof.route';
+import { answerFirst, type ExpressApplication } from './platform/http/fast-lane';
+import { Health, healthFastPath } from './platform/health/health.controller';
 
 /**
  * The largest body the API reads. A batch of 5,000 process ids is about
@@ -50,15 +52,14 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);
-  // Inclusion proofs the tree cache holds are answered ahead of Express, after the same security headers, correlation id
-  // and rate limit, exactly as the controller answers them; every other request goes on to Express and Nest as above.
+  // /health while healthy, and inclusion proofs the tree cache holds, are answered ahead of Express, after the same security
+  // headers, correlation id and rate limit, exactly as the controllers answer them; every other request goes on to Express
+  // and Nest as above.
+  const express = app.getHttpAdapter().getInstance() as ExpressApplication;
   answerFirst(
     app.getHttpServer(),
-    inclusionProofFastPath({
-      answers: app.get(LogAnswers),
-      express: app.getHttpAdapter().getInstance() as ExpressApplication,
-      limiter: config.rateLimit === 'off' ? undefined : publicLimiter,
-    }),
+    healthFastPath(app.get(Health), express),
+    inclusionProofFastPath({ answers: app.get(LogAnswers), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
   );
   return app;
 }

@@ -1,7 +1,6 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { parsePosition } from '@ledger/read-models';
-import { AUTHENTICATED_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, securityHeadersForRawAnswers } from '../platform/http/security-headers';
-import { takeCorrelationId } from '../platform/logging/correlation-id';
+import { hasBody, isConditional, sendAsExpressWould, type ExpressApplication, type FastPath } from '../platform/http/fast-lane';
 import type { Middleware } from '../platform/rate-limit/rate-limits';
 import type { LogAnswers } from './log-answers';
 import type { InclusionProofResponse } from './log.dto';
@@ -61,17 +60,6 @@ export function plainInclusionQuery(url: string): PlainInclusionQuery | undefine
   return index === null ? undefined : { of: { leafIndex: index }, treeSize: size };
 }
 
-/** A body on a GET is for the JSON-only check and the body parser to judge (415, 400). */
-function hasBody(request: IncomingMessage): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
-/** A conditional GET is Express's to answer (its freshness rules give the 304). */
-function isConditional(request: IncomingMessage): boolean {
-  return request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined;
-}
-
 /** The verdict of the public rate limiter on a request the fast path already counted, for the Express chain to pass on. */
 const COUNTED = Symbol('counted by the inclusion proof fast path');
 interface Counted {
@@ -91,12 +79,6 @@ export function countedOnce(limiter: Middleware): Middleware {
   };
 }
 
-/** The parts of Express's application the fast path uses: the same ETag and client address Express gives a request. */
-export interface ExpressApplication {
-  get(setting: string): unknown;
-  readonly request: object;
-}
-
 export interface InclusionProofFastPathOptions {
   readonly answers: LogAnswers;
   /** The application Nest runs: its ETag function and its request's `ip` (trust proxy as configured). */
@@ -105,30 +87,19 @@ export interface InclusionProofFastPathOptions {
   readonly limiter?: Middleware;
 }
 
-export type FastPath = (request: IncomingMessage, response: ServerResponse, onward: () => void) => void;
-
 /**
  * `GET /v1/log/proofs/inclusion` answered from the proof cache ahead of
  * Express, for the plainly valid requests whose proof the cache holds;
  * `onward` (Express, then Nest) gets every other request, and every one
  * the cache cannot answer, untouched but for what the edge already did.
  *
- * Why ahead of Express: Express puts every request through its router and
- * swaps the prototypes of the request and the response, which alone halves
- * what Node's HTTP server answers per second here, and a proof from memory
- * costs less than that (measured with bench:verify's load: answered from an
- * Express middleware ahead of Nest's router, p99 stayed above 10 ms).
- *
- * So what the edge does to a request happens here too, to the same effect:
- * the public rate limiter counts it once (countedOnce passes its verdict on
- * if the request goes onward, so a 429 is still Nest's problem+json), and
- * the answer carries the security headers of the same helmet instance
- * (taken once), the correlation id, the Cache-Control the auth guard gives a
- * public route (no-cache asked without a token; with an Authorization header
- * it stays no-store), and the controller's body, sent as Express's res.json
- * sends it (a string, its Content-Type and Content-Length, Express's own
- * ETag function), all in one writeHead: setting a dozen headers one by one
- * cost a fifth of a proof's CPU time. Conditional requests go onward, where
+ * Ahead of Express for the reason fast-lane.ts gives (measured with
+ * bench:verify's load: answered from an Express middleware ahead of Nest's
+ * router, p99 stayed above 10 ms). What the edge does to a request happens
+ * here too, to the same effect: the public rate limiter counts it once
+ * (countedOnce passes its verdict on if the request goes onward, so a 429
+ * is still Nest's problem+json), and the answer is the controller's, sent
+ * as sendAsExpressWould sends it. Conditional requests go onward, where
  * Express's freshness rules answer them (304).
  *
  * It writes no log line: at the default level (info) pino-http's line per
@@ -137,7 +108,7 @@ export type FastPath = (request: IncomingMessage, response: ServerResponse, onwa
  * onward, every refusal among them, are logged by Nest as before.
  */
 export function inclusionProofFastPath(options: InclusionProofFastPathOptions): FastPath {
-  const etagOf = options.express.get('etag fn') as ((body: string) => string | undefined) | undefined;
+  const send = sendAsExpressWould(options.express);
   // The client address Express gives its requests (request.ip, trust proxy honoured), which the limiter keys by.
   const expressRequest = Object.getPrototypeOf(options.express.request) as object;
   const ipOf = Object.getOwnPropertyDescriptor(expressRequest, 'ip')?.get;
@@ -152,9 +123,6 @@ export function inclusionProofFastPath(options: InclusionProofFastPathOptions): 
       },
     }) as IncomingMessage;
 
-  // The security headers of every API answer, the same helmet's, once: the fast path writes them with the rest in one writeHead.
-  const securityHeaders = Object.entries(securityHeadersForRawAnswers()).flatMap(([name, value]) => (name.toLowerCase() === 'cache-control' ? [] : [name, value]));
-
   return (request, response, onward) => {
     const url = request.url ?? '';
     if (request.method !== 'GET' || !url.startsWith(INCLUSION_PROOF_QUERY)) return onward();
@@ -163,7 +131,7 @@ export function inclusionProofFastPath(options: InclusionProofFastPathOptions): 
     // Onward, Express's chain runs the security headers, the correlation id and (once: countedOnce) the limiter's verdict.
     const answer = () =>
       options.answers.cachedInclusionProof(query.of, query.treeSize).then(
-        (proof) => (proof ? send(request, response, proof, securityHeaders, etagOf) : onward()),
+        (proof) => (proof ? send(request, response, JSON.stringify(proof)) : onward()),
         () => onward(),
       );
     const limiter = options.limiter;
@@ -174,49 +142,4 @@ export function inclusionProofFastPath(options: InclusionProofFastPathOptions): 
       void answer();
     });
   };
-}
-
-/**
- * The controller's answer, header for header: the security headers, the
- * Cache-Control the auth guard gives a public route (no-cache asked without
- * a token, no-store with one), the correlation id, and the body as
- * Express's res.json sends it (a string, its Content-Type, Content-Length
- * and Express's own ETag). All in one writeHead, then one write of head and
- * body together.
- */
-function send(
-  request: IncomingMessage,
-  response: ServerResponse,
-  proof: InclusionProofResponse,
-  securityHeaders: readonly string[],
-  etagOf: ((body: string) => string | undefined) | undefined,
-): void {
-  const body = JSON.stringify(proof);
-  const headers = [
-    ...securityHeaders,
-    'Cache-Control',
-    request.headers.authorization === undefined ? PUBLIC_CACHE_CONTROL : AUTHENTICATED_CACHE_CONTROL,
-    'X-Correlation-Id',
-    takeCorrelationId(request),
-    'Content-Type',
-    'application/json; charset=utf-8',
-    'Content-Length',
-    String(Buffer.byteLength(body, 'utf8')),
-  ];
-  const etag = etagOf?.(body);
-  if (etag) headers.push('ETag', etag);
-  response.writeHead(200, headers);
-  response.end(body, 'utf8');
-}
-
-/**
- * Puts the fast path in front of whatever answers the server's requests
- * (Nest's Express application, attached when the app was created).
- */
-export function answerFirst(server: Server, fastPath: FastPath): void {
-  const listeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
-  if (listeners.length !== 1) throw new Error(`expected the HTTP server to have one request listener (Express), found ${listeners.length}`);
-  const [express] = listeners;
-  server.removeListener('request', express);
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => fastPath(request, response, () => express.call(server, request, response)));
 }

@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs/common';
+import { EventStoreLiveness } from '../health/health.controller';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { correlationIdOf } from '../logging/correlation-id';
 import { answerFor } from './error-mapping';
@@ -13,6 +14,9 @@ import { Problem, PROBLEM_CONTENT_TYPE, problemTypeOf } from './problem';
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  /** Told of every request that met the storage unreachable, so that /health says so at once. */
+  constructor(@Optional() private readonly liveness?: EventStoreLiveness) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const request = host.switchToHttp().getRequest<HttpRequest>();
@@ -20,7 +24,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const answer = answerFor(error);
     const correlationId = correlationIdOf(request);
     if (answer.unexpected) this.logUnexpected(error, request, correlationId);
-    if (answer.outage) this.logOutage(error, request, correlationId);
+    if (answer.outage) {
+      this.logOutage(error, request, correlationId);
+      this.liveness?.storeFailed();
+    }
     if (response.headersSent) {
       // Too late to answer properly; make sure the connection does not hang.
       response.end();
