@@ -75,3 +75,33 @@ export async function inReadSnapshot<T>(dataSource: DataSource, projections: rea
     await runner.release();
   }
 }
+
+/**
+ * The rows of one SELECT and the position the active generations of
+ * `projections` have folded, read in one statement, so in one snapshot as
+ * inReadSnapshot reads them (a statement sees one snapshot throughout,
+ * whatever the isolation level) and in one round trip instead of four
+ * (BEGIN, the position, the rows, COMMIT): the hot single-query answers
+ * (public verification, a certificate, a page of certificates) read so.
+ * `sql` may use $1 … $n of `parameters`; the position is recorded as
+ * inReadSnapshot records it.
+ */
+export async function inOneStatement<T extends object>(dataSource: DataSource, projections: readonly string[], sql: string, parameters: readonly unknown[]): Promise<T[]> {
+  await awaitFirstRead();
+  const rows: (T & { [REACHED]: string | null; [FOUND]: boolean | null })[] = await dataSource.query(
+    `SELECT reached."${REACHED}", q.*
+       FROM (SELECT min(checkpoint)::text AS "${REACHED}" FROM read_models.projection_generations
+              WHERE status = 'active' AND projection = ANY($${parameters.length + 1}::text[])) reached
+       LEFT JOIN LATERAL (SELECT TRUE AS "${FOUND}", x.* FROM (${sql}) x) q ON TRUE`,
+    [...parameters, projections],
+  );
+  recordReadPosition(BigInt(rows[0]?.[REACHED] ?? -1));
+  return rows.filter((row) => row[FOUND]).map((row) => {
+    const { [REACHED]: _reached, [FOUND]: _found, ...rest } = row;
+    return rest as unknown as T;
+  });
+}
+
+/** Column names no query of the read models uses. */
+const REACHED = '__reached_position';
+const FOUND = '__row_found';

@@ -2,7 +2,7 @@ import { Folio } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, pageOf, pageSize, type Page } from '../pagination';
 import { notFound } from '../query-error';
-import { inReadSnapshot } from '../read-position';
+import { inOneStatement } from '../read-position';
 import { SqlConditions } from '../sql-builder';
 import { addCertificateFilters, type CertificateFilters, type CertificateStatus, type CertificateViewer, type StatusSql } from './certificate-filters';
 
@@ -95,13 +95,13 @@ export class CertificateQueries {
     const status = currentStatusSql('c', where.parameters.add(now));
     addCertificateFilters(where, 'c', filters, viewer, status);
     where.whereIf(decodeCursor(page.cursor), 'c.issued_position > ?::bigint');
-    const rows: CertificateRow[] = await inReadSnapshot(this.dataSource, CERTIFICATE_PROJECTIONS, (reader) =>
-      reader.query(
-        `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS}
-           FROM read_models.certificates c ${holderNameJoin('c')}
-          WHERE ${where.sql} ORDER BY c.issued_position LIMIT ${limit + 1}`,
-        where.parameters.values,
-      ),
+    const rows = await inOneStatement<CertificateRow>(
+      this.dataSource,
+      CERTIFICATE_PROJECTIONS,
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS}
+         FROM read_models.certificates c ${holderNameJoin('c')}
+        WHERE ${where.sql} ORDER BY c.issued_position LIMIT ${limit + 1}`,
+      where.parameters.values,
     );
     return pageOf(rows, limit, certificateOf, (row) => row.issued_position);
   }
@@ -111,11 +111,11 @@ export class CertificateQueries {
     const where = new SqlConditions();
     const status = currentStatusSql('c', where.parameters.add(now));
     where.where('c.folio = ?', folio).whereIf(viewer.ownProviderId, 'c.provider_id = ?').whereIf(viewer.state, 'c.state = ?');
-    const [row]: CertificateRow[] = await inReadSnapshot(this.dataSource, CERTIFICATE_PROJECTIONS, (reader) =>
-      reader.query(
-        `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS} FROM read_models.certificates c ${holderNameJoin('c')} WHERE ${where.sql}`,
-        where.parameters.values,
-      ),
+    const [row] = await inOneStatement<CertificateRow>(
+      this.dataSource,
+      CERTIFICATE_PROJECTIONS,
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS} FROM read_models.certificates c ${holderNameJoin('c')} WHERE ${where.sql}`,
+      where.parameters.values,
     );
     // Another provider's certificate answers like a missing one: its existence is not the caller's business.
     if (!row) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
@@ -130,18 +130,15 @@ export class CertificateQueries {
   async verify(input: string, now = new Date().toISOString()): Promise<PublicCertificateView> {
     const folio = Folio.parse(input).value;
     const status = currentStatusSql('c', '$2');
-    const [row]: (CertificateRow & { standard_title: string | null; provider_name: string | null })[] = await inReadSnapshot(
+    const [row] = await inOneStatement<CertificateRow & { standard_title: string | null; provider_name: string | null }>(
       this.dataSource,
       VERIFICATION_PROJECTIONS,
-      (reader) =>
-        reader.query(
-          `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS}, s.title AS standard_title, p.name AS provider_name
-             FROM read_models.certificates c ${holderNameJoin('c')}
-             LEFT JOIN read_models.standards s ON s.code = c.standard_code
-             LEFT JOIN read_models.providers p ON p.provider_id = c.provider_id
-            WHERE c.folio = $1`,
-          [folio, now],
-        ),
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS}, s.title AS standard_title, p.name AS provider_name
+         FROM read_models.certificates c ${holderNameJoin('c')}
+         LEFT JOIN read_models.standards s ON s.code = c.standard_code
+         LEFT JOIN read_models.providers p ON p.provider_id = c.provider_id
+        WHERE c.folio = $1`,
+      [folio, now],
     );
     if (!row) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio} is registered`);
     return {
