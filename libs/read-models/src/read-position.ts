@@ -87,6 +87,16 @@ export async function inReadSnapshot<T>(dataSource: DataSource, projections: rea
  * inReadSnapshot records it.
  */
 export async function inOneStatement<T extends object>(dataSource: DataSource, projections: readonly string[], sql: string, parameters: readonly unknown[]): Promise<T[]> {
+  return (await inOneStatementAt<T>(dataSource, projections, sql, parameters)).rows;
+}
+
+/** inOneStatement, and the position it read at. */
+export async function inOneStatementAt<T extends object>(
+  dataSource: DataSource,
+  projections: readonly string[],
+  sql: string,
+  parameters: readonly unknown[],
+): Promise<{ rows: T[]; position: bigint }> {
   await awaitFirstRead();
   const rows: (T & { [REACHED]: string | null; [FOUND]: boolean | null })[] = await dataSource.query(
     `SELECT reached."${REACHED}", q.*
@@ -95,11 +105,13 @@ export async function inOneStatement<T extends object>(dataSource: DataSource, p
        LEFT JOIN LATERAL (SELECT TRUE AS "${FOUND}", x.* FROM (${sql}) x) q ON TRUE`,
     [...parameters, projections],
   );
-  recordReadPosition(BigInt(rows[0]?.[REACHED] ?? -1));
-  return rows.filter((row) => row[FOUND]).map((row) => {
+  const position = BigInt(rows[0]?.[REACHED] ?? -1);
+  recordReadPosition(position);
+  const found = rows.filter((row) => row[FOUND]).map((row) => {
     const { [REACHED]: _reached, [FOUND]: _found, ...rest } = row;
     return rest as unknown as T;
   });
+  return { rows: found, position };
 }
 
 /** Column names no query of the read models uses. */

@@ -63,7 +63,7 @@ export class TransparencyReports {
     // Every parameter is checked before anything is read or waited for.
     const queryAt = reportQueryOf(request.filters, request.viewer ?? {}, cutoff);
     await awaitFirstRead();
-    const reached = await this.dataSource.transaction((manager) => reachedPosition(manager, REPORT_PROJECTIONS));
+    const reached = await reachedPosition(this.dataSource, REPORT_PROJECTIONS);
     const position = request.atPosition ?? reached;
     if (position > reached) await this.waitForPosition(position);
     // Whatever the read models reach later, the report stands at its position.

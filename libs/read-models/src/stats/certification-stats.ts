@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { addCertificateFilters, type CertificateFilters, type CertificateViewer, type StatusSql } from '../certificates/certificate-filters';
-import { reachedPosition } from '../projection-positions';
-import { inReadSnapshot } from '../read-position';
+import { inOneStatementAt } from '../read-position';
 import { invalidField } from '../query-error';
 import { SqlConditions, SqlParameters } from '../sql-builder';
 
@@ -45,25 +44,25 @@ export class CertificationStatsQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   async count(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer = {}, now = new Date().toISOString()): Promise<CertificationStats> {
-    return inReadSnapshot(this.dataSource, ['certification'], async (manager) => {
-      const position = await reachedPosition(manager, ['certification']);
-      const where = new SqlConditions();
-      addCertificateFilters(where, 'k', filters, viewer, countsStatusSql(where.parameters, now));
-      const keys = groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} AS d${index}`);
-      const grouping = groupBy.length === 0 ? '' : `GROUP BY ${groupBy.map((_, index) => index + 1).join(', ')}`;
-      const ordering = groupBy.length === 0 ? '' : `ORDER BY ${groupBy.map((_, index) => `${index + 1} NULLS FIRST`).join(', ')}`;
-      const rows: Record<string, string | null>[] = await manager.query(
-        `SELECT ${[...keys, 'sum(k.certificates)::text AS count'].join(', ')}
-           FROM read_models.certification_counts k WHERE ${where.sql} ${grouping}
-         HAVING sum(k.certificates) > 0 ${ordering}`,
-        where.parameters.values,
-      );
-      const groups = rows.map((row) => ({
-        key: Object.fromEntries(groupBy.map((dimension, index) => [dimension, row[`d${index}`]])),
-        count: Number(row.count),
-      }));
-      return { groups, position: position.toString() };
-    });
+    const where = new SqlConditions();
+    addCertificateFilters(where, 'k', filters, viewer, countsStatusSql(where.parameters, now));
+    const keys = groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} AS d${index}`);
+    const grouping = groupBy.length === 0 ? '' : `GROUP BY ${groupBy.map((_, index) => index + 1).join(', ')}`;
+    const ordering = groupBy.length === 0 ? '' : `ORDER BY ${groupBy.map((_, index) => `${index + 1} NULLS FIRST`).join(', ')}`;
+    // The counts and the position they stand at, in one statement (one snapshot).
+    const { rows, position } = await inOneStatementAt<Record<string, string | null>>(
+      this.dataSource,
+      ['certification'],
+      `SELECT ${[...keys, 'sum(k.certificates)::text AS count'].join(', ')}
+         FROM read_models.certification_counts k WHERE ${where.sql} ${grouping}
+       HAVING sum(k.certificates) > 0 ${ordering}`,
+      where.parameters.values,
+    );
+    const groups = rows.map((row) => ({
+      key: Object.fromEntries(groupBy.map((dimension, index) => [dimension, row[`d${index}`]])),
+      count: Number(row.count),
+    }));
+    return { groups, position: position.toString() };
   }
 }
 
