@@ -36,13 +36,13 @@ export class PostgresKeyStore implements PersonalDataKeyStore {
   constructor(private readonly pool: Pool) {}
 
   async ensureKey(subjectId: string, candidate: NewDataKey): Promise<DataKeyRecord> {
-    // Two writers may race for a new subject: the first insert wins and both read the winner's key.
-    await this.pool.query(`INSERT INTO ${KEYS_TABLE} (subject_id, key_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4) ON CONFLICT (subject_id) DO NOTHING`, [
-      subjectId,
-      candidate.keyId,
-      candidate.wrappedKey,
-      candidate.masterKeyId,
-    ]);
+    // Two writers may race for a new subject: the first insert wins and both get the winner's key (the loser by a read).
+    const { rows } = await this.pool.query<KeyRow>(
+      `INSERT INTO ${KEYS_TABLE} (subject_id, key_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (subject_id) DO NOTHING RETURNING ${COLUMNS}`,
+      [subjectId, candidate.keyId, candidate.wrappedKey, candidate.masterKeyId],
+    );
+    if (rows[0]) return recordOf(rows[0]);
     const [record] = await this.findBySubjects([subjectId]);
     if (!record) throw new Error('the key store lost a key it had just stored');
     return record;

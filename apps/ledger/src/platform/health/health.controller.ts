@@ -7,7 +7,6 @@ import { HealthResponse } from '../openapi/health-response';
 import { ApiWithoutToken } from '../openapi/openapi';
 import { HEADERS_TOO_LARGE_ANSWER } from '../openapi/openapi-answers';
 import { hasBody, isConditional, sendAsExpressWould, type ExpressApplication, type FastPath } from '../http/fast-lane';
-
 import { StoreLiveness } from './store-liveness';
 
 /** A store that does not answer within this is as good as down for a load balancer. */
