@@ -115,6 +115,13 @@ export interface EventStore {
   appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** A missing stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Several whole streams, each as readStream gives it (forwards, every
+   * event), by stream id; a missing stream reads as empty. In one round trip
+   * where the store can: a command that decides on four streams reads them
+   * together.
+   */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the last event in the log, or -1n when it is empty. */
   headPosition(): Promise<Position>;

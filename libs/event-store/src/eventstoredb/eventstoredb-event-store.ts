@@ -119,6 +119,13 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /** EventStoreDB reads one stream a call: the reads go out together. */
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const ids = [...new Set(streamIds)];
+    const streams = await Promise.all(ids.map((streamId) => this.readStream(streamId)));
+    return new Map(ids.map((streamId, index) => [streamId, streams[index]]));
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = assertMaxCount(options.maxCount);
     if (maxCount === 0) return [];

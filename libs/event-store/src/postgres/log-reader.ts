@@ -72,6 +72,14 @@ export class LogReader {
     return this.select(sql, [streamId, from, limitOf(options.maxCount)]);
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const streams = new Map<string, RecordedEvent[]>(streamIds.map((streamId) => [streamId, []]));
+    if (streams.size === 0) return streams;
+    const events = await this.select(`SELECT ${COLUMNS} FROM ${EVENTS_TABLE} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, revision`, [[...streams.keys()]]);
+    for (const event of events) streams.get(event.streamId)?.push(event);
+    return streams;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     // Positions here are dense, so "after p" is "from p + 1".

@@ -76,6 +76,10 @@ export class PostgresEventStore implements EventStore {
     return this.reader.readStream(streamId, options);
   }
 
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    return this.reader.readStreams(streamIds);
+  }
+
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.reader.readAll(options);
   }

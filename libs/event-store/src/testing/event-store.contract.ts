@@ -242,6 +242,17 @@ function describeReadStream(store: StoreAccess): void {
       expect(revisions(await store().readStream(streamId, { direction: 'backwards', fromRevision: 2n }))).toEqual([2n, 1n, 0n]);
       expect(revisions(await store().readStream(streamId, { direction: 'backwards', maxCount: 2 }))).toEqual([4n, 3n]);
     });
+
+    it('reads several streams at once, each exactly as readStream reads it, a missing one as empty', async () => {
+      const other = await givenStream(store(), 3);
+      const missing = uniqueName('missing');
+      const read = await store().readStreams([other.streamId, missing, streamId, other.streamId]);
+      expect([...read.keys()].sort()).toEqual([other.streamId, missing, streamId].sort());
+      expect(read.get(streamId)).toEqual(await store().readStream(streamId));
+      expect(read.get(other.streamId)).toEqual(await store().readStream(other.streamId));
+      expect(read.get(missing)).toEqual([]);
+      expect((await store().readStreams([])).size).toBe(0);
+    });
   });
 }
 

@@ -18,7 +18,7 @@ import {
 import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { uuidV5 } from '../../platform/idempotency/command-ids';
 import { withConcurrencyRetry } from '../shared/concurrency-retry';
-import { commandMetadata, EventSourcedRepository, eventsOfCommand, lastPositionOf, type LoadedStream } from '../shared/event-sourced-repository';
+import { commandMetadata, EventSourcedRepository, eventsOfCommand, lastPositionOf, loadOf, type LoadedStream } from '../shared/event-sourced-repository';
 import { SubjectIds } from '../shared/keyed-ids';
 import { EnrollCandidateCommand, EnrollmentResponse } from './enroll-candidate.command';
 import type { EnrollCandidateRequest } from './enroll-candidate.request.dto';
@@ -78,12 +78,12 @@ export class EnrollCandidateHandler implements ICommandHandler<EnrollCandidateCo
   private async enroll(caller: CommandCaller, request: EnrollCandidateRequest, subjectId: string): Promise<EnrollmentResponse> {
     const { standardCode, providerId } = request;
     const centreId = caller.actor.organizationId;
-    const [standard, provider, centre, person] = await Promise.all([
-      this.repository.load(standardStream(standardCode), standardDecider),
-      this.repository.load(providerStream(providerId), providerDecider),
-      centreId === providerId ? undefined : this.repository.load(providerStream(centreId), providerDecider),
-      this.repository.load(personStream(subjectId), personDecider),
-    ]);
+    const [standard, provider, centre, person] = await this.repository.loadEach([
+      loadOf(standardStream(standardCode), standardDecider),
+      loadOf(providerStream(providerId), providerDecider),
+      centreId === providerId ? undefined : loadOf(providerStream(centreId), providerDecider),
+      loadOf(personStream(subjectId), personDecider),
+    ] as const);
     const earlier = await this.earlierProcesses(person.state, standardCode);
     const processId = this.processIdFor(caller.commandId, person, earlier);
     const certification =

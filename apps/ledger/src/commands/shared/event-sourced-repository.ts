@@ -50,6 +50,21 @@ export function commandMetadata(caller: CommandCaller): CommandMetadata {
   return { actor: caller.actor, now: new Date().toISOString() };
 }
 
+/** A stream to load with loadEach, and the decider that folds it. */
+export interface Load<S = unknown> {
+  readonly streamId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly decider: Evolver<any, S>;
+}
+
+/** What loadEach gives for a Load (or for none). */
+export type LoadedOf<T> = T extends Load<infer S> ? LoadedStream<S> : undefined;
+
+/** A Load, typed by its decider's state. */
+export function loadOf<E extends LedgerEvent, S>(streamId: string, decider: Evolver<E, S>): Load<S> {
+  return { streamId, decider };
+}
+
 /**
  * The load → fold → decide → append mechanics every command handler shares,
  * so handlers only say which streams and which decision.
@@ -63,7 +78,21 @@ export class EventSourcedRepository {
 
   /** The stream folded, its personal data opened by the vault (an erased person's reads as null). */
   async load<E extends LedgerEvent, S>(streamId: string, decider: Evolver<E, S>): Promise<LoadedStream<S>> {
-    const recorded = await this.vault.open(await this.store.readStream(streamId));
+    return this.folded(streamId, await this.store.readStream(streamId), decider);
+  }
+
+  /**
+   * Several streams folded as load folds each, read from the store in one
+   * go (one round trip on PostgreSQL); an undefined entry stays undefined.
+   */
+  async loadEach<const L extends readonly (Load | undefined)[]>(loads: L): Promise<{ [K in keyof L]: LoadedOf<L[K]> }> {
+    const read = await this.store.readStreams(loads.flatMap((load) => (load ? [load.streamId] : [])));
+    const loaded = await Promise.all(loads.map((load) => (load ? this.folded(load.streamId, read.get(load.streamId) ?? [], load.decider) : undefined)));
+    return loaded as { [K in keyof L]: LoadedOf<L[K]> };
+  }
+
+  private async folded<E extends LedgerEvent, S>(streamId: string, stored: readonly RecordedEvent[], decider: Evolver<E, S>): Promise<LoadedStream<S>> {
+    const recorded = await this.vault.open(stored);
     const state = recorded.reduce((current, event) => decider.evolve(current, parseLedgerEvent(event) as E), decider.initialState);
     const last = recorded.at(-1);
     return { streamId, state, expectedRevision: last === undefined ? 'no_stream' : last.revision, recorded };
