@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { DEFAULT_LOG_ORIGIN } from '@ledger/platform';
 import { CheckpointSigner, lastSignedCheckpointFile, ledgerProjections, ProjectionRunner } from '@ledger/projections';
 import { formatSignerKey, generateNoteKey, hashLeaf, signCheckpoint, type NoteSignerKey } from '@ledger/verifiable-log';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
+import { testPool } from '../support/test-pool';
 import request from 'supertest';
 import { SyntheticLedger, type StreamAppend } from '../../libs/projections/src/testing/synthetic-ledger';
 import { eventually } from '../support/eventually';
@@ -97,7 +98,7 @@ describe('readiness and the checkpoints of the verifiable log', () => {
         databasePrefix: 'readiness_stall',
         server: { env: { LEDGER_PROJECTOR: 'off', LEDGER_LOG_KEY: formatSignerKey(key), LEDGER_READY_MAX_UNSIGNED: String(BOUND_SECONDS) } },
       });
-      pool = new Pool({ connectionString: await ledger.postgresUrl(), max: 1 });
+      pool = testPool({ connectionString: await ledger.postgresUrl(), max: 1 });
       signerData = temporaryDataDir();
       old = new SyntheticLedger({ people: 1, seed: 5 }).appends();
     });

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { testPool } from '../support/test-pool';
 import { PostgresEventStore, type RecordedEvent } from '@ledger/event-store';
 import { createTestDatabase } from '../support/test-database';
 import { newSecrets, runCli } from './support/ledger-server';
@@ -22,7 +22,7 @@ describe('seed demo', () => {
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.code).toBe(0);
     summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
-    const pool = new Pool({ connectionString: database.url, max: 2 });
+    const pool = testPool({ connectionString: database.url, max: 2 });
     const store = new PostgresEventStore(pool);
     events = await store.readAll({ maxCount: 100_000 });
     await store.close();

@@ -17,7 +17,8 @@ import {
   verifyConsistency,
   type NoteVerifierKey,
 } from '@ledger/verifiable-log';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
+import { testPool } from '../support/test-pool';
 import { startEventStoreDbTestServer } from '../../libs/event-store/src/eventstoredb/test-server';
 import { runReadModelMigrations } from '../../libs/read-models/src/run-migrations';
 import { seedEventStore } from '../../libs/projections/src/testing/seed';
@@ -124,7 +125,7 @@ describe.each<CrashMode>([POSTGRESQL, EVENTSTOREDB])('the log builder killed mid
 
   beforeAll(async () => {
     setup = await mode.setUp();
-    pool = new Pool({ connectionString: setup.url, max: 2 });
+    pool = testPool({ connectionString: setup.url, max: 2 });
     events = await seedEventStore(setup.store, new SyntheticLedger({ people: mode.people, waveSize: 250, seed: 23 }).appends(), { inFlight: mode.inFlight });
     // One data folder for every run, as an operator restarts a projector: its log key and last checkpoint outlive the process.
     dataDir = mkdtempSync(join(tmpdir(), 'ledger-builder-crash-'));

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
+import { testPool } from '../support/test-pool';
 import { PostgresEventStore } from '@ledger/event-store';
 import { CheckpointSigner, ensureGenerations, lastSignedCheckpointFile, logProjection, rebuildProjections } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
@@ -56,7 +57,7 @@ describe('the checkpoint signer', () => {
     store = new PostgresEventStore(database.url);
     await store.migrate();
     await runReadModelMigrations(database.url);
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool({ connectionString: database.url, max: 2 });
     await ensureGenerations(pool, [logProjection]);
     dataDir = mkdtempSync(join(tmpdir(), 'ledger-signer-'));
     ledger = new SyntheticLedger({ people: 40, seed: 7 });
@@ -108,7 +109,7 @@ describe('the checkpoint signer', () => {
     store = new PostgresEventStore(database.url);
     await store.migrate();
     await runReadModelMigrations(database.url);
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool({ connectionString: database.url, max: 2 });
     await ensureGenerations(pool, [logProjection]);
     ledger = new SyntheticLedger({ people: 40, seed: 7 });
     appends = ledger.appends()[Symbol.iterator]();

@@ -1,5 +1,6 @@
 import { ledgerProjections, rebuildProjections, startRebuild, type Generation } from '@ledger/projections';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
+import { testPool } from '../support/test-pool';
 import { seedEventStore } from '../../libs/projections/src/testing/seed';
 import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
 import { startProjector } from './support/projector-process';
@@ -18,7 +19,7 @@ describe('projector killed during a rebuild', () => {
 
   beforeAll(async () => {
     fixture = await createReadSideFixture('projector_crash');
-    pool = new Pool({ connectionString: fixture.url, max: 2 });
+    pool = testPool({ connectionString: fixture.url, max: 2 });
     events = await seedEventStore(fixture.store, new SyntheticLedger({ people: 5_000, waveSize: 250, seed: 11 }).appends());
     await catchUpReadModels(fixture, 2_000);
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
+import { testPool } from '../../../test/support/test-pool';
 import { createTestDatabase } from '../../../test/support/test-database';
 import { PERSONAL_DATA_KEYS_SQL, PostgresKeyStore } from './postgres-key-store';
 
@@ -12,7 +13,7 @@ describe('the key store in PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('key_store');
-    pool = new Pool({ connectionString: database.url, max: 4 });
+    pool = testPool({ connectionString: database.url, max: 4 });
     await pool.query('CREATE SCHEMA ledger');
     await pool.query(PERSONAL_DATA_KEYS_SQL);
     store = new PostgresKeyStore(pool);

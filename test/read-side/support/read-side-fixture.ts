@@ -1,6 +1,6 @@
 import { PostgresEventStore } from '@ledger/event-store';
 import { ledgerProjections, ProjectionRunner } from '@ledger/projections';
-import { Pool } from 'pg';
+import { testPool } from '../../support/test-pool';
 import { runReadModelMigrations } from '../../../libs/read-models/src/run-migrations';
 import { createTestDatabase } from '../../support/test-database';
 
@@ -17,7 +17,7 @@ export async function createReadSideFixture(prefix = 'read_side'): Promise<ReadS
   const store = new PostgresEventStore(database.url, { poolSize: 4 });
   await store.migrate();
   await runReadModelMigrations(database.url);
-  const pool = new Pool({ connectionString: database.url, max: 4 });
+  const pool = testPool({ connectionString: database.url, max: 4 });
   return {
     url: database.url,
     store,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
+import { testPool } from '../../../../test/support/test-pool';
 import { createTestDatabase } from '../../../../test/support/test-database';
 import { LEDGER_MIGRATIONS, migrateLedgerSchema } from '../platform/storage/ledger-migrations';
 import type { AccessLogEntry } from './access-log-entry';
@@ -27,7 +28,7 @@ describe('the access log in PostgreSQL', () => {
 
   beforeEach(async () => {
     database = await createTestDatabase('access_log');
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool({ connectionString: database.url, max: 2 });
   });
 
   afterEach(async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Pool, type PoolClient } from 'pg';
+import { type Pool, type PoolClient } from 'pg';
+import { testPool } from '../../../../test/support/test-pool';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { appendLeaves, emptyTreeEdge, generateNoteKey, rootOfTreeEdge, verifyInclusion, type TreeEdge } from '@ledger/verifiable-log';
 import { createTestDatabase } from '../../../../test/support/test-database';
@@ -152,7 +153,7 @@ describe('LogProofCache', () => {
   beforeEach(async () => {
     database = await createTestDatabase('log_proof_cache');
     await runReadModelMigrations(database.url);
-    pool = new Pool({ connectionString: database.url, max: 6 });
+    pool = testPool({ connectionString: database.url, max: 6 });
     await ensureGenerations(pool, [logProjection]);
   });
 

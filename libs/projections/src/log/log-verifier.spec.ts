@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
+import { testPool } from '../../../../test/support/test-pool';
 import { canonicalJson, PostgresEventStore, type StoredLogEntry } from '@ledger/event-store';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { generateNoteKey, verifierKeyOf } from '@ledger/verifiable-log';
@@ -109,7 +110,7 @@ describe('verifyLog on the stored texts', () => {
     store = new PostgresEventStore(database.url, { poolSize: 4 });
     await store.migrate();
     await runReadModelMigrations(database.url);
-    pool = new Pool({ connectionString: database.url, max: 2 });
+    pool = testPool({ connectionString: database.url, max: 2 });
     await ensureGenerations(pool, [logProjection]);
     dataDir = mkdtempSync(join(tmpdir(), 'ledger-verifier-'));
     const appends = [...new SyntheticLedger({ people: 30, seed: 11 }).appends()];
