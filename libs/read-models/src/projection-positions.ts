@@ -8,10 +8,12 @@ type Queryable = Pick<EntityManager, 'query'>;
  * are exactly those folded up to that position.
  */
 export async function reachedPosition(manager: Queryable, projections: readonly string[]): Promise<bigint> {
-  const [row]: { reached: string | null }[] = await manager.query(
-    `SELECT min(checkpoint)::text AS reached FROM read_models.projection_generations
-      WHERE status = 'active' AND projection = ANY($1::text[])`,
-    [projections],
-  );
+  const [row]: { reached: string | null }[] = await manager.query(reachedPositionSql('$1', 'reached'), [projections]);
   return BigInt(row?.reached ?? -1);
+}
+
+/** The query reachedPosition makes, its projections the text[] parameter `parameter`, the position (text, NULL when none) named `column`. */
+export function reachedPositionSql(parameter: string, column: string): string {
+  return `SELECT min(checkpoint)::text AS "${column}" FROM read_models.projection_generations
+           WHERE status = 'active' AND projection = ANY(${parameter}::text[])`;
 }

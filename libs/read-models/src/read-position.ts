@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { reachedPosition } from './projection-positions';
+import { reachedPosition, reachedPositionSql } from './projection-positions';
 
 /** What query services read through: a DataSource or a transaction's EntityManager. */
 export type ReadModelReader = Pick<EntityManager, 'query' | 'getRepository'>;
@@ -100,8 +100,7 @@ export async function inOneStatementAt<T extends object>(
   await awaitFirstRead();
   const rows: (T & { [REACHED]: string | null; [FOUND]: boolean | null })[] = await dataSource.query(
     `SELECT reached."${REACHED}", q.*
-       FROM (SELECT min(checkpoint)::text AS "${REACHED}" FROM read_models.projection_generations
-              WHERE status = 'active' AND projection = ANY($${parameters.length + 1}::text[])) reached
+       FROM (${reachedPositionSql(`$${parameters.length + 1}`, REACHED)}) reached
        LEFT JOIN LATERAL (SELECT TRUE AS "${FOUND}", x.* FROM (${sql}) x) q ON TRUE`,
     [...parameters, projections],
   );

@@ -6,6 +6,7 @@ import type { LedgerConfig } from '@ledger/platform';
 import { CONTROL_TABLE, countParkedEvents, ledgerProjections, positionAt, type CheckpointSigner } from '@ledger/projections';
 import { CHECKPOINT_SIGNER } from '../../queries/read-side.tokens';
 import { LEDGER_CONFIG, PG_POOL } from '../config/config.tokens';
+import { answerWithin } from './answer-within';
 
 /** How one projection's active read models stand. */
 export interface ProjectionHealth {
@@ -73,10 +74,10 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
 
   async status(now = Date.now()): Promise<ReadSideStatus> {
     const [head, generations, parked, signing] = await Promise.all([
-      withTimeout(this.store.headPosition()),
-      withTimeout(this.pool.query<{ projection: string; checkpoint: string }>(`SELECT projection, checkpoint::text FROM ${CONTROL_TABLE} WHERE status = 'active'`)),
-      withTimeout(countParkedEvents(this.pool)),
-      withTimeout(this.checkpointTrouble(now)),
+      withinCheckTimeout(this.store.headPosition()),
+      withinCheckTimeout(this.pool.query<{ projection: string; checkpoint: string }>(`SELECT projection, checkpoint::text FROM ${CONTROL_TABLE} WHERE status = 'active'`)),
+      withinCheckTimeout(countParkedEvents(this.pool)),
+      withinCheckTimeout(this.checkpointTrouble(now)),
     ]);
     const reasons: string[] = [];
     if (head instanceof Error) reasons.push(`the event store does not answer (${head.message})`);
@@ -159,7 +160,7 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Seconds since the first event after `checkpoint` was recorded; unreadable times count as now. */
   private async ageOfEventAfter(checkpoint: bigint, now: number): Promise<number> {
-    const next = await withTimeout(this.store.readAll({ afterPosition: checkpoint, maxCount: 1 }));
+    const next = await withinCheckTimeout(this.store.readAll({ afterPosition: checkpoint, maxCount: 1 }));
     if (next instanceof Error || next.length === 0) return 0;
     const recordedAt = Date.parse(String(next[0].metadata?.recordedAt));
     return Number.isFinite(recordedAt) ? Math.max(0, (now - recordedAt) / 1000) : 0;
@@ -178,12 +179,7 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-async function withTimeout<T>(work: Promise<T>): Promise<T | Error> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Error>((resolve) => (timer = setTimeout(() => resolve(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)));
-  try {
-    return await Promise.race([work.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A check's work within CHECK_TIMEOUT_MS (answerWithin). */
+function withinCheckTimeout<T>(work: Promise<T>): Promise<T | Error> {
+  return answerWithin(work, CHECK_TIMEOUT_MS);
 }

@@ -1,3 +1,5 @@
+import { answerWithin } from './answer-within';
+
 /**
  * Whether the event store answers, as the ledger last saw it, so that
  * `GET /health` answers from memory instead of asking the store on every
@@ -82,20 +84,10 @@ export class StoreLiveness {
   private async probeOnce(): Promise<void> {
     const failures = this.failures;
     const began = this.now();
-    const answered = await this.answeredWithinTimeout();
+    const answered = !((await answerWithin(this.options.probe(), this.options.timeoutMs)) instanceof Error);
     // A request met the store unreachable while this probe ran: only a probe begun after that (the next) may say it is back.
     if (failures !== this.failures) return;
     this.up = answered;
     if (answered) this.answeredAt = began;
-  }
-
-  private async answeredWithinTimeout(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.timeoutMs)));
-    try {
-      return await Promise.race([this.options.probe().then(() => true, () => false), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
