@@ -136,6 +136,12 @@ describe('the HTTP edge', () => {
     expect([withToken.status, withToken.headers.get('cache-control')]).toEqual([200, 'no-store']);
     const given = await call('/health', { headers: { 'X-Correlation-Id': 'probe-7' } });
     expect(given.headers.get('x-correlation-id')).toBe('probe-7');
+    // A correlation id that is not harmless (spaces, too long) is never echoed: the answer carries one of its own.
+    for (const hostile of ['probe 7', 'x'.repeat(129), '<script>']) {
+      const answer = await call('/health', { headers: { 'X-Correlation-Id': hostile } });
+      expect([answer.status, answer.headers.get('x-correlation-id')]).toEqual([200, expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    }
+    expect((await call('/health/')).status).toBe(200);
     // Not the route: a query, another method, a trailing slash go to Nest, which answers as it always did.
     expect((await call('/health?verbose=1')).status).toBe(200);
     expect((await call('/health', { method: 'POST' })).status).toBe(404);
