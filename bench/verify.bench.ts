@@ -64,6 +64,7 @@ import { seedEventStore } from '../libs/projections/src/testing/seed';
 import { SyntheticLedger } from '../libs/projections/src/testing/synthetic-ledger';
 import {
   autocannon,
+  cpuSecondsOfTree,
   durabilitySettings,
   nodeArgsFrom,
   percentile,
@@ -433,6 +434,8 @@ interface AppendRun {
   walBytesPerEvent: number;
   p50: number;
   p99: number;
+  /** CPU microseconds per event appended in the measured window: the writers (this process), PostgreSQL (every process under this one but the builder), the builder. */
+  cpu: { writers: number; postgres: number; builder: number };
 }
 
 interface LagSample {
@@ -479,7 +482,7 @@ async function appendsWithBuilder(url: string, dataDir: string, key: NoteSignerK
     const rounds: AppendRound[] = [];
     for (let round = 1; round <= options.rounds; round += 1) {
       process.stdout.write(`appends, round ${round}/${options.rounds}: ${options.writers} writers, ${options.appendSeconds} s without the builder`);
-      const without = await measureAppends(store, watcher, `without-${round}`, options);
+      const without = await measureAppends(store, watcher, `without-${round}`, options, undefined);
       process.stdout.write(`: ${perSecondText(without)} events/s`);
       await settleDatabase(url);
       rounds.push({ without, ...(await appendsBesideBuilder(store, watcher, url, dataDir, key, options, children, round)) });
@@ -536,7 +539,7 @@ async function appendsBesideBuilder(
         await sleep(LAG_SAMPLE_MS);
       }
     })();
-    const withBuilder = await measureAppends(store, watcher, `with-${round}`, options);
+    const withBuilder = await measureAppends(store, watcher, `with-${round}`, options, builder.pid);
     sampling = false;
     await sampler;
     const lagAtEnd = await lagOf(watcher);
@@ -560,12 +563,17 @@ async function appendsBesideBuilder(
   }
 }
 
+function cpuText(cpu: AppendRun['cpu']): string {
+  const total = cpu.writers + cpu.postgres + cpu.builder;
+  return `writers ${cpu.writers.toFixed(1)}, PostgreSQL ${cpu.postgres.toFixed(1)}${cpu.builder > 0 ? `, builder ${cpu.builder.toFixed(1)}` : ''} (total ${total.toFixed(1)})`;
+}
+
 function perSecondText(run: AppendRun): string {
   return Math.round(run.events / run.seconds).toLocaleString('en');
 }
 
 /** Every writer appends one event to a new stream, expecting no_stream, in a loop: a warm-up, then the measured window. */
-async function measureAppends(store: PostgresEventStore, watcher: Client, label: string, options: Options): Promise<AppendRun> {
+async function measureAppends(store: PostgresEventStore, watcher: Client, label: string, options: Options, builderPid: number | undefined): Promise<AppendRun> {
   const prefix = `bench-verify-${label}-`;
   const metadata = (): EventMetadata => {
     // Recorded now: the lag in seconds is read from it, as readiness reads it.
@@ -599,11 +607,33 @@ async function measureAppends(store: PostgresEventStore, watcher: Client, label:
   };
   await run(APPEND_WARM_UP_MS);
   const walBefore = (await watcher.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
+  const cpuBefore = cpuSplit(builderPid);
   const started = performance.now();
   const latencies = await run(options.appendSeconds * 1000);
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSplit(builderPid);
   const wal = (await watcher.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [walBefore])).rows[0].bytes;
-  return { events: latencies.length, seconds, walBytesPerEvent: Number(wal) / latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  const perEvent = (before: number, after: number) => ((after - before) * 1e6) / latencies.length;
+  return {
+    events: latencies.length,
+    seconds,
+    walBytesPerEvent: Number(wal) / latencies.length,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    cpu: {
+      writers: perEvent(cpuBefore.writers, cpuAfter.writers),
+      postgres: perEvent(cpuBefore.postgres, cpuAfter.postgres),
+      builder: perEvent(cpuBefore.builder, cpuAfter.builder),
+    },
+  };
+}
+
+/** CPU seconds so far of this process (the writers), of the builder's process tree, and of every other process under this one (PostgreSQL, which this process started). */
+function cpuSplit(builderPid: number | undefined): { writers: number; postgres: number; builder: number } {
+  const usage = process.cpuUsage();
+  const writers = (usage.user + usage.system) / 1e6;
+  const builder = builderPid === undefined ? 0 : cpuSecondsOfTree(builderPid);
+  return { writers, builder, postgres: cpuSecondsOfTree(process.pid) - writers - builder };
 }
 
 /** How far the tree is behind the log: events past its last leaf, and seconds since the first of them was recorded. */
@@ -748,7 +778,8 @@ function report(options: Options, seeded: number, build: Build, { reads, http, a
     appends.rounds.forEach((r, index) =>
       console.log(
         `  round ${index + 1}: ${perSecondText(r.without)} events/s without, ${perSecondText(r.with)} with (${((1 - r.with.events / r.with.seconds / (r.without.events / r.without.seconds)) * 100).toFixed(1)}% slower); ` +
-          `builder caught up in ${r.catchUpSeconds.toFixed(1)} s, lag max ${r.lagMax.events} events / ${r.lagMax.seconds.toFixed(2)} s, at the end ${r.lagAtEnd.events} / ${r.lagAtEnd.seconds.toFixed(2)} s, drained in ${r.drainSeconds.toFixed(2)} s, ${r.checkpointsSigned} checkpoints signed`,
+          `builder caught up in ${r.catchUpSeconds.toFixed(1)} s, lag max ${r.lagMax.events} events / ${r.lagMax.seconds.toFixed(2)} s, at the end ${r.lagAtEnd.events} / ${r.lagAtEnd.seconds.toFixed(2)} s, drained in ${r.drainSeconds.toFixed(2)} s, ${r.checkpointsSigned} checkpoints signed; ` +
+          `CPU µs per event without: ${cpuText(r.without.cpu)}; with: ${cpuText(r.with.cpu)}`,
       ),
     );
   }

@@ -10,6 +10,7 @@ import {
   qualified,
   selectByKeysStatement,
   upsertFromStage,
+  upsertValuesStatement,
   type Statement,
 } from './sql';
 
@@ -96,7 +97,8 @@ function writesFor(schema: string, writes: TableWrites): Write[] {
     `DELETE FROM ${stage}`,
   ];
   const steps: Write[] = [];
-  if (writes.puts.length > 0) steps.push(...staged(writes.puts, Object.keys(table.columns), upsertFromStage(target, stage, table)));
+  if (writes.puts.length > MAX_DIRECT_PUTS) steps.push(...staged(writes.puts, Object.keys(table.columns), upsertFromStage(target, stage, table)));
+  else if (writes.puts.length > 0) steps.push(upsertValuesStatement(target, table, writes.puts));
   for (const [columns, patches] of groupBy(writes.patches, (patch) => Object.keys(patch.set))) {
     const rows = patches.map(({ key, set }) => ({ ...set, ...key }));
     steps.push(...staged(rows, [...table.primaryKey, ...columns], patchFromStage(target, stage, table, columns)));
@@ -108,6 +110,13 @@ function writesFor(schema: string, writes: TableWrites): Write[] {
   if (writes.appends.length > 0) steps.push(copyRows(target, table, writes.appends));
   return steps;
 }
+
+/**
+ * Up to this many puts to a table go in one statement with parameters, more
+ * through the staging table: a batch following the log puts a few rows, a
+ * rebuild's batch thousands, which COPY loads far faster.
+ */
+const MAX_DIRECT_PUTS = 16;
 
 /** A session's staging table for one generation's table: temporary, unlogged by nature, emptied at every commit. */
 function stageOf(schema: string, table: TableDefinition): string {

@@ -60,6 +60,12 @@ export interface TableDefinition {
   readonly indexes?: readonly (readonly string[])[];
   /** Published tables are what queries read, through a view named like the table in schema `read_models`. */
   readonly published: boolean;
+  /**
+   * Columns whose values do not compress (hashes): PostgreSQL stores a large
+   * one out of line as it is (STORAGE EXTERNAL) instead of trying pglz on it
+   * first, which costs as much as the rest of the write and gains nothing.
+   */
+  readonly incompressible?: readonly string[];
 }
 
 export interface RowRef {

@@ -44,7 +44,8 @@ export function selectList(table: TableDefinition, alias = ''): string {
 export function createTableSql(schema: string, table: TableDefinition): string {
   const columns = Object.entries(table.columns).map(([column, type]) => `${ident(column)} ${type}`);
   const key = table.primaryKey.map(ident).join(', ');
-  return `CREATE TABLE ${qualified(schema, table.name)} (${columns.join(', ')}, PRIMARY KEY (${key}))`;
+  const storage = (table.incompressible ?? []).map((column) => `; ALTER TABLE ${qualified(schema, table.name)} ALTER COLUMN ${ident(column)} SET STORAGE EXTERNAL`);
+  return `CREATE TABLE ${qualified(schema, table.name)} (${columns.join(', ')}, PRIMARY KEY (${key}))${storage.join('')}`;
 }
 
 export function createIndexSql(schema: string, table: TableDefinition, columns: readonly string[]): string {
@@ -74,19 +75,52 @@ export function columnsOf(table: TableDefinition, columns: readonly string[]): s
 }
 
 /**
+ * Inserts these rows, replacing every non-key column of rows whose key
+ * exists, with the values as parameters: for the few rows a batch following
+ * the log puts (a projection's head row, say), where staging them would cost
+ * a COPY, a DELETE and, at commit, the truncation of every staging table of
+ * the session (PostgreSQL truncates ON COMMIT DELETE ROWS tables whenever a
+ * transaction touched a temporary table). Keys are distinct, as BatchRows
+ * keeps one put per key.
+ */
+export function upsertValuesStatement(target: string, table: TableDefinition, rows: readonly Row[]): Statement {
+  const columns = Object.keys(table.columns);
+  const values: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const placeholders = columns.map((column) => {
+      const type = table.columns[column];
+      values.push(parameterOf(type, row[column]));
+      return `$${values.length}::${type}`;
+    });
+    return `(${placeholders.join(', ')})`;
+  });
+  return { text: `INSERT INTO ${target} (${columnsOf(table, columns)}) VALUES ${tuples.join(', ')} ${onConflictReplace(table)}`, values };
+}
+
+/** A value as a text parameter, the form COPY would have taken it in (without COPY's escapes). */
+function parameterOf(type: ColumnType, given: Value | undefined): string | null {
+  const value = storableValue(type, given);
+  if (value === null) return null;
+  if (type === 'bytea') return `\\x${Buffer.from(value as Uint8Array).toString('hex')}`;
+  if (type === 'json' || type === 'jsonb') return JSON.stringify(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  return String(value);
+}
+
+function onConflictReplace(table: TableDefinition): string {
+  const others = Object.keys(table.columns).filter((column) => !table.primaryKey.includes(column));
+  const action = others.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${others.map((column) => `${ident(column)} = EXCLUDED.${ident(column)}`).join(', ')}`;
+  return `ON CONFLICT (${columnsOf(table, table.primaryKey)}) ${action}`;
+}
+
+/**
  * Writes from a staging table (a temporary copy of the table's columns that
  * the batch filled with COPY): inserts its rows, replacing every non-key
  * column of rows whose key exists.
  */
 export function upsertFromStage(target: string, stage: string, table: TableDefinition): string {
-  const columns = Object.keys(table.columns);
-  const others = columns.filter((column) => !table.primaryKey.includes(column));
-  const onConflict =
-    others.length === 0
-      ? 'DO NOTHING'
-      : `DO UPDATE SET ${others.map((column) => `${ident(column)} = EXCLUDED.${ident(column)}`).join(', ')}`;
-  const list = columnsOf(table, columns);
-  return `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stage} ON CONFLICT (${columnsOf(table, table.primaryKey)}) ${onConflict}`;
+  const list = columnsOf(table, Object.keys(table.columns));
+  return `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stage} ${onConflictReplace(table)}`;
 }
 
 /** Sets some columns of stored rows to the staged values, matching on the primary key. */

@@ -21,7 +21,8 @@ const EDGE_KEY = { id: 1 };
 export const logProjection: Projection = {
   name: 'log',
   // 2: leaves and stored hashes in runs (log_leaf_runs, log_hash_runs) instead of a row each.
-  version: 2,
+  // 3: hashes stored without compression attempts (TableDefinition.incompressible).
+  version: 3,
   eventTypes: 'all',
   tables: [logEdgeTable, logLeafRunsTable, logHashRunsTable, logTilesTable],
   readsStoredEvents: true,

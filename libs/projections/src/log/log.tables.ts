@@ -23,6 +23,8 @@ export const logEdgeTable: TableDefinition = {
     position: 'bigint',
   },
   primaryKey: ['id'],
+  // Hashes in base64: a batch rewrites the edge, up to 255 hashes a level of it.
+  incompressible: ['edge'],
 };
 
 export const logLeafRunsTable: TableDefinition = {
@@ -39,6 +41,7 @@ export const logHashRunsTable: TableDefinition = {
   published: true,
   columns: { first_index: 'bigint', hashes: 'bytea' },
   primaryKey: ['first_index'],
+  incompressible: ['hashes'],
 };
 
 export const logTilesTable: TableDefinition = {
@@ -46,4 +49,5 @@ export const logTilesTable: TableDefinition = {
   published: true,
   columns: { level: 'integer', tile_index: 'bigint', hashes: 'bytea' },
   primaryKey: ['level', 'tile_index'],
+  incompressible: ['hashes'],
 };
