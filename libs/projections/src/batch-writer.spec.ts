@@ -107,12 +107,12 @@ describe('projection writes, on PostgreSQL', () => {
   it('replaces every column of a stored row on either path, and a value the column cannot take is stored as null', async () => {
     const first = rowOf(7, 'first');
     await putRows([first]);
-    const replaced = { ...rowOf(7, 'second'), count: 2 ** 40, day: 'not a date', at: 'yesterday' };
+    const replaced: Row = { ...rowOf(7, 'second'), count: 2 ** 40, day: 'not a date', at: 'yesterday' };
     expect(await putRows([replaced])).toEqual(['INSERT']);
     const [row] = await stored(['row-7']);
     expect(row).toEqual({ ...replaced, count: null, day: null, at: null, bytes: Buffer.from(replaced.bytes as Buffer) });
 
-    const many = Array.from({ length: 20 }, (_, index) => ({ ...rowOf(index, 'again'), note: null }));
+    const many = Array.from({ length: 20 }, (_, index): Row => ({ ...rowOf(index, 'again'), note: null }));
     await putRows(many);
     expect((await stored(['row-0']))[0]).toEqual({ ...many[0], bytes: Buffer.from(many[0].bytes as Buffer) });
   });
