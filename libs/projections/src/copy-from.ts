@@ -1,6 +1,6 @@
 import type { ColumnType, Row, TableDefinition, Value } from './projection';
 import { columnsOf } from './sql';
-import { storableValue } from './storable-value';
+import { storedText } from './storable-value';
 
 /**
  * `COPY … FROM STDIN` on a pg connection, without a streaming dependency: pg
@@ -97,10 +97,9 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 function copyValue(type: ColumnType, given: Value | undefined): string {
-  const value = storableValue(type, given);
-  if (value === null) return '\\N';
-  if (type === 'bytea') return `\\\\x${Buffer.from(value as Uint8Array).toString('hex')}`;
-  const text =
-    type === 'json' || type === 'jsonb' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? 't' : 'f') : String(value);
+  const text = storedText(type, given);
+  if (text === null) return '\\N';
+  // Hex has no character COPY escapes but the leading backslash.
+  if (type === 'bytea') return `\\${text}`;
   return NEEDS_ESCAPE.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : text;
 }

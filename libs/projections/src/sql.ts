@@ -1,5 +1,5 @@
 import type { ColumnType, Row, TableDefinition, Value } from './projection';
-import { storableValue } from './storable-value';
+import { storableValue, storedText } from './storable-value';
 
 /**
  * SQL for projection tables. Rows reach PostgreSQL by COPY (see
@@ -89,22 +89,12 @@ export function upsertValuesStatement(target: string, table: TableDefinition, ro
   const tuples = rows.map((row) => {
     const placeholders = columns.map((column) => {
       const type = table.columns[column];
-      values.push(parameterOf(type, row[column]));
+      values.push(storedText(type, row[column]));
       return `$${values.length}::${type}`;
     });
     return `(${placeholders.join(', ')})`;
   });
   return { text: `INSERT INTO ${target} (${columnsOf(table, columns)}) VALUES ${tuples.join(', ')} ${onConflictReplace(table)}`, values };
-}
-
-/** A value as a text parameter, the form COPY would have taken it in (without COPY's escapes). */
-function parameterOf(type: ColumnType, given: Value | undefined): string | null {
-  const value = storableValue(type, given);
-  if (value === null) return null;
-  if (type === 'bytea') return `\\x${Buffer.from(value as Uint8Array).toString('hex')}`;
-  if (type === 'json' || type === 'jsonb') return JSON.stringify(value);
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  return String(value);
 }
 
 function onConflictReplace(table: TableDefinition): string {

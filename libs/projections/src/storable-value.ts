@@ -74,3 +74,16 @@ function isStorableInstant(value: string): boolean {
   const zoneOk = Number(offsetHours) <= 15 && Number(offsetMinutes) <= 59;
   return isRealDate(Number(year), Number(month), Number(day)) && timeOk && zoneOk;
 }
+
+/**
+ * A value as PostgreSQL's text input for a column of this type (what a text
+ * parameter holds, and what COPY holds before its own escapes), or null.
+ */
+export function storedText(type: ColumnType, given: Value | undefined): string | null {
+  const value = storableValue(type, given);
+  if (value === null) return null;
+  if (type === 'bytea') return `\\x${Buffer.from(value as Uint8Array).toString('hex')}`;
+  if (type === 'json' || type === 'jsonb') return JSON.stringify(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  return String(value);
+}
