@@ -16,11 +16,19 @@
  *      against a bare node:http server answering {} loaded the same way;
  *   4. appends with the builder running: bench:append's writers (64, one
  *      event to a new stream per append, expecting no_stream, fsync and
- *      synchronous_commit on) without, then with the log builder and the
+ *      synchronous_commit on) without and with the log builder and the
  *      checkpoint signer running in a child process of their own (as a
- *      projector runs beside the ledger); the slowdown (target < 10%) and the
- *      builder's lag sampled while appending (in events and in seconds since
- *      the oldest event not in the tree was recorded, as /health/ready says).
+ *      projector runs beside the ledger), in alternating order, the lag
+ *      sampler querying the database in both; the slowdown (target < 10%)
+ *      and the builder's lag sampled while appending (in events and in
+ *      seconds since the oldest event not in the tree was recorded, as
+ *      /health/ready says). And a control: the writers beside a process
+ *      that touches no database and only keeps busy the CPU the builder was
+ *      just measured to use (its process, and what PostgreSQL used beyond
+ *      the run without it). On a machine whose cores slow each other down
+ *      (a shared host, hyperthreads), that is the slowdown any process of
+ *      the builder's CPU would cause; what the builder costs beyond it is
+ *      its own (locks, I/O).
  *
  *   npm run bench:verify                        # 1,000,000 events (10-20 min)
  *   npm run bench:verify -- --events 100000     # a quick try
@@ -457,6 +465,8 @@ interface AppendRound {
   /** How long it took to fold what it had left when the writers stopped. */
   drainSeconds: number;
   checkpointsSigned: number;
+  /** The control: appends beside a process that only burns the CPU the builder used (its process and its share of PostgreSQL's), in cores. */
+  burner: { cores: number; run: AppendRun };
 }
 
 interface Appends {
@@ -464,15 +474,20 @@ interface Appends {
   /** The best of the rounds on either side: noise from the neighbours only ever slows a run down. */
   without: AppendRun;
   with: AppendRun;
+  burner: AppendRun;
 }
 
 const appendData = { standardCode: 'EC0217.01', candidate: 'Ñandú Pérez', evaluatedAt: '2024-02-28' };
 
 /**
- * bench:append's port path (b), without the builder, then with the log
+ * bench:append's port path (b), without the builder, and with the log
  * builder and the checkpoint signer in a child process, started and caught
- * up first (on the events of the run without it) so that the run with it
+ * up first (on the events appended before it) so that the run with it
  * measures the builder following, not catching up; `rounds` times over.
+ * The two arms are measured alike: the lag sampler, which queries the
+ * database every LAG_SAMPLE_MS, runs in both, and their order alternates
+ * (without first in odd rounds, with first in even ones), since each run
+ * appends to a larger table than the one before it.
  */
 async function appendsWithBuilder(url: string, dataDir: string, key: NoteSignerKey, options: Options, children: Set<ChildProcess>): Promise<Appends> {
   const store = new PostgresEventStore(url, { poolSize: 4 });
@@ -481,18 +496,59 @@ async function appendsWithBuilder(url: string, dataDir: string, key: NoteSignerK
   try {
     const rounds: AppendRound[] = [];
     for (let round = 1; round <= options.rounds; round += 1) {
-      process.stdout.write(`appends, round ${round}/${options.rounds}: ${options.writers} writers, ${options.appendSeconds} s without the builder`);
-      const without = await measureAppends(store, watcher, `without-${round}`, options, undefined);
-      process.stdout.write(`: ${perSecondText(without)} events/s`);
-      await settleDatabase(url);
-      rounds.push({ without, ...(await appendsBesideBuilder(store, watcher, url, dataDir, key, options, children, round)) });
-      await settleDatabase(url);
+      process.stdout.write(`appends, round ${round}/${options.rounds}: ${options.writers} writers, ${options.appendSeconds} s each`);
+      const alone = async () => {
+        const without = await sampledWhile(watcher, () => measureAppends(store, watcher, `without-${round}`, options, undefined));
+        process.stdout.write(`; without the builder ${perSecondText(without.result)} events/s`);
+        await settleDatabase(url);
+        return without.result;
+      };
+      const beside = async () => {
+        const measured = await appendsBesideBuilder(store, watcher, url, dataDir, key, options, children, round);
+        await settleDatabase(url);
+        return measured;
+      };
+      // The control runs right after the builder, for the CPU the builder has just been measured to use.
+      const control = async (measured: Omit<AppendRound, 'without' | 'burner'>, reference: AppendRun) => {
+        const cores = builderCores(measured.with, reference);
+        const run = await appendsBesideBurner(store, watcher, cores, options, children, round);
+        await settleDatabase(url);
+        return { cores, run };
+      };
+      if (round % 2 === 1) {
+        const without = await alone();
+        const measured = await beside();
+        rounds.push({ without, ...measured, burner: await control(measured, without) });
+      } else {
+        const measured = await beside();
+        const burner = await control(measured, rounds[rounds.length - 1].without);
+        rounds.push({ ...measured, burner, without: await alone() });
+      }
+      process.stdout.write('\n');
     }
     const best = (runs: AppendRun[]) => runs.reduce((a, b) => (b.events / b.seconds > a.events / a.seconds ? b : a));
-    return { rounds, without: best(rounds.map((r) => r.without)), with: best(rounds.map((r) => r.with)) };
+    return { rounds, without: best(rounds.map((r) => r.without)), with: best(rounds.map((r) => r.with)), burner: best(rounds.map((r) => r.burner.run)) };
   } finally {
     await watcher.end();
     await store.close();
+  }
+}
+
+/** Runs `work` while sampling the builder's lag every LAG_SAMPLE_MS (also when no builder runs: the same load on the database). */
+async function sampledWhile<T>(watcher: Client, work: () => Promise<T>): Promise<{ result: T; samples: LagSample[] }> {
+  const samples: LagSample[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      samples.push(await lagOf(watcher));
+      await sleep(LAG_SAMPLE_MS);
+    }
+  })();
+  try {
+    return { result: await work(), samples };
+  } finally {
+    sampling = false;
+    await sampler;
   }
 }
 
@@ -505,23 +561,14 @@ async function appendsBesideBuilder(
   options: Options,
   children: Set<ChildProcess>,
   round: number,
-): Promise<Omit<AppendRound, 'without'>> {
-  const builder = track(
-    children,
-    spawn(process.execPath, [...nodeArgsFrom('BENCH_BUILDER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, BUILDER_CHILD_FLAG], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        BENCH_BUILDER_URL: url,
-        BENCH_BUILDER_KEY: formatSignerKey(key),
-        BENCH_BUILDER_DATA_DIR: dataDir,
-        BENCH_BUILDER_INTERVAL_MS: String(options.checkpointIntervalMs),
-        BENCH_BUILDER_BATCH: String(options.batch),
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-      detached: true,
-    }),
-  );
+): Promise<Omit<AppendRound, 'without' | 'burner'>> {
+  const builder = await startChild(children, {
+    BENCH_BUILDER_URL: url,
+    BENCH_BUILDER_KEY: formatSignerKey(key),
+    BENCH_BUILDER_DATA_DIR: dataDir,
+    BENCH_BUILDER_INTERVAL_MS: String(options.checkpointIntervalMs),
+    BENCH_BUILDER_BATCH: String(options.batch),
+  });
   try {
     const startedCatchingUp = performance.now();
     while ((await lagOf(watcher)).events > 0) {
@@ -530,24 +577,13 @@ async function appendsBesideBuilder(
     }
     const catchUpSeconds = (performance.now() - startedCatchingUp) / 1000;
     const checkpointsBefore = await countCheckpoints(watcher);
-    process.stdout.write(`; with the builder (caught up in ${catchUpSeconds.toFixed(1)} s)`);
-    const samples: LagSample[] = [];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        samples.push(await lagOf(watcher));
-        await sleep(LAG_SAMPLE_MS);
-      }
-    })();
-    const withBuilder = await measureAppends(store, watcher, `with-${round}`, options, builder.pid);
-    sampling = false;
-    await sampler;
+    const { result: withBuilder, samples } = await sampledWhile(watcher, () => measureAppends(store, watcher, `with-${round}`, options, builder.pid));
     const lagAtEnd = await lagOf(watcher);
     const draining = performance.now();
     while ((await lagOf(watcher)).events > 0) await sleep(20);
     const drainSeconds = (performance.now() - draining) / 1000;
     const checkpointsSigned = (await countCheckpoints(watcher)) - checkpointsBefore;
-    process.stdout.write(`: ${perSecondText(withBuilder)} events/s\n`);
+    process.stdout.write(`; with the builder (caught up in ${catchUpSeconds.toFixed(1)} s) ${perSecondText(withBuilder)} events/s`);
     const all = [...samples, lagAtEnd];
     return {
       with: withBuilder,
@@ -561,6 +597,59 @@ async function appendsBesideBuilder(
   } finally {
     await stopChild(builder, children);
   }
+}
+
+/**
+ * A child process of this script (the builder, or the control's burner),
+ * once it says it is ready: started, so that booting it (compiling this
+ * script takes seconds of CPU) is not measured.
+ */
+async function startChild(children: Set<ChildProcess>, env: Record<string, string>): Promise<ChildProcess> {
+  const child = track(
+    children,
+    spawn(process.execPath, [...nodeArgsFrom('BENCH_BUILDER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, BUILDER_CHILD_FLAG], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      detached: true,
+    }),
+  );
+  await new Promise<void>((resolveReady, rejectReady) => {
+    child.once('message', () => resolveReady());
+    child.once('exit', (code) => rejectReady(new Error(`the bench's child process exited with ${code} before it was ready`)));
+  });
+  return child;
+}
+
+/** The cores the builder kept busy while it ran beside the writers: its own process, and what PostgreSQL used beyond the run without it. */
+function builderCores(withBuilder: AppendRun, without: AppendRun): number {
+  const microsecondsPerEvent = withBuilder.cpu.builder + Math.max(0, withBuilder.cpu.postgres - without.cpu.postgres);
+  return Math.min(1, (microsecondsPerEvent * withBuilder.events) / 1e6 / withBuilder.seconds);
+}
+
+/** The control arm: the writers beside a child that touches no database and only keeps `cores` of a CPU busy. */
+async function appendsBesideBurner(store: PostgresEventStore, watcher: Client, cores: number, options: Options, children: Set<ChildProcess>, round: number): Promise<AppendRun> {
+  const burner = await startChild(children, { BENCH_BURN_CORES: String(cores) });
+  try {
+    const { result } = await sampledWhile(watcher, () => measureAppends(store, watcher, `burner-${round}`, options, burner.pid));
+    process.stdout.write(`; beside a burner of ${cores.toFixed(2)} cores ${perSecondText(result)} events/s`);
+    return result;
+  } finally {
+    await stopChild(burner, children);
+  }
+}
+
+/** Keeps `cores` (0 to 1) of one CPU busy, in 10 ms periods, until SIGTERM. */
+function burnCpu(cores: number): void {
+  const PERIOD_MS = 10;
+  const tick = () => {
+    const until = performance.now() + PERIOD_MS * cores;
+    while (performance.now() < until) {
+      // Busy: the control's only work.
+    }
+    setTimeout(tick, PERIOD_MS * (1 - cores));
+  };
+  tick();
 }
 
 function cpuText(cpu: AppendRun['cpu']): string {
@@ -661,6 +750,12 @@ async function runBuilderChild(): Promise<void> {
     if (!value) throw new Error(`${name} is not set`);
     return value;
   };
+  if (process.env.BENCH_BURN_CORES) {
+    process.once('SIGTERM', () => process.exit(0));
+    burnCpu(Number(process.env.BENCH_BURN_CORES));
+    process.send?.('ready');
+    return;
+  }
   const url = env('BENCH_BUILDER_URL');
   const store = new PostgresEventStore(url, { poolSize: 2 });
   const runner = new ProjectionRunner({ connectionString: url, store, projections: [logProjection], batchSize: Number(env('BENCH_BUILDER_BATCH')), log: logBelowInfo('builder') });
@@ -673,6 +768,8 @@ async function runBuilderChild(): Promise<void> {
   });
   await runner.start();
   signer.start();
+  while (runner.fedGenerations.length === 0) await sleep(20);
+  process.send?.('ready');
   const stop = async () => {
     await signer.stop();
     await runner.stop();
@@ -753,6 +850,12 @@ function report(options: Options, seeded: number, build: Build, { reads, http, a
         `< 10%: ${verdict(slowdown < 0.1)}`,
       ],
       [
+        "control: a burner of the builder's CPU",
+        `${perSecond(appends.burner.events / appends.burner.seconds)} events/s`,
+        `${Math.max(...appends.rounds.map((r) => r.burner.cores)).toFixed(2)} cores, no database; slowdown ${((1 - appends.burner.events / appends.burner.seconds / withoutRate) * 100).toFixed(1)}%`,
+        '',
+      ],
+      [
         "builder's lag while appending",
         `max ${Math.max(...lags.map((l) => l.events)).toLocaleString('en')} events, ${Math.max(...lags.map((l) => l.seconds)).toFixed(2)} s`,
         `at the end ${Math.max(...ends.map((l) => l.events)).toLocaleString('en')} events, ${Math.max(...ends.map((l) => l.seconds)).toFixed(2)} s (worst round)`,
@@ -779,7 +882,8 @@ function report(options: Options, seeded: number, build: Build, { reads, http, a
       console.log(
         `  round ${index + 1}: ${perSecondText(r.without)} events/s without, ${perSecondText(r.with)} with (${((1 - r.with.events / r.with.seconds / (r.without.events / r.without.seconds)) * 100).toFixed(1)}% slower); ` +
           `builder caught up in ${r.catchUpSeconds.toFixed(1)} s, lag max ${r.lagMax.events} events / ${r.lagMax.seconds.toFixed(2)} s, at the end ${r.lagAtEnd.events} / ${r.lagAtEnd.seconds.toFixed(2)} s, drained in ${r.drainSeconds.toFixed(2)} s, ${r.checkpointsSigned} checkpoints signed; ` +
-          `CPU µs per event without: ${cpuText(r.without.cpu)}; with: ${cpuText(r.with.cpu)}`,
+          `CPU µs per event without: ${cpuText(r.without.cpu)}; with: ${cpuText(r.with.cpu)}; ` +
+          `beside a burner of ${r.burner.cores.toFixed(2)} cores ${perSecondText(r.burner.run)} events/s (${((1 - r.burner.run.events / r.burner.run.seconds / (r.without.events / r.without.seconds)) * 100).toFixed(1)}% slower)`,
       ),
     );
   }

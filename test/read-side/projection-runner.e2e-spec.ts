@@ -1,4 +1,4 @@
-import { holderNamesTable, ledgerProjections, peopleProjection, ProjectionRunner, rebuildProjections, type Projection } from '@ledger/projections';
+import { ADVISORY_LOCK_NAMESPACE, holderNamesTable, ledgerProjections, peopleProjection, ProjectionRunner, rebuildProjections, type Projection } from '@ledger/projections';
 import { seedEventStore } from '../../libs/projections/src/testing/seed';
 import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
 import { activeSchemas, catchUpReadModels, createReadSideFixture, digestOfSchema, type ReadSideFixture } from './support/read-side-fixture';
@@ -34,6 +34,44 @@ describe('projection runner', () => {
         expect(schema).not.toBe(before[projection]);
         expect(await digestOfSchema(fixture, schema)).toEqual(digests[projection]);
       }
+    } finally {
+      await runner.stop();
+    }
+  });
+});
+
+describe('the verifiable log beside the read models', () => {
+  let fixture: ReadSideFixture;
+
+  beforeAll(async () => {
+    fixture = await createReadSideFixture('lanes');
+  });
+  afterAll(async () => {
+    await fixture.teardown();
+  });
+
+  it('is fed by a worker of its own (it follows the log every tenth of a second), the read models by one shared worker', async () => {
+    await seedEventStore(fixture.store, new SyntheticLedger({ people: 40, waveSize: 40, seed: 5 }).appends());
+    const runner = new ProjectionRunner({ connectionString: fixture.url, store: fixture.store, projections: ledgerProjections });
+    await runner.start();
+    try {
+      await waitUntil(async () => runner.fedGenerations.length === ledgerProjections.length);
+      const holders = await fixture.sql<{ projection: string; pid: number }>(
+        `SELECT g.projection, l.pid FROM read_models.projection_generations g
+           JOIN pg_locks l ON l.locktype = 'advisory' AND l.classid = $1 AND l.objid = g.id AND l.objsubid = 2 AND l.granted
+          WHERE g.status = 'active'`,
+        [ADVISORY_LOCK_NAMESPACE],
+      );
+      const pidOf = new Map(holders.map((holder) => [holder.projection, holder.pid]));
+      expect([...pidOf.keys()].sort()).toEqual(ledgerProjections.map((projection) => projection.name).sort());
+      const readModels = ledgerProjections.filter((projection) => projection.name !== 'log').map((projection) => pidOf.get(projection.name));
+      expect(new Set(readModels).size).toBe(1);
+      expect(readModels).not.toContain(pidOf.get('log'));
+
+      // Both follow the log live.
+      await seedEventStore(fixture.store, new SyntheticLedger({ people: 10, waveSize: 10, seed: 6, registry: false }).appends());
+      const head = String(await fixture.store.headPosition());
+      await waitUntil(async () => (await checkpoints(fixture)).every((c) => c === head));
     } finally {
       await runner.stop();
     }

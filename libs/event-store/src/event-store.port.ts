@@ -97,6 +97,15 @@ export interface SubscribeToAllOptions {
   fromPosition?: Position;
   /** Deliver only these event types. Omitted: every non-system event. */
   eventTypes?: readonly string[];
+  /**
+   * Live, read the log at most once in this many milliseconds: while appends
+   * come faster, one read brings everything appended in between, where
+   * reading on every append's wake-up would read a few events at a time. A
+   * quiet log is still read at once when it grows. For consumers that need no
+   * read-your-writes freshness (the verifiable log's builder); stores that
+   * push events as they are written ignore it. Omitted: read on every wake-up.
+   */
+  coalesceMs?: number;
 }
 
 /**

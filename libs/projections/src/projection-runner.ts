@@ -44,7 +44,9 @@ interface RunningWorker {
  * writes its batches: when a process dies its connection closes, PostgreSQL
  * releases the lock, and a standby takes over from the committed checkpoint
  * at its next attempt. Active generations share one worker (one read of the
- * log for all); building generations share another.
+ * log for all), but for those that follow the log at their own pace
+ * (Projection.followEveryMs), which get one each; building generations share
+ * another.
  */
 export class ProjectionRunner {
   private readonly pool: Pool;
@@ -112,7 +114,9 @@ export class ProjectionRunner {
     );
     for (const status of ['active', 'building'] as const) {
       const group = feedable.filter((generation) => generation.status === status);
-      if (group.length > 0 && !this.stopped) await this.tryToFeed(group, byName);
+      // Active generations that follow the log at their own pace (Projection.followEveryMs) get a worker each.
+      const lanes = status === 'building' ? [group] : laneGroups(group, byName);
+      for (const lane of lanes) if (lane.length > 0 && !this.stopped) await this.tryToFeed(lane, byName);
     }
     await dropRetiredGenerations(this.pool);
   }
@@ -172,6 +176,16 @@ export class ProjectionRunner {
   private log(message: string, level: LogLevel = 'info'): void {
     this.options.log?.(message, level);
   }
+}
+
+/**
+ * Active generations by how they follow the log: those that follow every
+ * append share one worker (one read of the log for all), and each that
+ * follows at its own pace (Projection.followEveryMs) gets a worker of its own.
+ */
+function laneGroups(group: readonly Generation[], byName: ReadonlyMap<string, Projection>): Generation[][] {
+  const paced = (generation: Generation) => (byName.get(generation.projection)?.followEveryMs ?? 0) > 0;
+  return [group.filter((generation) => !paced(generation)), ...group.filter(paced).map((generation) => [generation])];
 }
 
 /** A connection of the runner's own; a failure while idle is logged, and the next query on it fails. */

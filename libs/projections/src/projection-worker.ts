@@ -476,7 +476,9 @@ export class ProjectionWorker {
     const queue: RecordedEvent[] = [];
     let ended = false;
     let failure: unknown;
-    const subscription = this.store.subscribeToAll({ fromPosition: this.lowestCheckpoint() });
+    // Coalesced only when every feed may be: one that follows each append keeps the worker on every wake-up.
+    const coalesceMs = Math.min(...this.feeds.map((feed) => feed.projection.followEveryMs ?? 0));
+    const subscription = this.store.subscribeToAll({ fromPosition: this.lowestCheckpoint(), coalesceMs });
     this.subscription = subscription;
     let resume: (() => void) | undefined;
     const pump = (async () => {

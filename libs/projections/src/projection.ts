@@ -39,6 +39,16 @@ export interface Projection {
    * log, whose tree must hold every event of the log, in order, or none past it.
    */
   readonly neverParks?: boolean;
+  /**
+   * Live, read the log at most once in this many milliseconds
+   * (SubscribeToAllOptions.coalesceMs), folding everything appended in
+   * between as one batch, and be fed by a worker of its own so the others
+   * still follow every append at once. For a projection whose readers need
+   * no read-your-writes freshness: the verifiable log, whose checkpoints come
+   * every few seconds, where following each append's wake-up cost the writers
+   * more CPU than the leaves themselves (bench:verify).
+   */
+  readonly followEveryMs?: number;
 }
 
 export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'json' | 'jsonb' | 'bytea';

@@ -37,10 +37,10 @@ class FakeFeed implements LogFeed {
   }
 }
 
-const subscribe = (feed: FakeFeed, options: { eventTypes?: string[]; batchSize?: number } = {}) =>
+const subscribe = (feed: FakeFeed, options: { eventTypes?: string[]; batchSize?: number; coalesceMs?: number } = {}) =>
   new PostgresAllSubscription(
     feed,
-    { eventTypes: options.eventTypes },
+    { eventTypes: options.eventTypes, coalesceMs: options.coalesceMs },
     { batchSize: options.batchSize ?? 10, pollIntervalMs: 60_000 },
     () => undefined,
   );
@@ -119,6 +119,62 @@ describe('PostgresAllSubscription', () => {
     await settle();
     expect(caughtUp).toBe(true);
     await subscription.close();
+  });
+
+  describe('coalescing (coalesceMs)', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('reads at most once per interval while appends keep waking it, then brings everything appended meanwhile in one page', async () => {
+      const feed = new FakeFeed();
+      feed.append('T');
+      const subscription = subscribe(feed, { coalesceMs: 100 });
+      const iterator = subscription[Symbol.asyncIterator]();
+      await take(iterator, 1);
+      const next = iterator.next();
+      await jest.advanceTimersByTimeAsync(10);
+      feed.append('T');
+      await jest.advanceTimersByTimeAsync(10);
+      feed.append('T', 'T');
+      await jest.advanceTimersByTimeAsync(50);
+      expect(feed.reads).toHaveLength(1); // woken twice, but the interval since the first read has not passed
+
+      await jest.advanceTimersByTimeAsync(40);
+      expect((await next).value.position).toBe(1n);
+      expect(feed.reads).toHaveLength(2);
+      expect(await take(iterator, 2)).toEqual([expect.objectContaining({ position: 2n }), expect.objectContaining({ position: 3n })]);
+      expect(feed.reads).toHaveLength(2);
+      await subscription.close();
+    });
+
+    it('reads a quiet log at once when it grows, and reads on at once after a full page', async () => {
+      const feed = new FakeFeed();
+      feed.append(...Array<string>(15).fill('T'));
+      const subscription = subscribe(feed, { batchSize: 10, coalesceMs: 100 });
+      const iterator = subscription[Symbol.asyncIterator]();
+      await take(iterator, 15); // two pages back to back: a full page never waits
+      expect(feed.reads.map((read) => read.after)).toEqual([-1n, 9n]);
+
+      const next = iterator.next();
+      await jest.advanceTimersByTimeAsync(500); // quiet for longer than the interval
+      feed.append('T');
+      await jest.advanceTimersByTimeAsync(0);
+      expect((await next).value.position).toBe(15n);
+      await subscription.close();
+    });
+
+    it('ends on close() while it waits out the interval', async () => {
+      const feed = new FakeFeed();
+      const subscription = subscribe(feed, { coalesceMs: 60_000 });
+      const iterator = subscription[Symbol.asyncIterator]();
+      const next = iterator.next();
+      await jest.advanceTimersByTimeAsync(0);
+      feed.append('T'); // wakes it into the minute-long wait
+      await jest.advanceTimersByTimeAsync(0);
+      await subscription.close();
+      await expect(next).resolves.toEqual({ done: true, value: undefined });
+      expect(feed.reads).toHaveLength(1);
+    });
   });
 
   it('ends a waiting iteration on close(), and can be iterated only once', async () => {

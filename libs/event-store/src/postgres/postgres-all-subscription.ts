@@ -64,9 +64,15 @@ export class PostgresAllSubscription implements AllSubscription {
   }
 
   private async *deliver(): AsyncGenerator<RecordedEvent> {
+    let lastRead = -Infinity;
+    let behind = true;
     try {
       while (!this.closed) {
+        // Coalescing: after a wake-up, not sooner than coalesceMs after the last read (a full page reads on at once).
+        if (!behind) await pause(lastRead + (this.options.coalesceMs ?? 0) - performance.now(), this.closing.signal);
+        if (this.closed) return;
         const generation = this.feed.changeGeneration();
+        lastRead = performance.now();
         const page = await this.feed.readPage(this.cursor, this.options.eventTypes ?? null, this.limits.batchSize);
         this.catchUpTarget ??= page.head;
         for (const event of page.events) {
@@ -76,7 +82,8 @@ export class PostgresAllSubscription implements AllSubscription {
           this.advanceTo(event.position);
           yield event;
         }
-        if (page.events.length === this.limits.batchSize) continue;
+        behind = page.events.length === this.limits.batchSize;
+        if (behind) continue;
         this.advanceTo(page.head);
         await this.feed.waitForChange(generation, this.limits.pollIntervalMs, this.closing.signal);
       }
@@ -92,6 +99,20 @@ export class PostgresAllSubscription implements AllSubscription {
     if (position > this.cursor) this.cursor = position;
     if (this.catchUpTarget !== null && this.cursor >= this.catchUpTarget) this.caughtUpSignal.resolve();
   }
+}
+
+/** Resolves after `ms` (at once when it is not positive), or on abort. */
+function pause(ms: number, abort: AbortSignal): Promise<void> {
+  if (!(ms > 0) || abort.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      abort.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    abort.addEventListener('abort', done);
+  });
 }
 
 /** A promise settled from outside; settling twice is ignored, and nobody awaiting it is not an unhandled rejection. */
