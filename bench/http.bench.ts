@@ -56,7 +56,7 @@ import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync } fro
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeCurpPerson } from '@ledger/domain/testing';
-import { PostgresEventStore, type EventMetadata } from '@ledger/event-store';
+import { PostgresEventStore } from '@ledger/event-store';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@ledger/platform';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { migrateLedgerSchema } from '../apps/ledger/src/platform/storage/ledger-migrations';
@@ -68,6 +68,7 @@ import {
   durabilitySettings,
   nodeArgsFrom,
   percentile,
+  portAppendRate,
   settleDatabase,
   signalGroup,
   sleep,
@@ -694,45 +695,8 @@ async function load(
 
 /** bench:append's port path: every writer appends one event to a new stream, expecting no_stream, in a loop; a warm-up, then the measured window. */
 async function measureAppends(store: PostgresEventStore, label: string, options: Options): Promise<Measured> {
-  const prefix = `bench-http-${label}-`;
-  const data = { standardCode: 'EC0217.01', candidate: 'Ñandú Pérez', evaluatedAt: '2024-02-28' };
-  const metadata = (): EventMetadata => {
-    const now = new Date().toISOString();
-    return {
-      actor: { id: 'bench-registrar', role: 'registrar', organizationId: 'bench-org' },
-      commandId: randomUUID(),
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: now,
-      recordedAt: now,
-      schemaVersion: 1,
-    };
-  };
-  let failures = 0;
-  const run = async (durationMs: number) => {
-    const deadline = performance.now() + durationMs;
-    const latencies = await Promise.all(
-      Array.from({ length: options.writers }, async () => {
-        const mine: number[] = [];
-        while (performance.now() < deadline) {
-          const start = performance.now();
-          try {
-            await store.appendToStream(prefix + randomUUID(), [{ id: randomUUID(), type: 'EvaluationRecorded', data, metadata: metadata() }], { expectedRevision: 'no_stream' });
-            mine.push(performance.now() - start);
-          } catch {
-            failures += 1;
-          }
-        }
-        return mine;
-      }),
-    );
-    return latencies.flat();
-  };
-  await run(APPEND_WARM_UP_MS);
-  const started = performance.now();
-  const latencies = await run(options.seconds * 1000);
-  const seconds = (performance.now() - started) / 1000;
-  return { perSecond: latencies.length / seconds, count: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failures, statuses: {} };
+  const rate = await portAppendRate(store, { label: `http-${label}`, writers: options.writers, seconds: options.seconds, warmUpMs: APPEND_WARM_UP_MS });
+  return { ...rate, statuses: {} };
 }
 
 interface RoundResult {

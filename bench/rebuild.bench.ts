@@ -22,6 +22,7 @@ import { DEFAULT_BATCH_SIZE, ensureGenerations, ledgerProjections, rebuildProjec
 import { runReadModelMigrations } from '@ledger/read-models';
 import { seedEventStore } from '../libs/projections/src/testing/seed';
 import { SyntheticLedger } from '../libs/projections/src/testing/synthetic-ledger';
+import { positiveIntegerOption } from './support/bench-support';
 
 /** Fewer than the synthetic ledger writes per person, so it never runs out before the asked count. */
 const EVENTS_PER_PERSON = 5;
@@ -62,12 +63,7 @@ async function main(): Promise<void> {
 }
 
 function parseOptions(args: string[]): Options {
-  const value = (name: string, fallback: number) => {
-    const index = args.indexOf(`--${name}`);
-    const parsed = index >= 0 ? Number(args[index + 1]) : fallback;
-    if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
-    return parsed;
-  };
+  const value = (name: string, fallback: number) => positiveIntegerOption(args, name, fallback);
   return { events: value('events', 200_000), batch: value('batch', DEFAULT_BATCH_SIZE) };
 }
 

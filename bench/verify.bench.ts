@@ -52,7 +52,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Pool } from 'pg';
-import { PostgresEventStore, type EventMetadata } from '@ledger/event-store';
+import { PostgresEventStore } from '@ledger/event-store';
 import { DEFAULT_LOG_ORIGIN, freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@ledger/platform';
 import {
   CheckpointSigner,
@@ -76,6 +76,8 @@ import {
   durabilitySettings,
   nodeArgsFrom,
   percentile,
+  portAppendRate,
+  positiveIntegerOption,
   settleDatabase,
   signalGroup,
   sleep,
@@ -160,12 +162,7 @@ async function main(): Promise<void> {
 }
 
 function parseOptions(args: string[]): Options {
-  const value = (name: string, fallback: number) => {
-    const index = args.indexOf(`--${name}`);
-    const parsed = index >= 0 ? Number(args[index + 1]) : fallback;
-    if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
-    return parsed;
-  };
+  const value = (name: string, fallback: number) => positiveIntegerOption(args, name, fallback);
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
   if (only !== undefined && !PARTS.includes(only as Part)) throw new Error(`--only takes one of ${PARTS.join(', ')}`);
@@ -477,8 +474,6 @@ interface Appends {
   burner: AppendRun;
 }
 
-const appendData = { standardCode: 'EC0217.01', candidate: 'Ñandú Pérez', evaluatedAt: '2024-02-28' };
-
 /**
  * bench:append's port path (b), without the builder, and with the log
  * builder and the checkpoint signer in a child process, started and caught
@@ -663,52 +658,35 @@ function perSecondText(run: AppendRun): string {
 
 /** Every writer appends one event to a new stream, expecting no_stream, in a loop: a warm-up, then the measured window. */
 async function measureAppends(store: PostgresEventStore, watcher: Client, label: string, options: Options, builderPid: number | undefined): Promise<AppendRun> {
-  const prefix = `bench-verify-${label}-`;
-  const metadata = (): EventMetadata => {
-    // Recorded now: the lag in seconds is read from it, as readiness reads it.
-    const now = new Date().toISOString();
-    return {
-      actor: { id: 'bench-registrar', role: 'registrar', organizationId: 'bench-org' },
-      commandId: randomUUID(),
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: now,
-      recordedAt: now,
-      schemaVersion: 1,
-    };
-  };
-  const run = async (durationMs: number) => {
-    const deadline = performance.now() + durationMs;
-    const latencies = await Promise.all(
-      Array.from({ length: options.writers }, async () => {
-        const mine: number[] = [];
-        while (performance.now() < deadline) {
-          const start = performance.now();
-          await store.appendToStream(prefix + randomUUID(), [{ id: randomUUID(), type: 'EvaluationRecorded', data: appendData, metadata: metadata() }], {
-            expectedRevision: 'no_stream',
-          });
-          mine.push(performance.now() - start);
-        }
-        return mine;
-      }),
-    );
-    return latencies.flat();
-  };
-  await run(APPEND_WARM_UP_MS);
-  const walBefore = (await watcher.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
-  const cpuBefore = cpuSplit(builderPid);
-  const started = performance.now();
-  const latencies = await run(options.appendSeconds * 1000);
-  const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = cpuSplit(builderPid);
-  const wal = (await watcher.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [walBefore])).rows[0].bytes;
-  const perEvent = (before: number, after: number) => ((after - before) * 1e6) / latencies.length;
+  let walBefore = '0/0';
+  let walBytes = 0;
+  let cpuBefore = cpuSplit(builderPid);
+  let cpuAfter = cpuBefore;
+  // Events recorded now (benchEvent): the lag in seconds is read from them, as readiness reads it.
+  const rate = await portAppendRate(store, {
+    label: `verify-${label}`,
+    writers: options.writers,
+    seconds: options.appendSeconds,
+    warmUpMs: APPEND_WARM_UP_MS,
+    onWindow: async (phase) => {
+      if (phase === 'start') {
+        walBefore = (await watcher.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
+        cpuBefore = cpuSplit(builderPid);
+      } else {
+        cpuAfter = cpuSplit(builderPid);
+        const { rows } = await watcher.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [walBefore]);
+        walBytes = Number(rows[0].bytes);
+      }
+    },
+  });
+  if (rate.failures > 0) throw new Error(`${rate.failures} appends failed (${label})`);
+  const perEvent = (before: number, after: number) => ((after - before) * 1e6) / rate.count;
   return {
-    events: latencies.length,
-    seconds,
-    walBytesPerEvent: Number(wal) / latencies.length,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
+    events: rate.count,
+    seconds: rate.seconds,
+    walBytesPerEvent: walBytes / rate.count,
+    p50: rate.p50,
+    p99: rate.p99,
     cpu: {
       writers: perEvent(cpuBefore.writers, cpuAfter.writers),
       postgres: perEvent(cpuBefore.postgres, cpuAfter.postgres),

@@ -5,7 +5,9 @@
  * process group) and the statistics they report.
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { EventMetadata, NewEvent } from '@ledger/event-store';
 import { Client, Pool } from 'pg';
 
 /** Only the typed part of autocannon (8.x) the benchmarks use. */
@@ -181,4 +183,86 @@ export function cpuSecondsOfTree(rootPid: number): number {
     }
   }
   return ticks / USER_HZ;
+}
+
+/** The port's single-event append rate (bench:append's path b), the baseline the write-side benchmarks measure against. */
+export interface PortAppendRate {
+  perSecond: number;
+  count: number;
+  /** The measured window. */
+  seconds: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+/**
+ * `writers` concurrent writers, each appending one event to a new stream
+ * (expecting no_stream) in a loop, through the port: a warm-up of
+ * `warmUpMs`, then `seconds` measured.
+ */
+export async function portAppendRate(
+  store: { appendToStream(streamId: string, events: readonly NewEvent[], options: { expectedRevision: 'no_stream' }): Promise<unknown> },
+  options: {
+    label: string;
+    writers: number;
+    seconds: number;
+    warmUpMs: number;
+    /** Called just before and just after the measured window (after the warm-up), for figures taken around it. */
+    onWindow?: (phase: 'start' | 'end') => Promise<void>;
+  },
+): Promise<PortAppendRate> {
+  const prefix = `bench-${options.label}-`;
+  let failures = 0;
+  const run = async (durationMs: number) => {
+    const deadline = performance.now() + durationMs;
+    const latencies = await Promise.all(
+      Array.from({ length: options.writers }, async () => {
+        const mine: number[] = [];
+        while (performance.now() < deadline) {
+          const start = performance.now();
+          try {
+            await store.appendToStream(prefix + randomUUID(), [benchEvent()], { expectedRevision: 'no_stream' });
+            mine.push(performance.now() - start);
+          } catch {
+            failures += 1;
+          }
+        }
+        return mine;
+      }),
+    );
+    return latencies.flat();
+  };
+  await run(options.warmUpMs);
+  await options.onWindow?.('start');
+  const started = performance.now();
+  const latencies = await run(options.seconds * 1000);
+  const seconds = (performance.now() - started) / 1000;
+  await options.onWindow?.('end');
+  return { perSecond: latencies.length / seconds, count: latencies.length, seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failures };
+}
+
+/** The event the append benchmarks write: a small EvaluationRecorded, its metadata recorded now (lags in seconds are read from it). */
+export function benchEvent(): NewEvent {
+  const now = new Date().toISOString();
+  const metadata: EventMetadata = {
+    actor: { id: 'bench-registrar', role: 'registrar', organizationId: 'bench-org' },
+    commandId: randomUUID(),
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    occurredAt: now,
+    recordedAt: now,
+    schemaVersion: 1,
+  };
+  return { id: randomUUID(), type: 'EvaluationRecorded', data: BENCH_EVENT_DATA, metadata };
+}
+
+const BENCH_EVENT_DATA = { standardCode: 'EC0217.01', candidate: 'Ñandú Pérez', evaluatedAt: '2024-02-28' };
+
+/** `--name N` from the command line, a positive integer, or `fallback`. */
+export function positiveIntegerOption(args: readonly string[], name: string, fallback: number): number {
+  const index = args.indexOf(`--${name}`);
+  const parsed = index >= 0 ? Number(args[index + 1]) : fallback;
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
+  return parsed;
 }

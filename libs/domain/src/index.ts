@@ -13,6 +13,7 @@ export * from './shared/iso-date';
 export * from './shared/states';
 export * from './shared/curp';
 export * from './shared/folio';
+export * from './shared/printed-folio';
 export * from './shared/standard-code';
 export * from './shared/evidence-digest';
 export * from './shared/text';

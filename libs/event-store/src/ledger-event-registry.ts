@@ -68,7 +68,8 @@ export const EVENT_REGISTRY: { readonly [T in LedgerEventType]: EventCodec<T> } 
   TrainingRecorded: { schemaVersion: 1, requiredFields: ['processId', 'trainerId', 'hours', 'completedAt'], occurredAt: (d) => d.completedAt },
   EvaluationRecorded: {
     schemaVersion: 1,
-    requiredFields: ['processId', 'evaluatorId', 'result', 'evidenceDigest', 'evaluatedAt', 'credentialFolio'],
+    // evidenceDigest may be absent from a judgment an import brought (with importRun): see the domain event.
+    requiredFields: ['processId', 'evaluatorId', 'result', 'evaluatedAt', 'credentialFolio'],
     occurredAt: (d) => d.evaluatedAt,
   },
   CertificateIssued: {

@@ -13,6 +13,7 @@ export const cliCommandLoaders: Readonly<Record<string, () => CliCommand>> = {
   token: () => (require('./token.command') as typeof import('./token.command')).tokenCommand,
   migrate: () => (require('./migrate.command') as typeof import('./migrate.command')).migrateCommand,
   seed: () => (require('./seed.command') as typeof import('./seed.command')).seedCommand,
+  import: () => (require('./import.command') as typeof import('./import.command')).importCommand,
   rebuild: () => (require('./rebuild.command') as typeof import('./rebuild.command')).rebuildCommand,
   projections: () => (require('./projections.command') as typeof import('./projections.command')).projectionsCommand,
   report: () => (require('./report.command') as typeof import('./report.command')).reportCommand,

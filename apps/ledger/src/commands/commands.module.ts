@@ -19,6 +19,7 @@ import { RevokeCertificateHttpController } from './revoke-certificate/revoke-cer
 import { RevokeCertificateHandler } from './revoke-certificate/revoke-certificate.handler';
 import { RevokeEvaluatorAccreditationHttpController } from './revoke-evaluator-accreditation/revoke-evaluator-accreditation.http.controller';
 import { RevokeEvaluatorAccreditationHandler } from './revoke-evaluator-accreditation/revoke-evaluator-accreditation.handler';
+import { CertificationImport } from './import/certification-import';
 import { EventSourcedRepository } from './shared/event-sourced-repository';
 import { FolioCandidates, SubjectIds } from './shared/keyed-ids';
 
@@ -49,7 +50,8 @@ const commandHandlers = [
   RevokeCertificateHandler,
 ];
 
-const commandServices = [EventSourcedRepository, SubjectIds, FolioCandidates];
+// CertificationImport: `ledger import certifications`, which runs the handlers above in its own process.
+const commandServices = [EventSourcedRepository, SubjectIds, FolioCandidates, CertificationImport];
 
 @Module({ controllers, providers: [...commandHandlers, ...commandServices] })
 export class CommandsModule {}

@@ -46,9 +46,12 @@ export type RecordEvaluation = Command<
     processId: string;
     evaluatorId: string;
     result: EvaluationResult;
-    evidenceDigest: string;
+    /** Required, but for a judgment an import brings from a registry that kept no digest of the evidence. */
+    evidenceDigest?: string;
     evaluatedAt?: string;
     evaluator: EvaluatorState;
+    /** The import run that brings this historical judgment (`ledger import`), absent for the API. */
+    importRun?: string;
   }
 >;
 
@@ -57,7 +60,18 @@ export type RecordEvaluation = Command<
  * assigned on the folio stream. Issuing again with the same folio yields no
  * events: the handler then answers with the folio already issued.
  */
-export type IssueCertificate = Command<'IssueCertificate', { processId: string; folio: string; issuedAt?: string }>;
+export type IssueCertificate = Command<
+  'IssueCertificate',
+  {
+    processId: string;
+    folio: string;
+    issuedAt?: string;
+    /** An import run (`ledger import`) that brings a certificate issued before the ledger; absent for the API. */
+    importRun?: string;
+    /** The folio printed on that paper certificate, kept as it is beside the ledger's own folio; only with importRun. */
+    printedFolio?: string;
+  }
+>;
 
 /** A certifier of the issuing provider, or an authority. The handler resolves folio → processId. */
 export type RevokeCertificate = Command<

@@ -237,6 +237,20 @@ describe('certification decider', () => {
       given(decider, certified).when(evaluate({ evaluatedAt: '2024-05-10T10:00:00Z' })).thenThrows('ALREADY_COMPETENT');
     });
 
+    it('needs the evidence digest, but for a historical judgment an import brings from a registry that kept none', () => {
+      given(decider, enrolled).when(evaluate({ evidenceDigest: undefined })).thenThrows('EVIDENCE_DIGEST_FORMAT');
+      const { evidenceDigest: _absent, ...withoutDigest } = evaluationRecorded().data;
+      given(decider, enrolled)
+        .when(evaluate({ evidenceDigest: undefined, importRun: 'run-1' }))
+        .then([{ type: 'EvaluationRecorded', data: { ...withoutDigest, importRun: 'run-1' } }]);
+      // An import that has the digest records it, and the rules are the same: the credential in force that day.
+      given(decider, enrolled).when(evaluate({ importRun: 'run-1' })).then([evaluationRecorded({ importRun: 'run-1' })]);
+      const expired = fold(evaluatorDecider, [evaluatorAccredited({ validUntil: '2024-04-09' })]);
+      given(decider, enrolled).when(evaluate({ evaluator: expired, evidenceDigest: undefined, importRun: 'run-1' })).thenThrows('EVALUATOR_NOT_ACCREDITED');
+      given(decider, enrolled).when(evaluate({ evidenceDigest: 'sha256:zz', importRun: 'run-1' })).thenThrows('EVIDENCE_DIGEST_FORMAT');
+      given(decider, enrolled).when(evaluate({ evidenceDigest: undefined, importRun: ' ' })).thenThrows('REQUIRED_FIELD');
+    });
+
     it('is for the evaluator acting as itself', () => {
       given(decider, enrolled).when(evaluate({}, { ...evaluator, id: 'evaluator-8' })).thenThrows('NOT_ACTING_AS_SELF');
       given(decider, enrolled).when(evaluate({}, { ...evaluator, role: 'registrar' })).thenThrows('ROLE_NOT_ALLOWED');
@@ -363,6 +377,35 @@ describe('certification decider', () => {
 
     it('refuses a mistyped folio', () => {
       given(decider, competent).when(issue({ folio: FOLIO.slice(0, -1) + (FOLIO.endsWith('0') ? '1' : '0') })).thenThrows('FOLIO_CHECK');
+    });
+  });
+
+  describe('IssueCertificate for an import', () => {
+    it('keeps the folio printed on a paper certificate an import brings, beside its own folio', () => {
+      given(decider, competent)
+        .when(issue({ importRun: 'run-1', printedFolio: 'D-2017/000123' }))
+        .then([issued({ importRun: 'run-1', printedFolio: 'D-2017/000123' })]);
+      given(decider, competent).when(issue({ importRun: 'run-1' })).then([issued({ importRun: 'run-1' })]);
+      given(decider, competent).when(issue({ printedFolio: 'D-2017/000123' })).thenThrows('INVALID_FIELD', { field: 'printedFolio' });
+    });
+
+    it('refuses a printed folio that is not a folio: control characters, markup, blank, too long', () => {
+      const refusals: [string, string][] = [
+        ['D-1\u0000', 'INVALID_TEXT'],
+        ['A\u202eB', 'INVALID_TEXT'],
+        ['<b>1</b>', 'INVALID_FIELD'],
+        ['   ', 'REQUIRED_FIELD'],
+        ['-123', 'INVALID_FIELD'],
+        ['A'.repeat(65), 'INVALID_FIELD'],
+        ['1; DROP', 'INVALID_FIELD'],
+      ];
+      for (const [printedFolio, code] of refusals) {
+        given(decider, competent).when(issue({ importRun: 'run-1', printedFolio })).thenThrows(code as never, { field: 'printedFolio' });
+      }
+      // Surrounding and doubled spaces go, as in any text the ledger records.
+      given(decider, competent)
+        .when(issue({ importRun: 'run-1', printedFolio: '  ABC  123 ' }))
+        .then([issued({ importRun: 'run-1', printedFolio: 'ABC 123' })]);
     });
   });
 

@@ -4,6 +4,7 @@ import { assertNever, type Decider } from '../shared/decider';
 import { DomainError, ensure } from '../shared/domain-error';
 import { parseEvidenceDigest } from '../shared/evidence-digest';
 import { Folio } from '../shared/folio';
+import { parsePrintedFolio } from '../shared/printed-folio';
 import { businessInstant, ensureNotBefore, requireId, requireRole, requireText, revocationReason } from '../shared/guards';
 import { addYearsToInstant } from '../shared/iso-date';
 import { parseStandardCode } from '../shared/standard-code';
@@ -139,7 +140,9 @@ function recordEvaluation({ data, metadata }: RecordEvaluation, state: Certifica
   ensure(RESULTS.includes(data.result), 'INVALID_FIELD', 'result must be competent or not_yet_competent', {
     field: 'result',
   });
-  const evidenceDigest = parseEvidenceDigest(data.evidenceDigest);
+  const importRun = data.importRun === undefined ? undefined : requireId(data.importRun, 'importRun');
+  // Only an import may bring a judgment without the evidence's digest: a registry of the past may have kept none.
+  const evidenceDigest = data.evidenceDigest === undefined && importRun !== undefined ? undefined : parseEvidenceDigest(data.evidenceDigest);
   const evaluatedAt = businessInstant(data.evaluatedAt, metadata, 'evaluatedAt');
   const process = existing(state, data.processId);
   const { processId, enrolledAt } = process.process;
@@ -150,7 +153,20 @@ function recordEvaluation({ data, metadata }: RecordEvaluation, state: Certifica
   if (previous !== undefined) ensureNotBefore(evaluatedAt, previous.evaluatedAt, 'evaluatedAt', 'the previous evaluatedAt');
   const credentialFolio = usableCredentialFolio(data, process, evaluatedAt, actor);
   const result = data.result;
-  return [{ type: 'EvaluationRecorded', data: { processId, evaluatorId, result, evidenceDigest, evaluatedAt, credentialFolio } }];
+  return [
+    {
+      type: 'EvaluationRecorded',
+      data: {
+        processId,
+        evaluatorId,
+        result,
+        ...(evidenceDigest === undefined ? {} : { evidenceDigest }),
+        evaluatedAt,
+        credentialFolio,
+        ...(importRun === undefined ? {} : { importRun }),
+      },
+    },
+  ];
 }
 
 /**
@@ -193,6 +209,7 @@ function usableCredentialFolio(data: RecordEvaluation['data'], process: Enrolled
 function issueCertificate({ data, metadata }: IssueCertificate, state: CertificationState): CertificationEvent[] {
   requireRole(metadata.actor, ['certifier'], 'issue certificates');
   const folio = Folio.parse(data.folio).value;
+  const imported = importedIssuance(data);
   const issuedAt = businessInstant(data.issuedAt, metadata, 'issuedAt');
   const process = existing(state, data.processId);
   const { processId, providerId, subjectId, standardCode, validityYears } = process.process;
@@ -209,8 +226,19 @@ function issueCertificate({ data, metadata }: IssueCertificate, state: Certifica
   const { evaluatorId, evaluatedAt } = process.competentEvaluation;
   ensureNotBefore(issuedAt, evaluatedAt, 'issuedAt', 'evaluatedAt');
   const validUntil = addYearsToInstant(issuedAt, validityYears);
-  const certificate = { processId, folio, subjectId, standardCode, providerId, evaluatorId, issuedAt, validUntil };
+  const certificate = { processId, folio, subjectId, standardCode, providerId, evaluatorId, issuedAt, validUntil, ...imported };
   return [{ type: 'CertificateIssued', data: certificate }];
+}
+
+/** What an import adds to an issuance: its run, and the folio printed on paper if there was one (never without a run). */
+function importedIssuance(data: IssueCertificate['data']): { importRun?: string; printedFolio?: string } {
+  if (data.importRun === undefined) {
+    ensure(data.printedFolio === undefined, 'INVALID_FIELD', 'a printed folio is kept only for a certificate an import brings', { field: 'printedFolio' });
+    return {};
+  }
+  const importRun = requireId(data.importRun, 'importRun');
+  if (data.printedFolio === undefined) return { importRun };
+  return { importRun, printedFolio: parsePrintedFolio(data.printedFolio) };
 }
 
 function revokeCertificate({ data, metadata }: RevokeCertificate, state: CertificationState): CertificationEvent[] {

@@ -45,11 +45,17 @@ export interface EvaluationRecorded {
     processId: string;
     evaluatorId: string;
     result: EvaluationResult;
-    /** `sha256:<64 hex>`: the evidence stays outside the ledger. */
-    evidenceDigest: string;
+    /**
+     * `sha256:<64 hex>`: the evidence stays outside the ledger. Absent only
+     * from a historical judgment an import brought from a registry that kept
+     * no digest (then importRun says which).
+     */
+    evidenceDigest?: string;
     evaluatedAt: string;
     /** The evaluator's credential in force on evaluatedAt. */
     credentialFolio: string;
+    /** The import run (`ledger import`) that recorded this historical judgment. */
+    importRun?: string;
   };
 }
 
@@ -65,6 +71,10 @@ export interface CertificateIssued {
     issuedAt: string;
     /** issuedAt + the standard's validityYears. */
     validUntil: string;
+    /** The import run (`ledger import`) that recorded this certificate, issued on paper before the ledger. */
+    importRun?: string;
+    /** The folio printed on that paper certificate (public verification uses `folio`: a printed one may be guessable). */
+    printedFolio?: string;
   };
 }
 

@@ -18,7 +18,8 @@ const COUNTS = certificationCountsTable.name;
  */
 export const certificationProjection: Projection = {
   name: 'certification',
-  version: 1,
+  // 2: certificates.printed_folio, the folio of a paper certificate an import brought.
+  version: 2,
   eventTypes: ['CandidateEnrolled', 'TrainingRecorded', 'EvaluationRecorded', 'CertificateIssued', 'CertificateRevoked'],
   tables: [processesTable, certificatesTable, certificationCountsTable],
   reads,
@@ -118,6 +119,7 @@ function issued(rows: RowReader, event: Recorded<CertificateIssued>): RowChange[
     issued_position: positionOf(event),
     revoked_position: null,
     position: positionOf(event),
+    printed_folio: data.printedFolio ?? null,
   };
   return [
     put(CERTIFICATES, certificate),

@@ -58,11 +58,13 @@ export const certificatesTable: TableDefinition = {
     issued_position: 'bigint',
     revoked_position: 'bigint',
     position: 'bigint',
+    /** The folio printed on a paper certificate an import brought (CertificateIssued.printedFolio), else null. */
+    printed_folio: 'text',
   },
   primaryKey: ['folio'],
   // Lists walk issue order; a broad filter (state, standard, status) finds a page's rows along it
   // quickly, a narrow one (agency, evaluator, dates) needs its own index.
-  indexes: [['issued_position'], ['provider_id', 'issued_position'], ['agency'], ['evaluator_id'], ['issued_at']],
+  indexes: [['issued_position'], ['provider_id', 'issued_position'], ['agency'], ['evaluator_id'], ['issued_at'], ['printed_folio']],
 };
 
 /**

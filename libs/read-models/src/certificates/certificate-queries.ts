@@ -22,6 +22,8 @@ export interface CertificateView {
   validUntil: string;
   revokedAt?: string;
   revocationReason?: string;
+  /** The folio printed on a paper certificate an import brought; absent for certificates the ledger issued. */
+  printedFolio?: string;
   position: string;
 }
 
@@ -55,6 +57,7 @@ interface CertificateRow {
   valid_until: string;
   revoked_at: string | null;
   revocation_reason: string | null;
+  printed_folio: string | null;
   issued_position: string;
   position: string;
 }
@@ -84,7 +87,7 @@ const VERIFICATION_PROJECTIONS = ['certification', 'people', 'registry'];
 const CERTIFICATE_COLUMNS = `c.folio, c.standard_code, n.full_name AS holder_name, c.subject_id, c.provider_id, c.evaluator_id,
   c.agency, c.state, c.municipality, c.employment,
   read_models.iso_instant(c.issued_at) AS issued_at, read_models.iso_instant(c.valid_until) AS valid_until,
-  read_models.iso_instant(c.revoked_at) AS revoked_at, c.revocation_reason, c.issued_position::text, c.position::text`;
+  read_models.iso_instant(c.revoked_at) AS revoked_at, c.revocation_reason, c.printed_folio, c.issued_position::text, c.position::text`;
 
 export class CertificateQueries {
   constructor(private readonly dataSource: DataSource) {}
@@ -175,6 +178,7 @@ function certificateOf(row: CertificateRow): CertificateView {
     issuedAt: row.issued_at,
     validUntil: row.valid_until,
     ...(row.revoked_at ? { revokedAt: row.revoked_at, revocationReason: row.revocation_reason ?? '' } : {}),
+    ...(row.printed_folio !== null && row.printed_folio !== undefined ? { printedFolio: row.printed_folio } : {}),
     position: row.position,
   };
 }

@@ -14,11 +14,19 @@ export class CertificateResponse {
   position: string;
 }
 
+/** What `ledger import` adds to an issuance: never part of an API request. */
+export interface ImportedIssuance {
+  readonly importRun: string;
+  /** The folio printed on the paper certificate, kept beside the ledger's own. */
+  readonly printedFolio?: string;
+}
+
 export class IssueCertificateCommand extends Command<CertificateResponse> {
   constructor(
     readonly caller: CommandCaller,
     readonly processId: string,
     readonly request: IssueCertificateRequest,
+    readonly imported?: ImportedIssuance,
   ) {
     super();
   }

@@ -12,7 +12,7 @@ import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { withConcurrencyRetry } from '../shared/concurrency-retry';
 import { commandMetadata, EventSourcedRepository, type LoadedStream } from '../shared/event-sourced-repository';
 import { FolioCandidates } from '../shared/keyed-ids';
-import { CertificateResponse, IssueCertificateCommand } from './issue-certificate.command';
+import { CertificateResponse, IssueCertificateCommand, type ImportedIssuance } from './issue-certificate.command';
 
 /** Folios have 60 random-looking bits: a second candidate is already a curiosity; this is only a bound. */
 const MAX_FOLIO_ATTEMPTS = 8;
@@ -36,15 +36,15 @@ export class IssueCertificateHandler implements ICommandHandler<IssueCertificate
     private readonly folios: FolioCandidates,
   ) {}
 
-  execute({ caller, processId, request }: IssueCertificateCommand): Promise<CertificateResponse> {
-    return withConcurrencyRetry(() => this.issue(caller, processId, request.issuedAt));
+  execute({ caller, processId, request, imported }: IssueCertificateCommand): Promise<CertificateResponse> {
+    return withConcurrencyRetry(() => this.issue(caller, processId, request.issuedAt, imported));
   }
 
-  private async issue(caller: CommandCaller, processId: string, issuedAt: string | undefined): Promise<CertificateResponse> {
+  private async issue(caller: CommandCaller, processId: string, issuedAt: string | undefined, imported?: ImportedIssuance): Promise<CertificateResponse> {
     const certification = await this.repository.load(certificationStream(processId), certificationDecider);
     const metadata = commandMetadata(caller);
     const decideWith = (folio: string) =>
-      certificationDecider.decide({ type: 'IssueCertificate', data: { processId, folio, issuedAt }, metadata }, certification.state);
+      certificationDecider.decide({ type: 'IssueCertificate', data: { processId, folio, issuedAt, ...imported }, metadata }, certification.state);
     const state = certification.state;
     if (state.status === 'certified' || state.status === 'revoked') {
       decideWith(state.certificate.folio); // the domain answers "already done" or says why not

@@ -19,7 +19,20 @@ export class RecordEvaluationHandler implements ICommandHandler<RecordEvaluation
     const { position } = await this.repository.decideAndAppend(
       certificationStream(processId),
       certificationDecider,
-      (_, metadata) => ({ type: 'RecordEvaluation' as const, data: { processId, evaluatorId, ...request, evaluator }, metadata }),
+      (_, metadata) => ({
+        type: 'RecordEvaluation' as const,
+        data: {
+          processId,
+          evaluatorId,
+          result: request.result,
+          evidenceDigest: request.evidenceDigest,
+          evaluatedAt: request.evaluatedAt,
+          // Only `ledger import` builds a request with a run; the API's validation refuses the field.
+          importRun: 'importRun' in request ? request.importRun : undefined,
+          evaluator,
+        },
+        metadata,
+      }),
       caller,
     );
     return positionOf(position);

@@ -32,9 +32,20 @@ export const REDACTED_PATHS = [
  */
 const scrubbedStdout = {
   write(line: string): void {
-    process.stdout.write(scrubCurps(line));
+    logStream.write(scrubCurps(line));
   },
 };
+
+let logStream: NodeJS.WritableStream = process.stdout;
+
+/**
+ * Logs to stderr instead of stdout, for an operator command that runs the
+ * ledger in its own process and prints its result on stdout (`ledger
+ * import`, `ledger seed`): the result stays parseable, the logs still show.
+ */
+export function sendLogsToStderr(): void {
+  logStream = process.stderr;
+}
 
 /**
  * The route template the request matched (`/v1/people/:subjectId/timeline`),

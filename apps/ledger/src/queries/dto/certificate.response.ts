@@ -30,6 +30,8 @@ export class CertificateViewResponse implements CertificateView {
   @ApiProperty({ ...INSTANT, example: '2023-11-13T18:00:00.000Z' }) validUntil: string;
   @ApiPropertyOptional({ ...INSTANT, description: 'Present once revoked', example: '2019-02-18T17:00:00.000Z' }) revokedAt?: string;
   @ApiPropertyOptional({ description: 'Present once revoked', example: 'Evidencia apócrifa' }) revocationReason?: string;
+  @ApiPropertyOptional({ description: 'The folio printed on a paper certificate issued before the ledger, kept as it was (`ledger import`)', example: 'D-2017/000123' })
+  printedFolio?: string;
   @ApiProperty({ description: 'Position of the last event that changed the certificate, as a decimal string', example: '42' }) position: string;
 }
 
