@@ -21,6 +21,7 @@
  *
  *   npm run bench:import                         # 140,000 certifications (~15-25 min)
  *   npm run bench:import -- --rows 5000          # a quick try
+ *   BENCH_IMPORT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:import -- --rows 5000
  *
  * Options: --rows N, --concurrency N (the import's rows at once), --writers N,
  * --append-seconds N.
@@ -35,7 +36,7 @@ import { makeCurpPerson } from '@ledger/domain/testing';
 import { PostgresEventStore } from '@ledger/event-store';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@ledger/platform';
 import { signToken } from '../test/e2e/support/tokens';
-import { durabilitySettings, portAppendRate, positiveIntegerOption, settleDatabase, stopChild, tail, track, waitForHttp, withClient, type PortAppendRate } from './support/bench-support';
+import { durabilitySettings, nodeArgsFrom, portAppendRate, positiveIntegerOption, settleDatabase, stopChild, tail, track, waitForHttp, withClient, type PortAppendRate } from './support/bench-support';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const STANDARD = { code: 'EC0105', version: '01', title: 'Atención al ciudadano en el sector público', validityYears: 5 };
@@ -201,7 +202,10 @@ function generateArchive(file: string, rows: number): { bytes: number; certified
 /** The CLI as an operator runs it, timed; its resident memory sampled from /proc. */
 async function runImport(url: string, env: NodeJS.ProcessEnv, file: string, options: Options, children: Set<ChildProcess>, label: string): Promise<ImportRun> {
   const eventsBefore = await eventCount(url);
-  const args = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', 'import', 'certifications', file, '--concurrency', String(options.concurrency)];
+  const args = [
+    ...nodeArgsFrom('BENCH_IMPORT_NODE_ARGS'),
+    ...['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', 'import', 'certifications', file, '--concurrency', String(options.concurrency)],
+  ];
   const started = performance.now();
   const cli = track(children, spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   let stdout = '';
