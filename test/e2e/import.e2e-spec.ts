@@ -173,6 +173,24 @@ describe('ledger import certifications', () => {
     expect(() => statSync(`${fixFile}.rejects.csv`)).toThrow();
   });
 
+  it('imports the certifications of one person in file order: a certificate, its expiry, a new one', async () => {
+    const person = nextPerson();
+    const rows: Row[] = [
+      row('certified', { enrolled_at: '2018-02-01', evaluated_at: '2018-03-01T16:00:00Z', issued_at: '2018-04-01T17:00:00Z' }, person),
+      row('certified', { enrolled_at: '2023-06-01', evaluated_at: '2023-07-03T16:00:00Z', issued_at: '2023-08-01T17:00:00Z', printed_folio: 'D-2023/42' }, person),
+    ];
+    const file = join(dir, 'recertified.csv');
+    writeFileSync(file, csvOf(rows));
+    const before = await headPosition();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const result = await importFile(file, '--concurrency', '8');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(JSON.parse(result.stdout)).toEqual(expect.objectContaining({ rows: 2, accepted: 2, rejected: 0 }));
+    }
+    const issued = (await eventsAfter(before)).filter((event) => event.type === 'CertificateIssued').map((event) => event.data as Record<string, string>);
+    expect(issued.map((certificate) => certificate.issuedAt)).toEqual(['2018-04-01T17:00:00.000Z', '2023-08-01T17:00:00.000Z']);
+  });
+
   it('refuses a file whose header it cannot use, and writes nothing', async () => {
     const before = await headPosition();
     const cases: [string, RegExp][] = [

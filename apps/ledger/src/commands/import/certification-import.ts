@@ -24,6 +24,9 @@ import { EventSourcedRepository } from '../shared/event-sourced-repository';
 import { SubjectIds } from '../shared/keyed-ids';
 import { columnOfField, parseImportRow, type ImportRow, type RowProblem } from './import-row';
 
+/** Evaluator states the pre-check keeps for a run at most (an archive names tens or hundreds). */
+const MAX_CACHED_EVALUATORS = 10_000;
+
 /** The actor id of what an import records for a registrar or a certifier: the operator's run, not a person. */
 export const IMPORT_ACTOR_ID = 'ledger-import';
 
@@ -79,9 +82,10 @@ export class CertificationImport {
   }
 
   /**
-   * Imports every record, `concurrency` rows at a time, calling `onRow` as
-   * each is done (in completion order). Evaluator states are read once per
-   * run for the pre-check; the handlers read them again when they decide.
+   * Imports every record, `concurrency` rows at a time (the rows of one CURP
+   * one after another, in file order), calling `onRow` as each is done (in
+   * completion order). Evaluator states are read once per run for the
+   * pre-check; the handlers read them again when they decide.
    */
   async importRecords(
     records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>,
@@ -91,15 +95,25 @@ export class CertificationImport {
     const evaluatorOf = (id: string) => {
       let state = evaluators.get(id);
       if (!state) {
+        // A file naming endless evaluator ids must not grow this without bound: it is only a cache.
+        if (evaluators.size >= MAX_CACHED_EVALUATORS) evaluators.clear();
         state = this.repository.load(evaluatorStream(id), evaluatorDecider).then((loaded) => loaded.state);
         evaluators.set(id, state);
       }
       return state;
     };
+    // The rows of one person go in file order (a certification, its expiry, a new one), whatever runs beside them.
+    const lastOfPerson = new Map<string, Promise<unknown>>();
     const inFlight = new Set<Promise<void>>();
     for await (const record of records) {
-      const task = this.importRecord(record, options.runId, evaluatorOf).then(options.onRow);
-      const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
+      const person = (record.cells.curp ?? '').trim().toUpperCase();
+      const before = lastOfPerson.get(person) ?? Promise.resolve();
+      const task = before.then(() => this.importRecord(record, options.runId, evaluatorOf)).then(options.onRow);
+      lastOfPerson.set(person, task);
+      const tracked: Promise<void> = task.finally(() => {
+        inFlight.delete(tracked);
+        if (lastOfPerson.get(person) === task) lastOfPerson.delete(person);
+      });
       inFlight.add(tracked);
       if (inFlight.size >= options.concurrency) await Promise.race(inFlight);
     }
