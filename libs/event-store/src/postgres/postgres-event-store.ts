@@ -17,6 +17,7 @@ import { LogListener } from './log-listener';
 import type { StoredLogEntry } from '../log-entry';
 import { LogReader, recordedEventOfStoredEntry } from './log-reader';
 import { LogWakeups } from './log-wakeups';
+import { StreamReadBatcher } from './stream-read-batcher';
 import { migrateEventStore } from './migrations';
 import { LogFeed, PostgresAllSubscription } from './postgres-all-subscription';
 import { prepareAppend } from './prepare-append';
@@ -41,6 +42,8 @@ export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
   private readonly reader: LogReader;
+  /** Whole-stream reads of one turn in one query. */
+  private readonly streamReads: StreamReadBatcher;
   private readonly writer: GroupCommitWriter;
   private readonly wakeups = new LogWakeups();
   private readonly listener: LogListener;
@@ -58,6 +61,7 @@ export class PostgresEventStore implements EventStore {
       pollIntervalMs: options.pollIntervalMs ?? 1000,
     };
     this.reader = new LogReader(this.pool);
+    this.streamReads = new StreamReadBatcher((streamIds) => this.reader.readStreams(streamIds));
     this.writer = new GroupCommitWriter(this.pool, this.options.maxEventsPerTransaction, () => this.wakeups.signal());
     this.listener = new LogListener(this.pool, () => this.wakeups.signal());
   }
@@ -73,11 +77,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return this.reader.readStream(streamId, options);
+    const whole = options === undefined || (options.direction !== 'backwards' && options.fromRevision === undefined && options.maxCount === undefined);
+    return whole ? this.streamReads.read(streamId) : this.reader.readStream(streamId, options);
   }
 
-  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
-    return this.reader.readStreams(streamIds);
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const distinct = [...new Set(streamIds)];
+    const read = await Promise.all(distinct.map((streamId) => this.streamReads.read(streamId)));
+    return new Map(distinct.map((streamId, index) => [streamId, read[index]]));
   }
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
