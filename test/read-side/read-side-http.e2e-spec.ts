@@ -2,6 +2,7 @@ import request from 'supertest';
 import { Callers, callersFor, competentProcess, enrollmentBody, EVALUATOR_ID, nextPerson, post, PROVIDER_ID, seedReferenceData } from '../e2e/support/ledger-client';
 import { eventStoreDbMode, POSTGRES_MODE, type LedgerMode, type LedgerUnderTest } from '../e2e/support/ledger-modes';
 import type { LedgerServer } from '../e2e/support/ledger-server';
+import { eventually } from '../support/eventually';
 
 /**
  * The query half of API.md over HTTP, on the real ledger process: write
@@ -151,6 +152,31 @@ describe.each<LedgerMode>([POSTGRES_MODE, eventStoreDbMode('DATABASE_URL')])('re
     expect(BigInt(stats.body.position)).toBeGreaterThanOrEqual(BigInt(at));
     const revokedOnly = await get('/v1/stats/certifications?groupBy=month&status=revoked', callers.comptroller);
     expect(revokedOnly.body.groups).toEqual([{ key: { month: '2018-11' }, count: 1 }]);
+  });
+
+  it('answers the same counts again until a certificate changes them, read-your-writes included', async () => {
+    const count = (body: { groups: { count: number }[] }) => body.groups.reduce((sum, group) => sum + group.count, 0);
+    const issue = async () => {
+      const processId = await competentProcess(server, callers);
+      const issued = await post(server, `/v1/enrollments/${processId}/certificate`, callers.certifier, { issuedAt: '2018-11-13T18:00:00Z' });
+      expect(issued.status).toBe(201);
+      return issued.body.position as string;
+    };
+    const settled = await issue();
+    const first = await get(`/v1/stats/certifications?groupBy=state&minPosition=${settled}`, callers.comptroller);
+    const again = await get('/v1/stats/certifications?groupBy=state', callers.comptroller);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['ledger-position']).toBe(first.headers['ledger-position']);
+    const next = await issue();
+    // Waiting for its own write, a caller never gets the counts from before it.
+    const mine = await get(`/v1/stats/certifications?groupBy=state&minPosition=${next}`, callers.comptroller);
+    expect(count(mine.body)).toBe(count(first.body) + 1);
+    expect(BigInt(mine.body.position)).toBeGreaterThanOrEqual(BigInt(next));
+    // And without waiting, the counts move once the projection has folded it.
+    await eventually(async () => {
+      const counted = count((await get('/v1/stats/certifications?groupBy=state', callers.comptroller)).body);
+      return counted === count(first.body) + 1 ? counted : undefined;
+    });
   });
 
   it('answers 503 with Retry-After when the read models cannot reach minPosition in time', async () => {

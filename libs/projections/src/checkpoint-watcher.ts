@@ -34,6 +34,9 @@ export class CheckpointWatcher {
   private refreshAgain = false;
   private poller?: NodeJS.Timeout;
   private stopped = false;
+  /** Checkpoint notifications (and reconnections) seen; read as changeCount() while the listener is up. */
+  private changes = 0;
+  private listening = false;
 
   constructor(private readonly options: CheckpointWatcherOptions) {
     this.pool = guardedPool({ connectionString: options.connectionString, max: 2 }, (error) => options.log?.(`checkpoint watcher: ${error.message}`));
@@ -85,6 +88,22 @@ export class CheckpointWatcher {
     return reached;
   }
 
+  /**
+   * A number that moves with every checkpoint notification (any projection
+   * may have committed) and every reconnection of the listener (it may have
+   * missed some); undefined while the listener is down. For answer caches
+   * (libs/read-models AnswerCache): an answer read while it was n stands
+   * until it moves.
+   */
+  changeCount(): number | undefined {
+    return this.listening ? this.changes : undefined;
+  }
+
+  /** The checkpoint last read for a projection: a lower bound of where it is. */
+  knownPosition(projection: string): bigint {
+    return this.checkpoints.get(projection) ?? -1n;
+  }
+
   private lowest(projections?: readonly string[]): bigint {
     const names = projections ?? [...this.checkpoints.keys()];
     let lowest: bigint | undefined;
@@ -125,15 +144,21 @@ export class CheckpointWatcher {
     const listener = new Client({ connectionString: this.options.connectionString });
     // Without waiters the cache may lag: it is only ever a lower bound, and a wait refreshes it first.
     listener.on('notification', () => {
+      this.changes += 1;
       if (this.waiters.size > 0) void this.refresh().catch(() => undefined);
     });
     listener.on('error', (error) => {
+      this.listening = false;
       this.options.log?.(`checkpoint listener lost: ${error.message}`);
       this.reconnectLater();
     });
+    listener.on('end', () => (this.listening = false));
     await listener.connect();
     await listener.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
     this.listener = listener;
+    // What was committed while nobody listened is unknown: count it as a change.
+    this.changes += 1;
+    this.listening = true;
   }
 
   /** Polling covers the gap while the listening connection is down. */

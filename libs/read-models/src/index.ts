@@ -8,6 +8,7 @@ export * from './projection-positions';
 export * from './certificates/certificate-filters';
 export * from './certificates/certificate-queries';
 export * from './stats/certification-stats';
+export * from './answer-cache';
 export * from './reports/transparency-report';
 export * from './reports/transparency-report.render';
 export * from './audit/audit-queries';

@@ -98,7 +98,11 @@ const infrastructure: Provider[] = [
 
 const queryServices: Provider[] = [
   { provide: CertificateQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new CertificateQueries(ds) },
-  { provide: CertificationStatsQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new CertificationStatsQueries(ds) },
+  {
+    provide: CertificationStatsQueries,
+    inject: [READ_MODELS, CHECKPOINT_WATCHER],
+    useFactory: (ds: DataSource, watcher: CheckpointWatcher) => new CertificationStatsQueries(ds, watcher),
+  },
   { provide: AuditQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new AuditQueries(ds) },
   { provide: ProvenanceQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new ProvenanceQueries(ds) },
   { provide: EnrollmentQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new EnrollmentQueries(ds) },

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { addCertificateFilters, type CertificateFilters, type CertificateViewer, type StatusSql } from '../certificates/certificate-filters';
+import { AnswerCache, type ReadModelChanges } from '../answer-cache';
 import { inOneStatementAt } from '../read-position';
 import { invalidField } from '../query-error';
 import { SqlConditions, SqlParameters } from '../sql-builder';
@@ -41,9 +42,23 @@ export function parseGroupBy(groupBy: string | undefined): StatsDimension[] {
  * projection keeps, and the position they stand at, both read in one snapshot.
  */
 export class CertificationStatsQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly cache?: AnswerCache<CertificationStats>;
+
+  /** With `changes`, answers are kept while the certification projection cannot have moved (AnswerCache). */
+  constructor(
+    private readonly dataSource: DataSource,
+    changes?: ReadModelChanges,
+  ) {
+    this.cache = changes && new AnswerCache<CertificationStats>(changes, 'certification');
+  }
 
   async count(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer = {}, now = new Date().toISOString()): Promise<CertificationStats> {
+    // A status filter compares with the clock: such counts change without any event.
+    if (!this.cache || filters.status !== undefined) return this.compute(groupBy, filters, viewer, now);
+    return this.cache.answer(JSON.stringify([groupBy, filters, viewer]), () => this.compute(groupBy, filters, viewer, now));
+  }
+
+  private async compute(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer, now: string): Promise<CertificationStats> {
     const where = new SqlConditions();
     addCertificateFilters(where, 'k', filters, viewer, countsStatusSql(where.parameters, now));
     const keys = groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} AS d${index}`);

@@ -1,0 +1,63 @@
+import { awaitFirstRead, recordReadPosition } from './read-position';
+
+/** What tells a cached answer from a stale one: the read side's checkpoint notifications. */
+export interface ReadModelChanges {
+  /**
+   * A number that moves whenever a projection may have committed (every
+   * checkpoint notification, and every reconnection of their listener), or
+   * undefined while that cannot be known (the listener is down).
+   */
+  changeCount(): number | undefined;
+  /** The position a projection is known to have reached: a lower bound. */
+  knownPosition(projection: string): bigint;
+}
+
+const DEFAULT_MAX_ENTRIES = 512;
+
+/**
+ * Answers of a query route kept while nothing they were read from can have
+ * changed: an entry counts while the read side's change count is the one
+ * read before the answer was computed, and its position is no lower than
+ * the position the projection is known to have reached (so a request that
+ * waited for its own write, `minPosition`, never gets an answer from before
+ * it). Nothing is kept while the change count cannot be known. Only for
+ * answers that depend on nothing else (not on the clock: a status filter
+ * compares with now). Least recently used entries go first; answers are
+ * frozen, shared by every request that gets them.
+ */
+export class AnswerCache<T extends { position: string }> {
+  private readonly entries = new Map<string, { change: number; answer: T }>();
+
+  constructor(
+    private readonly changes: ReadModelChanges,
+    private readonly projection: string,
+    private readonly maxEntries = DEFAULT_MAX_ENTRIES,
+  ) {}
+
+  async answer(key: string, compute: () => Promise<T>): Promise<T> {
+    // Read-your-writes first: the wait is what may make an entry too old.
+    await awaitFirstRead();
+    const change = this.changes.changeCount();
+    if (change === undefined) return compute();
+    const hit = this.entries.get(key);
+    if (hit && hit.change === change && BigInt(hit.answer.position) >= this.changes.knownPosition(this.projection)) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      recordReadPosition(BigInt(hit.answer.position));
+      return hit.answer;
+    }
+    const answer = deepFreeze(await compute());
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { change, answer });
+    return answer;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
