@@ -322,8 +322,8 @@ describe('LogProofCache', () => {
     const active = (await listGenerations(pool, ['active'])).find((generation) => generation.projection === 'log');
     expect(active?.id).toBe(building.id);
     // The switch notifies: the cache starts over without waiting for its poll (60 s here).
-    await eventually(() => cache.stats().generation === building.id);
-    // A new epoch: the tiles of the tree before are gone (it may already be warming the new one's).
+    // A new epoch: the tiles of the tree before are gone; the new tree's size is read right after the switch.
+    await eventually(() => cache.stats().generation === building.id && cache.stats().treeSize === 5_200);
     expect(cache.stats()).toMatchObject({ treeSize: 5_200, epochs: 2 });
     const after = await cache.inclusionProof({ leafIndex: 1_234 }, 5_000);
     expect(after).toEqual(await fromLogTree({ leafIndex: 1_234 }, 5_000));
