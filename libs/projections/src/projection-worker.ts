@@ -162,6 +162,9 @@ export class ProjectionWorker {
         if (this.stopped || this.feeds.length === 0) break;
         if (!(await this.switchCaughtUpBuilds())) continue;
         if (this.options.untilSwitched) return;
+        // Built together, followed apart: generations that follow the log at another pace (Projection.followEveryMs)
+        // go back to the runner, whose next tick feeds them by pace, each on a worker of its own.
+        if (new Set(this.feeds.map((feed) => feed.projection.followEveryMs ?? 0)).size > 1) return;
         await this.recovering(() => this.followLive());
       }
     } catch (error) {
@@ -476,7 +479,7 @@ export class ProjectionWorker {
     const queue: RecordedEvent[] = [];
     let ended = false;
     let failure: unknown;
-    // Coalesced only when every feed may be: one that follows each append keeps the worker on every wake-up.
+    // Every feed follows at the same pace here (run() hands mixed ones back to the runner).
     const coalesceMs = Math.min(...this.feeds.map((feed) => feed.projection.followEveryMs ?? 0));
     const subscription = this.store.subscribeToAll({ fromPosition: this.lowestCheckpoint(), coalesceMs });
     this.subscription = subscription;
