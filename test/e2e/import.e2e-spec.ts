@@ -154,6 +154,20 @@ describe('ledger import certifications', () => {
     });
     expect(certificate).toEqual(expect.objectContaining({ folio: printed!.folio, printedFolio: 'D-2018/000123', status: 'expired', issuedAt: '2018-05-03T17:00:00.000Z' }));
     expect((await request(server.baseUrl).get('/v1/public/certificates/D-2018%2F000123')).status).toBeGreaterThanOrEqual(400);
+    // A comptroller holding the paper certificate finds it by its printed folio (spaces as typed do not matter).
+    const byPrinted = await request(server.baseUrl).get('/v1/certificates').query({ printedFolio: ' D-2018/000123 ' }).set('Authorization', callers.comptroller);
+    expect(byPrinted.status).toBe(200);
+    expect(byPrinted.body.items.map((item: { folio: string }) => item.folio)).toEqual([printed!.folio]);
+    const none = await request(server.baseUrl).get('/v1/certificates').query({ printedFolio: 'D-2018/999999' }).set('Authorization', callers.comptroller);
+    expect(none.body.items).toEqual([]);
+    for (const hostile of ['<script>', 'D-1\u0000', 'A'.repeat(65)]) {
+      const refused = await request(server.baseUrl).get('/v1/certificates').query({ printedFolio: hostile }).set('Authorization', callers.comptroller);
+      expect(refused.status).toBe(400);
+      expect(refused.headers['content-type']).toMatch(/problem\+json/);
+      expect(JSON.stringify(refused.body)).toContain('printedFolio');
+    }
+    // Stats and reports take the shared filters only.
+    expect((await request(server.baseUrl).get('/v1/stats/certifications').query({ printedFolio: 'D-1' }).set('Authorization', callers.comptroller)).status).toBe(400);
 
     // Again: every accepted row's commands are found done; the refused rows are refused again.
     const head = await headPosition();

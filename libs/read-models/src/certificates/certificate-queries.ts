@@ -1,10 +1,20 @@
-import { Folio } from '@ledger/domain';
+import { Folio, isDomainError, parsePrintedFolio } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, pageOf, pageSize, type Page } from '../pagination';
-import { notFound } from '../query-error';
+import { invalidField, notFound } from '../query-error';
 import { inOneStatement } from '../read-position';
 import { SqlConditions } from '../sql-builder';
 import { addCertificateFilters, type CertificateFilters, type CertificateStatus, type CertificateViewer, type StatusSql } from './certificate-filters';
+
+/** The printed folio as the import recorded it (NFC, spaces collapsed), or 400 naming printedFolio. */
+function printedFolioOf(value: string): string {
+  try {
+    return parsePrintedFolio(value);
+  } catch (error) {
+    if (isDomainError(error)) throw invalidField('printedFolio', error.message);
+    throw error;
+  }
+}
 
 /** A certificate as API.md shapes it. */
 export interface CertificateView {
@@ -92,11 +102,23 @@ const CERTIFICATE_COLUMNS = `c.folio, c.standard_code, n.full_name AS holder_nam
 export class CertificateQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filters: CertificateFilters, viewer: CertificateViewer, page: { limit?: number; cursor?: string }, now = new Date().toISOString()): Promise<Page<CertificateView>> {
+  /**
+   * A page of certificates in issue order. Beside the filters stats and
+   * reports share, a list may ask for the certificate of a printed folio
+   * (an imported paper certificate), read as the import recorded it.
+   */
+  async list(
+    filters: CertificateFilters & { readonly printedFolio?: string },
+    viewer: CertificateViewer,
+    page: { limit?: number; cursor?: string },
+    now = new Date().toISOString(),
+  ): Promise<Page<CertificateView>> {
     const limit = pageSize(page.limit);
+    const printedFolio = filters.printedFolio === undefined ? undefined : printedFolioOf(filters.printedFolio);
     const where = new SqlConditions();
     const status = currentStatusSql('c', where.parameters.add(now));
     addCertificateFilters(where, 'c', filters, viewer, status);
+    where.whereIf(printedFolio, 'c.printed_folio = ?');
     where.whereIf(decodeCursor(page.cursor), 'c.issued_position > ?::bigint');
     const rows = await inOneStatement<CertificateRow>(
       this.dataSource,

@@ -24,7 +24,7 @@ export class CertificatesHttpController {
   @QueryAnswer({ type: CertificatePageResponse, description: 'A page of certificates in issue order' })
   @ApiOperation({ operationId: 'listCertificates', summary: 'Certificates, filtered, in issue order (a certifier sees its own provider only)' })
   list(@QueryParameters() query: ListCertificatesQuery, @CurrentActor() actor: Actor): Promise<Page<CertificateView>> {
-    return this.certificates.list(certificateFiltersOf(query), certificateViewerOf(actor), query);
+    return this.certificates.list({ ...certificateFiltersOf(query), printedFolio: query.printedFolio }, certificateViewerOf(actor), query);
   }
 
   @Get(':folio')

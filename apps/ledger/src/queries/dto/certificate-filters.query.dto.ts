@@ -66,7 +66,12 @@ function withCertificateFilters<TBase extends new (...args: any[]) => object>(Ba
   return WithFilters;
 }
 
-export class ListCertificatesQuery extends withCertificateFilters(PageQuery) {}
+export class ListCertificatesQuery extends withCertificateFilters(PageQuery) {
+  @ApiPropertyOptional({ description: 'The folio printed on a paper certificate issued before the ledger (`ledger import`)', example: 'D-2017/000123' })
+  @IsOptional()
+  @Matches(QUERY_TEXT, { message: QUERY_TEXT_MESSAGE })
+  printedFolio?: string;
+}
 
 export class CertificationStatsQuery extends withCertificateFilters(ReadQuery) {
   @ApiPropertyOptional({
