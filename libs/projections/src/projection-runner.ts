@@ -8,7 +8,7 @@ import {
   listGenerations,
   type Generation,
 } from './generations';
-import type { Projection } from './projection';
+import { followPaceOf, type Projection } from './projection';
 import { guardedPool, isStorageOutage } from '@ledger/platform';
 import { ProjectionWorker, type Feed, type LogLevel, type RetryPolicy, type WorkerOptions } from './projection-worker';
 
@@ -184,7 +184,10 @@ export class ProjectionRunner {
  * follows at its own pace (Projection.followEveryMs) gets a worker of its own.
  */
 function laneGroups(group: readonly Generation[], byName: ReadonlyMap<string, Projection>): Generation[][] {
-  const paced = (generation: Generation) => (byName.get(generation.projection)?.followEveryMs ?? 0) > 0;
+  const paced = (generation: Generation) => {
+    const projection = byName.get(generation.projection);
+    return projection !== undefined && followPaceOf(projection) > 0;
+  };
   return [group.filter((generation) => !paced(generation)), ...group.filter(paced).map((generation) => [generation])];
 }
 

@@ -14,7 +14,7 @@ import {
   type Generation,
 } from './generations';
 import { describeFailure, parkStatement, REPLAY_CHANNEL, replayRequested, type EventFailure } from './parked-events';
-import { handles, type Projection } from './projection';
+import { followPaceOf, handles, type Projection } from './projection';
 import { QueryQueue } from './query-queue';
 import { readableEvents, type PersonalDataOpener } from './readable-event';
 
@@ -164,7 +164,7 @@ export class ProjectionWorker {
         if (this.options.untilSwitched) return;
         // Built together, followed apart: generations that follow the log at another pace (Projection.followEveryMs)
         // go back to the runner, whose next tick feeds them by pace, each on a worker of its own.
-        if (new Set(this.feeds.map((feed) => feed.projection.followEveryMs ?? 0)).size > 1) return;
+        if (new Set(this.feeds.map((feed) => followPaceOf(feed.projection))).size > 1) return;
         await this.recovering(() => this.followLive());
       }
     } catch (error) {
@@ -480,7 +480,7 @@ export class ProjectionWorker {
     let ended = false;
     let failure: unknown;
     // Every feed follows at the same pace here (run() hands mixed ones back to the runner).
-    const coalesceMs = Math.min(...this.feeds.map((feed) => feed.projection.followEveryMs ?? 0));
+    const coalesceMs = followPaceOf(this.feeds[0].projection);
     const subscription = this.store.subscribeToAll({ fromPosition: this.lowestCheckpoint(), coalesceMs });
     this.subscription = subscription;
     let resume: (() => void) | undefined;

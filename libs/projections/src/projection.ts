@@ -51,6 +51,11 @@ export interface Projection {
   readonly followEveryMs?: number;
 }
 
+/** How often a projection reads the log while following it live: followEveryMs, or 0 for every append's wake-up. */
+export function followPaceOf(projection: Projection): number {
+  return projection.followEveryMs ?? 0;
+}
+
 export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'json' | 'jsonb' | 'bytea';
 
 /** A column value as the fold sees it: instants are canonical ISO strings, dates `YYYY-MM-DD`, bigints decimal strings. */

@@ -56,8 +56,7 @@ export async function importCertificationsFile(importer: CertificationImport, fi
       bom: true,
       columns: (names: string[]) => {
         header = names.map((name) => name.trim());
-        const problems = headerProblems(header.filter((name) => !name.startsWith(REJECTION_PREFIX)));
-        if (problems.length > 0) throw new OperatorError(`${file}: ${problems.map((p) => `${p.column}: ${p.message}`).join('; ')}`);
+        checkHeader(file, header);
         return header;
       },
       skip_empty_lines: true,
@@ -78,7 +77,7 @@ export async function importCertificationsFile(importer: CertificationImport, fi
         rows += 1;
         lastInfo = info;
         const line = info.lines;
-        const cells = Object.fromEntries(Object.entries(record).filter(([name]) => !name.startsWith(REJECTION_PREFIX)));
+        const cells = Object.fromEntries(Object.entries(record).filter(([name]) => !isRejectionColumn(name)));
         cellsOf.set(line, cells);
         yield { line, cells };
       }
@@ -95,7 +94,7 @@ export async function importCertificationsFile(importer: CertificationImport, fi
     else {
       rejected += 1;
       if (!rejects) {
-        const columns = [...header.filter((name) => !name.startsWith(REJECTION_PREFIX)), ...REJECTION_COLUMNS];
+        const columns = [...header.filter((name) => !isRejectionColumn(name)), ...REJECTION_COLUMNS];
         rejects = stringify({ header: true, columns });
         const out = createWriteStream(options.rejectsFile, { mode: 0o600 });
         rejects.pipe(out);
@@ -140,16 +139,22 @@ export async function checkImportFile(file: string): Promise<void> {
   fileSize(file);
   const parser = createReadStream(file).pipe(parse({ bom: true, to_line: 1, max_record_size: MAX_RECORD_BYTES }));
   try {
-    for await (const names of parser as AsyncIterable<string[]>) {
-      const problems = headerProblems(names.map((name) => name.trim()).filter((name) => !name.startsWith(REJECTION_PREFIX)));
-      if (problems.length > 0) throw new OperatorError(`${file}: ${problems.map((p) => `${p.column}: ${p.message}`).join('; ')}`);
-      return;
-    }
+    for await (const names of parser as AsyncIterable<string[]>) return checkHeader(file, names.map((name) => name.trim()));
     throw new OperatorError(`${file} is empty: the first line names the columns`);
   } catch (error) {
     if (error instanceof OperatorError) throw error;
     throw new OperatorError(`${file}: not a CSV file the import can read: ${printable((error as Error).message)}`);
   }
+}
+
+/** Throws an operator's error naming each problem of the header (its `rejected_*` columns aside). */
+function checkHeader(file: string, header: readonly string[]): void {
+  const problems = headerProblems(header.filter((name) => !isRejectionColumn(name)));
+  if (problems.length > 0) throw new OperatorError(`${file}: ${problems.map((p) => `${p.column}: ${p.message}`).join('; ')}`);
+}
+
+function isRejectionColumn(name: string): boolean {
+  return name.startsWith(REJECTION_PREFIX);
 }
 
 /** A message that may quote the file, safe to print on a terminal: control and bidirectional characters replaced. */

@@ -108,7 +108,7 @@ const COLUMN_OF_FIELD: Readonly<Record<string, ImportColumn>> = {
 };
 
 export function columnOfField(field: unknown): string | undefined {
-  return typeof field === 'string' ? (COLUMN_OF_FIELD[field] ?? undefined) : undefined;
+  return typeof field === 'string' && Object.hasOwn(COLUMN_OF_FIELD, field) ? COLUMN_OF_FIELD[field] : undefined;
 }
 
 /** The header's problems: a column it lacks, one it does not know, one it names twice. */
