@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { statSync, writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +203,48 @@ describe('ledger import certifications', () => {
     }
     const issued = (await eventsAfter(before)).filter((event) => event.type === 'CertificateIssued').map((event) => event.data as Record<string, string>);
     expect(issued.map((certificate) => certificate.issuedAt)).toEqual(['2018-04-01T17:00:00.000Z', '2023-08-01T17:00:00.000Z']);
+  });
+
+  it('killed mid-way (kill -9) and run again, imports every row once', async () => {
+    const rows = Array.from({ length: 150 }, () => row('certified'));
+    const file = join(dir, 'interrupted.csv');
+    writeFileSync(file, csvOf(rows));
+    const before = await headPosition();
+    const cli = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', 'import', 'certifications', file], {
+      cwd: join(__dirname, '../..'),
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolveExit) => cli.once('exit', resolveExit));
+    // Killed once some rows are written, long before all are.
+    await eventually(async () => ((await headPosition()) > before + 60n ? true : undefined), 60_000, 20);
+    cli.kill('SIGKILL');
+    await exited;
+    const partial = (await eventsAfter(before)).filter((event) => event.type === 'CertificateIssued').length;
+    expect(partial).toBeLessThan(rows.length);
+
+    const again = await importFile(file);
+    expect(JSON.parse(again.stdout)).toEqual(expect.objectContaining({ rows: rows.length, accepted: rows.length, rejected: 0 }));
+    const written = await eventsAfter(before);
+    const count = (type: string) => written.filter((event) => event.type === type).length;
+    expect([count('PersonRegistered'), count('CandidateEnrolled'), count('EvaluationRecorded'), count('CertificateIssued')]).toEqual([150, 150, 150, 150]);
+  });
+
+  it('refuses rows with an unknown status or a cell longer than any field, and writes nothing for them', async () => {
+    const rows: Row[] = [row('certified', { status: 'aprobado' }), row('certified', { agency: 'A'.repeat(1_001) }), row('enrolled', { status: ' ' })];
+    const file = join(dir, 'odd-rows.csv');
+    writeFileSync(file, csvOf(rows));
+    const before = await headPosition();
+    const result = await importFile(file);
+    expect(result.code).toBe(2);
+    const rejects = parse(readFileSync(`${file}.rejects.csv`), { columns: true }) as Record<string, string>[];
+    const byLine = [...rejects].sort((a, b) => Number(a.rejected_line) - Number(b.rejected_line));
+    expect(byLine.map((r) => [r.rejected_column, r.rejected_code])).toEqual([
+      ['status', 'INVALID_STATUS'],
+      ['agency', 'CELL_TOO_LONG'],
+      ['status', 'INVALID_STATUS'],
+    ]);
+    expect(await headPosition()).toBe(before);
   });
 
   it('refuses a file whose header it cannot use, and writes nothing', async () => {
