@@ -26,6 +26,7 @@ export * from './evaluator/evaluator.events';
 export * from './person/person.events';
 export * from './certification/certification.events';
 export * from './folio/folio.events';
+export * from './program/program.events';
 export * from './ledger-event';
 
 // Commands and states, one set per aggregate
@@ -41,6 +42,8 @@ export * from './certification/certification.commands';
 export * from './certification/certification.state';
 export * from './folio/folio.commands';
 export * from './folio/folio.state';
+export * from './program/program.commands';
+export * from './program/program.state';
 
 // Deciders: `xDecider.decide(command, state)`, `xDecider.evolve(state, event)`, `xDecider.initialState`
 export { standardDecider, MIN_VALIDITY_YEARS, MAX_VALIDITY_YEARS } from './standard/standard.decider';
@@ -49,6 +52,16 @@ export { evaluatorDecider } from './evaluator/evaluator.decider';
 export { personDecider, MAX_ARCO_REASON_LENGTH, MAX_REQUEST_FOLIO_LENGTH } from './person/person.decider';
 export { certificationDecider, MAX_TRAINING_HOURS, MIN_TRAINING_HOURS } from './certification/certification.decider';
 export { folioDecider } from './folio/folio.decider';
+export {
+  programDecider,
+  parseProgramId,
+  parseProgramTarget,
+  targetCount,
+  MAX_PROGRAM_TARGET,
+  MAX_PROGRAM_YEARS,
+  MAX_PROGRAM_STANDARDS,
+  MAX_PROGRAM_NAME_LENGTH,
+} from './program/program.decider';
 export { MAX_TEXT_LENGTH, MAX_STANDARDS_PER_ACCREDITATION } from './shared/guards';
 
 // Cross-stream workflows (pure): enrollment writes the person and the certification streams

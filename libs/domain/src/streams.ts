@@ -6,7 +6,7 @@ import { Folio } from './shared/folio';
  * (`provider-ECE322-18`, `folio-7K3M-…`), so parsing splits at the first one.
  * Names are logged and shown to comptrollers: they never carry personal data.
  */
-export const STREAM_CATEGORIES = ['standard', 'provider', 'evaluator', 'person', 'certification', 'folio'] as const;
+export const STREAM_CATEGORIES = ['standard', 'provider', 'evaluator', 'person', 'certification', 'folio', 'program'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 const MAX_ID_LENGTH = 128;
@@ -22,6 +22,7 @@ export const standardStream = (code: string): string => streamName('standard', c
 export const providerStream = (providerId: string): string => streamName('provider', providerId);
 export const evaluatorStream = (evaluatorId: string): string => streamName('evaluator', evaluatorId);
 export const certificationStream = (processId: string): string => streamName('certification', processId);
+export const programStream = (programId: string): string => streamName('program', programId);
 
 /** Refuses a CURP: the person stream is keyed by the opaque subjectId, so a CURP here is a leak. */
 export function personStream(subjectId: string): string {

@@ -79,6 +79,13 @@ export const EVENT_REGISTRY: { readonly [T in LedgerEventType]: EventCodec<T> } 
   },
   CertificateRevoked: { schemaVersion: 1, requiredFields: ['processId', 'folio', 'reason', 'revokedAt'], occurredAt: (d) => d.revokedAt },
   FolioAssigned: { schemaVersion: 1, requiredFields: ['folio', 'processId', 'assignedAt'], occurredAt: (d) => d.assignedAt },
+  ProgramLaunched: {
+    schemaVersion: 1,
+    requiredFields: ['programId', 'name', 'jurisdiction', 'standards', 'startsOn', 'endsOn', 'target', 'launchedAt'],
+    occurredAt: (d) => d.launchedAt,
+  },
+  ProgramTargetChanged: { schemaVersion: 1, requiredFields: ['programId', 'target', 'previousTarget', 'reason', 'changedAt'], occurredAt: (d) => d.changedAt },
+  ProgramPeriodExtended: { schemaVersion: 1, requiredFields: ['programId', 'endsOn', 'previousEndsOn', 'reason', 'extendedAt'], occurredAt: (d) => d.extendedAt },
 };
 
 export class UnreadableEventError extends Error {

@@ -8,7 +8,7 @@ import { parsePrintedFolio } from '../shared/printed-folio';
 import { businessInstant, ensureNotBefore, requireId, requireRole, requireText, revocationReason } from '../shared/guards';
 import { addYearsToInstant } from '../shared/iso-date';
 import { parseStandardCode } from '../shared/standard-code';
-import { parseStateCode } from '../shared/states';
+import { parseJurisdiction } from '../shared/states';
 import type {
   CertificationCommand,
   EnrollCandidate,
@@ -98,12 +98,7 @@ interface WorkData {
 
 function validWorkData(data: EnrollCandidate['data']): WorkData {
   const agency = requireText(data.agency, 'agency', 200);
-  const state = parseStateCode(data.jurisdiction?.state);
-  const municipality = data.jurisdiction?.municipality;
-  const jurisdiction: Jurisdiction =
-    municipality === undefined || municipality === null
-      ? { state }
-      : { state, municipality: requireText(municipality, 'jurisdiction.municipality', 120) };
+  const jurisdiction: Jurisdiction = parseJurisdiction(data.jurisdiction);
   ensure(EMPLOYMENTS.includes(data.employment), 'INVALID_FIELD', `employment must be one of ${EMPLOYMENTS.join(', ')}`, {
     field: 'employment',
   });

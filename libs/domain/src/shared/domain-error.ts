@@ -30,6 +30,7 @@ export const DOMAIN_ERRORS = {
   VALIDITY_PERIOD_INVALID: 'validation',
   STANDARDS_REQUIRED: 'validation',
   REVOCATION_REASON_REQUIRED: 'validation',
+  PROGRAM_TARGET_INVALID: 'validation',
   // forbidden: the caller may not do this, whatever the input
   ROLE_NOT_ALLOWED: 'forbidden',
   NOT_ACTING_AS_SELF: 'forbidden',
@@ -46,6 +47,7 @@ export const DOMAIN_ERRORS = {
   EVALUATOR_ACCREDITATION_NOT_FOUND: 'not_found',
   PERSON_NOT_FOUND: 'not_found',
   CERTIFICATE_NOT_FOUND: 'not_found',
+  PROGRAM_NOT_FOUND: 'not_found',
   // conflict: the ledger already holds something that excludes this
   STANDARD_ALREADY_REGISTERED: 'conflict',
   STANDARD_ALREADY_RETIRED: 'conflict',
@@ -61,6 +63,8 @@ export const DOMAIN_ERRORS = {
   FOLIO_ALREADY_ASSIGNED: 'conflict',
   PERSON_ERASED: 'conflict',
   PERSON_ALREADY_ERASED: 'conflict',
+  PROGRAM_ALREADY_LAUNCHED: 'conflict',
+  PROGRAM_TARGET_UNCHANGED: 'conflict',
   // rule: well-formed and allowed, but a business invariant says no
   STANDARD_NOT_ACTIVE: 'rule',
   PROVIDER_NOT_ACCREDITED: 'rule',
@@ -71,6 +75,7 @@ export const DOMAIN_ERRORS = {
   NOT_COMPETENT: 'rule',
   DATE_IN_FUTURE: 'rule',
   DATE_BEFORE_PREVIOUS_STEP: 'rule',
+  PROGRAM_PERIOD_NOT_EXTENDED: 'rule',
 } as const satisfies Record<string, DomainErrorKind>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;

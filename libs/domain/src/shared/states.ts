@@ -1,3 +1,4 @@
+import { parseText } from './text';
 import { DomainError } from './domain-error';
 
 /**
@@ -86,4 +87,16 @@ export function parseStateCode(code: unknown, field = 'jurisdiction.state'): str
     throw new DomainError('STATE_CODE_UNKNOWN', `${field} is not a Mexican state code`, { field });
   }
   return state.code;
+}
+
+/**
+ * A jurisdiction as the ledger records it: the state's canonical code and,
+ * when given, the municipality as text (at most 120 characters).
+ */
+export function parseJurisdiction(input: { state?: unknown; municipality?: unknown } | null | undefined): { state: string; municipality?: string } {
+  const state = parseStateCode(input?.state);
+  const municipality = input?.municipality;
+  return municipality === undefined || municipality === null
+    ? { state }
+    : { state, municipality: parseText(municipality, 'jurisdiction.municipality', 120) };
 }

@@ -114,7 +114,10 @@ function detailsOf(event: RecordedLedgerEvent): Record<string, unknown> {
     case 'EvaluationRecorded':
     case 'CertificateIssued':
     case 'CertificateRevoked':
-    case 'FolioAssigned': {
+    case 'FolioAssigned':
+    case 'ProgramLaunched':
+    case 'ProgramTargetChanged':
+    case 'ProgramPeriodExtended': {
       const { subjectId: _subject, ...details } = event.data as { subjectId?: string };
       return details;
     }
