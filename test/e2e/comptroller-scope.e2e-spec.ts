@@ -92,6 +92,26 @@ describe('a comptroller scoped to a state (jurisdiction claim)', () => {
     expect((await get(`/v1/certificates/${inJalisco.folio}`, national)).status).toBe(200);
   });
 
+  it('lists and follows only its state’s programs; another state’s program is not found', async () => {
+    const program = (programId: string, state: string) => ({
+      programId, name: `Programa ${state}`, jurisdiction: { state }, standards: ['EC0105'], startsOn: '2018-01-01', endsOn: '2018-12-31', target: { count: 10 },
+    });
+    expect((await post(server, '/v1/programs', callers.authority, program('qroo-2018', 'QR'))).status).toBe(201);
+    const launched = await post(server, '/v1/programs', callers.authority, program('jalisco-2018', 'JC'));
+    expect(launched.status).toBe(201);
+    const at = (launched.body as { position: string }).position;
+    const getAt = (path: string, token: string) => request(server.baseUrl).get(path).set('Authorization', token);
+    const ids = (body: unknown) => (body as { items: { programId: string }[] }).items.map((item) => item.programId);
+    expect(ids((await getAt(`/v1/programs?minPosition=${at}`, quintanaRoo)).body)).toEqual(['qroo-2018']);
+    expect(ids((await getAt(`/v1/programs?minPosition=${at}`, national)).body)).toEqual(['qroo-2018', 'jalisco-2018']);
+    const own = await getAt(`/v1/programs/qroo-2018/progress?minPosition=${at}&asOf=2018-12-31`, quintanaRoo);
+    // Both Quintana Roo certificates of 2018 count as of its end; the revocation came later.
+    expect([own.status, own.body.certified]).toEqual([200, 2]);
+    const elsewhere = await getAt(`/v1/programs/jalisco-2018/progress?minPosition=${at}`, quintanaRoo);
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([404, 'PROGRAM_NOT_FOUND']);
+    expect((await getAt(`/v1/programs/jalisco-2018/progress?minPosition=${at}&asOf=2018-12-31`, national)).body.certified).toBe(1);
+  });
+
   it('counts its state only in the stats, and the whole country without the claim', async () => {
     const scoped = await get('/v1/stats/certifications?groupBy=state,municipality', quintanaRoo);
     const everyone = await get('/v1/stats/certifications?groupBy=state,municipality', national);
@@ -219,6 +239,8 @@ describe('a comptroller scoped to a state (jurisdiction claim)', () => {
       '/v1/people/{subjectId}/timeline',
       '/v1/enrollments/{processId}',
       '/v1/audit/access',
+      '/v1/programs',
+      '/v1/programs/{programId}/progress',
     ]);
     const nationalRoutes = new Map([
       // The registry of evaluators and their accreditations: national by nature (CONOCER's), no person's data by state.

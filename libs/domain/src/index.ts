@@ -55,6 +55,7 @@ export { folioDecider } from './folio/folio.decider';
 export {
   programDecider,
   parseProgramId,
+  PROGRAM_ID_PATTERN,
   parseProgramTarget,
   targetCount,
   MAX_PROGRAM_TARGET,

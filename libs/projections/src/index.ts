@@ -19,6 +19,8 @@ export * from './registry/registry.tables';
 export * from './registry/registry.projection';
 export * from './audit/audit.tables';
 export * from './audit/audit.projection';
+export * from './programs/programs.tables';
+export * from './programs/programs.projection';
 export * from './query-queue';
 export * from './parked-events';
 export * from './readable-event';

@@ -3,6 +3,7 @@ import { certificationProjection } from './certification/certification.projectio
 import { peopleProjection } from './people/people.projection';
 import type { Projection } from './projection';
 import { logProjection } from './log/log.projection';
+import { programsProjection } from './programs/programs.projection';
 import { registryProjection } from './registry/registry.projection';
 
 /** Every projection of the ledger; the runner, the projector app and the rebuild CLI take this list. */
@@ -11,6 +12,7 @@ export const ledgerProjections: readonly Projection[] = [
   peopleProjection,
   certificationProjection,
   auditProjection,
+  programsProjection,
   logProjection,
 ];
 

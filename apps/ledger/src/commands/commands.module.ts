@@ -19,6 +19,10 @@ import { RevokeCertificateHttpController } from './revoke-certificate/revoke-cer
 import { RevokeCertificateHandler } from './revoke-certificate/revoke-certificate.handler';
 import { RevokeEvaluatorAccreditationHttpController } from './revoke-evaluator-accreditation/revoke-evaluator-accreditation.http.controller';
 import { RevokeEvaluatorAccreditationHandler } from './revoke-evaluator-accreditation/revoke-evaluator-accreditation.handler';
+import { LaunchProgramHttpController } from './launch-program/launch-program.http.controller';
+import { LaunchProgramHandler } from './launch-program/launch-program.handler';
+import { AmendProgramHttpController } from './amend-program/amend-program.http.controller';
+import { ChangeProgramTargetHandler, ExtendProgramPeriodHandler } from './amend-program/amend-program.handler';
 import { CertificationImport } from './import/certification-import';
 import { EventSourcedRepository } from './shared/event-sourced-repository';
 import { FolioCandidates, SubjectIds } from './shared/keyed-ids';
@@ -35,6 +39,8 @@ const controllers = [
   IssueCertificateHttpController,
   IssueCertificatesHttpController,
   RevokeCertificateHttpController,
+  LaunchProgramHttpController,
+  AmendProgramHttpController,
 ];
 
 const commandHandlers = [
@@ -48,6 +54,9 @@ const commandHandlers = [
   IssueCertificateHandler,
   IssueCertificatesHandler,
   RevokeCertificateHandler,
+  LaunchProgramHandler,
+  ChangeProgramTargetHandler,
+  ExtendProgramPeriodHandler,
 ];
 
 // CertificationImport: `ledger import certifications`, which runs the handlers above in its own process.

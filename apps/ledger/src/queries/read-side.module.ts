@@ -11,6 +11,8 @@ import {
   CertificationStatsQueries,
   createReadModelDataSource,
   EnrollmentQueries,
+  PROGRAM_PROJECTIONS,
+  ProgramQueries,
   ProvenanceQueries,
   REPORT_PROJECTIONS,
   runReadModelMigrations,
@@ -29,6 +31,7 @@ import { PublicCertificatesHttpController } from './controllers/public-certifica
 import { PublicCredentialsHttpController } from './controllers/public-credentials.http.controller';
 import { PublicProofsHttpController } from './controllers/public-proofs.http.controller';
 import { CertificateProofs } from './certificate-proofs';
+import { ProgramsHttpController } from './controllers/programs.http.controller';
 import { ReportsHttpController } from './controllers/reports.http.controller';
 import { StatsHttpController } from './controllers/stats.http.controller';
 import { AccessLogHttpController } from '../access-log/access-log.http.controller';
@@ -114,6 +117,12 @@ const queryServices: Provider[] = [
     useFactory: (ds: DataSource, watcher: CheckpointWatcher) =>
       new TransparencyReports(ds, (position) => watcher.waitForPosition(position, MIN_POSITION_WAIT_MS, REPORT_PROJECTIONS)),
   },
+  {
+    provide: ProgramQueries,
+    inject: [READ_MODELS, CHECKPOINT_WATCHER],
+    useFactory: (ds: DataSource, watcher: CheckpointWatcher) =>
+      new ProgramQueries(ds, (position) => watcher.waitForPosition(position, MIN_POSITION_WAIT_MS, PROGRAM_PROJECTIONS)),
+  },
 ];
 
 const queryControllers = [
@@ -126,6 +135,7 @@ const queryControllers = [
   AuditHttpController,
   StatsHttpController,
   ReportsHttpController,
+  ProgramsHttpController,
   EvaluatorsHttpController,
   AccessLogHttpController,
 ];

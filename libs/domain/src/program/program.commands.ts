@@ -12,14 +12,15 @@ export type LaunchProgram = Command<
     standards: string[];
     startsOn: string;
     endsOn: string;
-    target: ProgramTarget;
+    /** `{count}` or `{share, workforce}` as the caller sent it; the decider parses it (PROGRAM_TARGET_INVALID). */
+    target: ProgramTarget | Readonly<Record<string, unknown>>;
     /** The folded state of each standard named, by canonical code (the handler reads their streams). */
     standardStates: Readonly<Record<string, StandardState>>;
   }
 >;
 
 /** Authority only: a new target, with the reason (a budget cut, a census of the workforce). */
-export type ChangeProgramTarget = Command<'ChangeProgramTarget', { programId: string; target: ProgramTarget; reason: string }>;
+export type ChangeProgramTarget = Command<'ChangeProgramTarget', { programId: string; target: ProgramTarget | Readonly<Record<string, unknown>>; reason: string }>;
 
 /** Authority only: the program runs longer, with the reason. */
 export type ExtendProgramPeriod = Command<'ExtendProgramPeriod', { programId: string; endsOn: string; reason: string }>;

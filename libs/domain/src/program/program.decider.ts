@@ -16,7 +16,8 @@ export const MAX_PROGRAM_STANDARDS = 50;
 /** Longest program name kept. */
 export const MAX_PROGRAM_NAME_LENGTH = 200;
 
-const PROGRAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A program id names its stream and appears in URLs: letters, digits, `.`, `_` and `-`, at most 64. */
+export const PROGRAM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const initialState: ProgramState = { status: 'none' };
 
@@ -89,7 +90,7 @@ function launched(state: ProgramState, programId: string): Extract<ProgramState,
 /** A program id: letters, digits, `.`, `_` and `-`, at most 64 characters (it names the stream and the URL). */
 export function parseProgramId(value: unknown): string {
   const id = requireId(value, 'programId');
-  ensure(PROGRAM_ID.test(id), 'INVALID_FIELD', 'programId must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit', {
+  ensure(PROGRAM_ID_PATTERN.test(id), 'INVALID_FIELD', 'programId must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit', {
     field: 'programId',
   });
   return id;

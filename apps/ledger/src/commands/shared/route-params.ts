@@ -1,5 +1,5 @@
 import { Injectable, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
-import { Folio } from '@ledger/domain';
+import { Folio, PROGRAM_ID_PATTERN } from '@ledger/domain';
 import { validationFailed } from '../../platform/errors/request-validation';
 import { IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
 
@@ -45,6 +45,17 @@ export class SubjectIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!SUBJECT_ID.test(value)) {
       throw validationFailed([{ field: 'subjectId', code: 'INVALID_SUBJECT_ID', message: 'subjectId must be 64 lower-case hexadecimal characters' }]);
+    }
+    return value;
+  }
+}
+
+/** A program id in the route: the shape LaunchProgram accepts, else 400 naming programId. */
+@Injectable()
+export class ProgramIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!PROGRAM_ID_PATTERN.test(value)) {
+      throw validationFailed([{ field: 'programId', code: 'INVALID_IDENTIFIER', message: 'programId must be 1 to 64 letters, digits, dots, underscores or hyphens' }]);
     }
     return value;
   }

@@ -1,4 +1,5 @@
 import type { ApiParamOptions } from '@nestjs/swagger';
+import { PROGRAM_ID_PATTERN } from '@ledger/domain';
 import { IDENTIFIER } from '../http/request-formats';
 
 /**
@@ -27,4 +28,9 @@ export const SUBJECT_ID_PARAM: ApiParamOptions = {
 export const EVALUATOR_ID_PARAM: ApiParamOptions = {
   name: 'evaluatorId',
   schema: { type: 'string', pattern: IDENTIFIER.source, example: 'eval-0007' },
+};
+
+export const PROGRAM_ID_PARAM: ApiParamOptions = {
+  name: 'programId',
+  schema: { type: 'string', pattern: PROGRAM_ID_PATTERN.source, example: 'tijuana-2018' },
 };
