@@ -1,4 +1,5 @@
-import { ADVISORY_LOCK_NAMESPACE, holderNamesTable, ledgerProjections, startRebuild, peopleProjection, ProjectionRunner, rebuildProjections, type Projection } from '@ledger/projections';
+import { DEFAULT_FINDING_THRESHOLDS } from '@ledger/platform';
+import { ADVISORY_LOCK_NAMESPACE, holderNamesTable, ledgerProjections, ledgerProjectionsFor, startRebuild, peopleProjection, ProjectionRunner, rebuildProjections, type Projection } from '@ledger/projections';
 import { seedEventStore } from '../../libs/projections/src/testing/seed';
 import { testPool } from '../support/test-pool';
 import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
@@ -168,6 +169,42 @@ describe('a projection whose code has a new version', () => {
         `SELECT count(*)::text AS n, count(*) FILTER (WHERE source_stream LIKE 'person-%')::text AS streams FROM read_models.holder_names`,
       );
       expect(rows).toEqual([{ n: names, streams: names }]);
+    } finally {
+      await runner.stop();
+    }
+  });
+});
+
+describe('the findings under other thresholds', () => {
+  let fixture: ReadSideFixture;
+
+  beforeAll(async () => {
+    fixture = await createReadSideFixture('settings');
+  });
+  afterAll(async () => {
+    await fixture.teardown();
+  });
+
+  it('are rebuilt from the whole history beside the old ones, which queries read until the new ones take over', async () => {
+    await seedEventStore(fixture.store, new SyntheticLedger({ people: 150, waveSize: 50, seed: 7 }).appends());
+    await catchUpReadModels(fixture);
+    const count = async () => Number((await fixture.sql<{ n: string }>(`SELECT count(*)::text AS n FROM read_models.findings WHERE kind = 'evaluator_daily_volume'`))[0].n);
+    const before = await count();
+    const [old] = await fixture.sql<{ id: number }>(`SELECT id FROM read_models.projection_generations WHERE projection = 'findings' AND status = 'active'`);
+    // One judgment a day is all an evaluator may do: the synthetic ledger's evaluators do more.
+    const strict = ledgerProjectionsFor({ findingThresholds: { ...DEFAULT_FINDING_THRESHOLDS, maxJudgmentsPerDay: 1 } });
+    const settings = strict.find((projection) => projection.name === 'findings')!.settings;
+    const runner = new ProjectionRunner({ connectionString: fixture.url, store: fixture.store, projections: strict, standbyRetryMs: 100 });
+    await runner.start();
+    try {
+      await waitUntil(async () => {
+        const [active] = await fixture.sql<{ id: number; settings: string | null }>(`SELECT id, settings FROM read_models.projection_generations WHERE projection = 'findings' AND status = 'active'`);
+        return active.id !== old.id && active.settings === settings;
+      });
+      expect(await count()).toBeGreaterThan(before);
+      // The other projections have no settings: they are not rebuilt.
+      const rebuilt = await fixture.sql<{ projection: string }>(`SELECT DISTINCT projection FROM read_models.projection_generations WHERE status = 'retired'`);
+      expect(rebuilt.map((row) => row.projection)).toEqual(['findings']);
     } finally {
       await runner.stop();
     }

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { ConfigurationError, loadLedgerConfig, openLedgerDatabase, resolveLedgerSecrets } from '@ledger/platform';
-import { CheckpointSigner, lastSignedCheckpointFile, ledgerProjections, ProjectionRunner } from '@ledger/projections';
+import { CheckpointSigner, lastSignedCheckpointFile, ledgerProjectionsFor, ProjectionRunner } from '@ledger/projections';
 import { parseSignerKey } from '@ledger/verifiable-log';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { openPersonalDataVault } from '@ledger/personal-data';
@@ -31,10 +31,11 @@ async function main(): Promise<void> {
   await runReadModelMigrations(database.url);
   const secrets = resolveLedgerSecrets(config);
   const personalData = await openPersonalDataVault(database.url, secrets.masterKey);
+  const projections = ledgerProjectionsFor(config);
   const runner = new ProjectionRunner({
     connectionString: database.url,
     store,
-    projections: ledgerProjections,
+    projections,
     personalData: personalData.vault,
     batchSize: options.batchSize,
     standbyRetryMs: options.standbyRetryMs,
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     log: (message, level) => log(message, level),
   });
   signer.start();
-  log(`projector started (pid ${process.pid}); projections: ${ledgerProjections.map((p) => `${p.name} v${p.version}`).join(', ')}`);
+  log(`projector started (pid ${process.pid}); projections: ${projections.map((p) => `${p.name} v${p.version}`).join(', ')}`);
   closeOnSignals(async () => {
     await signer.stop();
     await runner.stop();

@@ -1,5 +1,6 @@
 export * from './embedded-postgres';
 export * from './ledger-config';
+export * from './finding-thresholds';
 export * from './ledger-secrets';
 export * from './ledger-keys';
 export * from './ledger-database';

@@ -1,3 +1,4 @@
+import { DEFAULT_FINDING_THRESHOLDS, FINDING_THRESHOLD_VARIABLES } from './finding-thresholds';
 import { ConfigurationError, DEFAULT_RATE_LIMIT, DEFAULT_READY_MAX_LAG_SECONDS, loadLedgerConfig } from './ledger-config';
 
 describe('loadLedgerConfig', () => {
@@ -24,6 +25,7 @@ describe('loadLedgerConfig', () => {
       LEDGER_TRUST_PROXY: '1',
       LEDGER_READY_MAX_LAG: '45',
       LEDGER_PUBLIC_URL: 'https://Ledger.Example.gob.mx/registro/',
+      LEDGER_FINDING_MAX_JUDGMENTS_PER_DAY: '20',
     });
     expect(config).toEqual({
       port: 8080,
@@ -43,7 +45,18 @@ describe('loadLedgerConfig', () => {
       readyMaxUnsignedSeconds: 30,
       publicUrl: 'https://ledger.example.gob.mx/registro',
       devTokens: true,
+      findingThresholds: { ...DEFAULT_FINDING_THRESHOLDS, maxJudgmentsPerDay: 20 },
     });
+  });
+
+  it('takes each finding threshold from its variable, within its range, and names the one out of range', () => {
+    expect(loadLedgerConfig({}).findingThresholds).toEqual(DEFAULT_FINDING_THRESHOLDS);
+    for (const [key, variable] of Object.entries(FINDING_THRESHOLD_VARIABLES)) {
+      expect(loadLedgerConfig({ [variable.env]: String(variable.max) }).findingThresholds).toEqual({ ...DEFAULT_FINDING_THRESHOLDS, [key]: variable.max });
+      for (const bad of [String(variable.min - 1), String(variable.max + 1), '1.5', 'ten', '-3']) {
+        expect(() => loadLedgerConfig({ [variable.env]: bad })).toThrow(new RegExp(`${variable.env} must be a whole number from ${variable.min} to ${variable.max}`));
+      }
+    }
   });
 
   it('accepts an OpenID Connect provider with its defaults once issuer and audience are set, and no provider without them', () => {

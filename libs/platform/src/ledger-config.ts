@@ -1,3 +1,4 @@
+import { DEFAULT_FINDING_THRESHOLDS, FINDING_THRESHOLD_VARIABLES, type FindingThresholds } from './finding-thresholds';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { isValidKeyName, parseSignerKey } from '@ledger/verifiable-log';
@@ -77,6 +78,8 @@ export interface LedgerConfig {
   readonly oidc?: OidcConfig;
   /** Whether HS256 development tokens signed with the token key are accepted (LEDGER_DEV_TOKENS, on by default). */
   readonly devTokens: boolean;
+  /** Where audit findings are raised (LEDGER_FINDING_*; see finding-thresholds.ts). */
+  readonly findingThresholds: FindingThresholds;
 }
 
 /** Which claims of an identity provider's token name the caller's role, organization and jurisdiction. */
@@ -194,6 +197,7 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     publicUrl: readPublicUrl(env.LEDGER_PUBLIC_URL, port, problems),
     oidc: readOidc(env, problems),
     devTokens: readChoice('LEDGER_DEV_TOKENS', env.LEDGER_DEV_TOKENS?.toLowerCase(), ['on', 'off'], 'on', problems) === 'on',
+    findingThresholds: readFindingThresholds(env, problems),
   };
   if (config.logKey && problems.length === 0 && parseSignerKey(config.logKey).name !== config.logOrigin) {
     problems.push('LEDGER_LOG_KEY is a key for another origin: its name must equal LEDGER_LOG_ORIGIN');
@@ -288,6 +292,14 @@ function readPublicUrl(value: string | undefined, port: number, problems: string
     return `http://localhost:${port}`;
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function readFindingThresholds(env: Env, problems: string[]): FindingThresholds {
+  const entries = Object.entries(FINDING_THRESHOLD_VARIABLES).map(([key, variable]) => [
+    key,
+    readWholeNumber(variable.env, env[variable.env], { ...variable, fallback: DEFAULT_FINDING_THRESHOLDS[key as keyof FindingThresholds] }, problems),
+  ]);
+  return Object.freeze(Object.fromEntries(entries)) as FindingThresholds;
 }
 
 function readWholeNumber(name: string, value: string | undefined, range: { min: number; max: number; fallback: number }, problems: string[]): number {

@@ -23,6 +23,13 @@ export interface Generation {
   readonly checkpoint: bigint;
   /** Secondary indexes exist (a building generation gets them once caught up). */
   readonly indexed: boolean;
+  /** Projection.settings it was built under; null for none. */
+  readonly settings: string | null;
+}
+
+/** Whether a generation is of the projection as this code folds it: its version, under its settings. */
+export function isGenerationOf(generation: Pick<Generation, 'projection' | 'version' | 'settings'>, projection: Projection): boolean {
+  return generation.projection === projection.name && generation.version === projection.version && generation.settings === (projection.settings ?? null);
 }
 
 export const CONTROL_TABLE = 'read_models.projection_generations';
@@ -44,9 +51,10 @@ interface GenerationRow {
   status: GenerationStatus;
   checkpoint: string;
   indexed: boolean;
+  settings: string | null;
 }
 
-const COLUMNS = 'id, projection, version, schema_name, status, checkpoint, indexed';
+const COLUMNS = 'id, projection, version, schema_name, status, checkpoint, indexed, settings';
 
 function toGeneration(row: GenerationRow): Generation {
   return {
@@ -57,6 +65,7 @@ function toGeneration(row: GenerationRow): Generation {
     status: row.status,
     checkpoint: BigInt(row.checkpoint),
     indexed: row.indexed,
+    settings: row.settings,
   };
 }
 
@@ -88,9 +97,15 @@ export async function ensureGenerations(pool: Pool, projections: readonly Projec
       if (!active) {
         const generation = await createGeneration(client, projection, 'active');
         await publishViews(client, projection, generation.schema, undefined);
-      } else if (active.version < projection.version && !building) {
-        await createGeneration(client, projection, 'building');
+        continue;
       }
+      // A building generation under settings no longer configured will never be switched in by this code.
+      if (building && building.version === projection.version && !isGenerationOf(building, projection)) {
+        await client.query(`UPDATE ${CONTROL_TABLE} SET status = 'retired', retired_at = now() WHERE id = $1`, [building.id]);
+      }
+      const stale = active.version < projection.version || (active.version === projection.version && !isGenerationOf(active, projection));
+      const underWay = building !== undefined && (isGenerationOf(building, projection) || building.version !== projection.version);
+      if (stale && !underWay) await createGeneration(client, projection, 'building');
     }
   });
 }
@@ -99,7 +114,7 @@ export async function ensureGenerations(pool: Pool, projections: readonly Projec
 export async function startRebuild(pool: Pool, projection: Projection): Promise<Generation> {
   return inCreationTransaction(pool, async (client) => {
     const existing = await listGenerations(client, ['building']);
-    const building = existing.find((g) => g.projection === projection.name && g.version === projection.version);
+    const building = existing.find((g) => isGenerationOf(g, projection));
     return building ?? createGeneration(client, projection, 'building');
   });
 }
@@ -122,9 +137,9 @@ async function inCreationTransaction<T>(pool: Pool, work: (client: ClientBase) =
 
 async function createGeneration(client: Queryable, projection: Projection, status: 'active' | 'building'): Promise<Generation> {
   const { rows } = await client.query<{ id: number }>(
-    `INSERT INTO ${CONTROL_TABLE} (projection, version, schema_name, status, activated_at)
-     VALUES ($1, $2, '', $3, CASE WHEN $3 = 'active' THEN now() END) RETURNING id`,
-    [projection.name, projection.version, status],
+    `INSERT INTO ${CONTROL_TABLE} (projection, version, schema_name, status, activated_at, settings)
+     VALUES ($1, $2, '', $3, CASE WHEN $3 = 'active' THEN now() END, $4) RETURNING id`,
+    [projection.name, projection.version, status, projection.settings ?? null],
   );
   const id = rows[0].id;
   const schema = `rm_${projection.name}_g${id}`;
@@ -176,7 +191,9 @@ export async function switchToGeneration(client: Queryable, projection: Projecti
     const active = rows.map(toGeneration).find((g) => g.status === 'active');
     const current = rows.map(toGeneration).find((g) => g.id === building.id);
     if (!current || current.status !== 'building') throw new Error(`Generation ${building.id} is no longer building`);
-    if (active && active.version === current.version && active.checkpoint > current.checkpoint) {
+    // An active generation of the same version and settings may be ahead (a rebuild racing the live feeder); one under
+    // other settings is no longer fed, and the rebuilt one replaces it once it has caught up.
+    if (active && isGenerationOf(active, projection) && active.checkpoint > current.checkpoint) {
       await client.query('ROLLBACK');
       return { switched: false, activeCheckpoint: active.checkpoint };
     }

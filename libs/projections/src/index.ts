@@ -21,6 +21,8 @@ export * from './audit/audit.tables';
 export * from './audit/audit.projection';
 export * from './programs/programs.tables';
 export * from './programs/programs.projection';
+export * from './findings/findings.tables';
+export * from './findings/findings.projection';
 export * from './query-queue';
 export * from './parked-events';
 export * from './readable-event';

@@ -5,6 +5,7 @@ import {
   dropRetiredGenerations,
   ensureGenerations,
   findGeneration,
+  isGenerationOf,
   listGenerations,
   type Generation,
 } from './generations';
@@ -108,10 +109,11 @@ export class ProjectionRunner {
 
   private async tick(): Promise<void> {
     const byName = new Map(this.options.projections.map((projection) => [projection.name, projection]));
-    // Only the code's own version can be fed; an older active version stays readable until replaced.
-    const feedable = (await listGenerations(this.pool)).filter(
-      (generation) => byName.get(generation.projection)?.version === generation.version && !this.owned.has(generation.id),
-    );
+    // Only the code's own version, under its settings, can be fed; another active one stays readable until replaced.
+    const feedable = (await listGenerations(this.pool)).filter((generation) => {
+      const projection = byName.get(generation.projection);
+      return projection !== undefined && isGenerationOf(generation, projection) && !this.owned.has(generation.id);
+    });
     for (const status of ['active', 'building'] as const) {
       const group = feedable.filter((generation) => generation.status === status);
       // Active generations that follow the log at their own pace (Projection.followEveryMs) get a worker each.

@@ -15,6 +15,12 @@ export interface Projection {
    * version beside the old one and switches when it has caught up.
    */
   readonly version: number;
+  /**
+   * What else the fold depends on (configuration, such as the findings'
+   * thresholds), as text: a generation built under other settings is
+   * rebuilt beside the active one and switched in, as for a new version.
+   */
+  readonly settings?: string;
   /** The event types the fold handles; `all` for every event of the ledger (system events `$…` excluded). */
   readonly eventTypes: readonly string[] | 'all';
   readonly tables: readonly TableDefinition[];

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Pool } from 'pg';
-import { ledgerProjections, listParkedEvents, projectionNamed, replayWithoutFeeder, requestReplay, type ParkedEvent } from '@ledger/projections';
+import { ledgerProjections, ledgerProjectionsFor, listParkedEvents, projectionNamed, replayWithoutFeeder, requestReplay, type ParkedEvent } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { createEventStore } from '../../../ledger/src/platform/storage/event-store.factory';
 import { withLedgerDatabase } from '../cli-context';
@@ -45,7 +45,7 @@ export const projectionsCommand: CliCommand = {
               // Generations no projector feeds are replayed here; the others by their feeder.
               for (const generationId of new Set(requested.map((event) => event.generationId))) {
                 const name = requested.find((event) => event.generationId === generationId)!.projection;
-                await replayWithoutFeeder(database.url, store, projectionNamed(name), generationId);
+                await replayWithoutFeeder(database.url, store, projectionNamed(name, ledgerProjectionsFor(config)), generationId);
               }
               const outcome = await waitForReplays(pool, requested, options.wait * 1000);
               if (outcome.pending > 0) throw new OperatorError(`${outcome.pending} of ${requested.length} parked events were not replayed within ${options.wait} s; is the projector running?`);

@@ -3,7 +3,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
 import type { EventStore } from '@ledger/event-store';
 import { openPersonalDataVault } from '@ledger/personal-data';
-import { ensureGenerations, ledgerProjections, projectionNamed, rebuildProjections, type PersonalDataOpener, type Projection } from '@ledger/projections';
+import { ensureGenerations, ledgerProjections, ledgerProjectionsFor, projectionNamed, rebuildProjections, type PersonalDataOpener, type Projection } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { createEventStore } from '../../../ledger/src/platform/storage/event-store.factory';
 import { withLedgerDatabase } from '../cli-context';
@@ -24,17 +24,20 @@ export const rebuildCommand: CliCommand = {
       .description('Rebuild read models from the event log, blue/green, with a progress bar')
       .option('--batch <n>', 'events per read and transaction', (text) => Number(text), 2_000)
       .action(async (name: string | undefined, options: { batch: number }) => {
-        const projections = selected(name);
+        selected(name, ledgerProjections); // an unknown name is refused before anything is opened
         if (!Number.isInteger(options.batch) || options.batch < 1 || options.batch > 100_000) {
           throw new OperatorError('--batch must be a whole number from 1 to 100000');
         }
         await withLedgerDatabase(async (database, { config, secrets }) => {
+          // As configured: the findings are rebuilt under the thresholds the ledger runs with.
+          const configured = ledgerProjectionsFor(config);
+          const projections = selected(name, configured);
           const store = await createEventStore(config, database);
           // Names are read through the vault: an erased person's fold as erased, as they do live.
           const personalData = await openPersonalDataVault(database.url, secrets.masterKey);
           try {
             await runReadModelMigrations(database.url);
-            await ensureActiveGenerations(database.url);
+            await ensureActiveGenerations(database.url, configured);
             await rebuildWithProgress(database.url, store, projections, options.batch, personalData.vault);
           } finally {
             await personalData.close();
@@ -45,20 +48,20 @@ export const rebuildCommand: CliCommand = {
   },
 };
 
-function selected(name: string | undefined): readonly Projection[] {
-  if (name === undefined) return ledgerProjections;
+function selected(name: string | undefined, configured: readonly Projection[]): readonly Projection[] {
+  if (name === undefined) return configured;
   try {
-    return [projectionNamed(name)];
+    return [projectionNamed(name, configured)];
   } catch (error) {
     throw new OperatorError((error as Error).message);
   }
 }
 
 /** A first-ever rebuild needs something to switch from: the (empty) generations queries read. */
-async function ensureActiveGenerations(url: string): Promise<void> {
+async function ensureActiveGenerations(url: string, configured: readonly Projection[]): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 1 });
   try {
-    await ensureGenerations(pool, ledgerProjections);
+    await ensureGenerations(pool, configured);
   } finally {
     await pool.end();
   }

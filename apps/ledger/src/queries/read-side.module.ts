@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Module, OnModuleDestroy, type Provider } fr
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { guardedPool, type LedgerConfig, type LedgerDatabase, type LedgerSecrets } from '@ledger/platform';
-import { CheckpointSigner, CheckpointWatcher, ensureGenerations, lastSignedCheckpointFile, ledgerProjections, ProjectionRunner } from '@ledger/projections';
+import { CheckpointSigner, CheckpointWatcher, ensureGenerations, lastSignedCheckpointFile, ledgerProjectionsFor, ProjectionRunner } from '@ledger/projections';
 import { parseSignerKey } from '@ledger/verifiable-log';
 import {
   AccreditationQueries,
@@ -45,11 +45,11 @@ const logger = new Logger('ReadSide');
  * the views queries read exist before the first request), then opens the
  * TypeORM DataSource the queries use.
  */
-async function openReadModels(database: LedgerDatabase): Promise<DataSource> {
+async function openReadModels(config: LedgerConfig, database: LedgerDatabase): Promise<DataSource> {
   await runReadModelMigrations(database.url);
   const pool = guardedPool({ connectionString: database.url, max: 1 }, (error) => logger.warn(`PostgreSQL connection failed: ${error.message}`));
   try {
-    await ensureGenerations(pool, ledgerProjections);
+    await ensureGenerations(pool, ledgerProjectionsFor(config));
   } finally {
     await pool.end();
   }
@@ -63,7 +63,7 @@ async function startProjector(config: LedgerConfig, database: LedgerDatabase, st
   const runner = new ProjectionRunner({
     connectionString: database.url,
     store,
-    projections: ledgerProjections,
+    projections: ledgerProjectionsFor(config),
     personalData: vault,
     log: (message, level) => (level === 'error' ? logger.error(message) : level === 'warn' ? logger.warn(message) : logger.log(message)),
   });
@@ -92,7 +92,7 @@ async function startWatcher(database: LedgerDatabase): Promise<CheckpointWatcher
 }
 
 const infrastructure: Provider[] = [
-  { provide: READ_MODELS, inject: [LEDGER_DATABASE], useFactory: openReadModels },
+  { provide: READ_MODELS, inject: [LEDGER_CONFIG, LEDGER_DATABASE], useFactory: openReadModels },
   // After READ_MODELS: the projector needs the migrated control table.
   { provide: PROJECTION_RUNNER, inject: [LEDGER_CONFIG, LEDGER_DATABASE, EVENT_STORE, PERSONAL_DATA_VAULT, READ_MODELS], useFactory: startProjector },
   { provide: CHECKPOINT_WATCHER, inject: [LEDGER_DATABASE, READ_MODELS], useFactory: startWatcher },
