@@ -241,6 +241,8 @@ describe('a comptroller scoped to a state (jurisdiction claim)', () => {
       '/v1/audit/access',
       '/v1/programs',
       '/v1/programs/{programId}/progress',
+      // Scoped by the states of the candidates involved: test/e2e/findings.e2e-spec.ts holds the history that shows it.
+      '/v1/audit/findings',
     ]);
     const nationalRoutes = new Map([
       // The registry of evaluators and their accreditations: national by nature (CONOCER's), no person's data by state.

@@ -18,7 +18,7 @@ describe('seed demo', () => {
     database = await createTestDatabase('seed_demo');
     const secrets = newSecrets();
     env = { DATABASE_URL: database.url, LEDGER_TOKEN_KEY: secrets.tokenKey, LEDGER_SUBJECT_KEY: secrets.subjectKey, LEDGER_FOLIO_KEY: secrets.folioKey, LEDGER_PROJECTOR: 'off' };
-    const run = await runCli(['seed', 'demo', '--people', '560'], env);
+    const run = await runCli(['seed', 'demo', '--people', '672'], env);
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.code).toBe(0);
     summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
@@ -37,11 +37,11 @@ describe('seed demo', () => {
 
   it('loads the fixed programs and scales the ceremony to --people', () => {
     expect(summary).toEqual({
-      standards: 4, providers: 6, evaluators: 14,
-      // 560 people, plus 40 of Tijuana enrolled again after their 2018 certificates expired.
-      enrollments: 600,
+      standards: 4, programs: 2, providers: 7, evaluators: 15,
+      // 672 people (a ceremony of 51 beside the fixed programs), plus 40 of Tijuana enrolled again after their 2018 certificates expired.
+      enrollments: 712,
       // All but the 20 EC0217 candidates still in process.
-      certificates: 580,
+      certificates: 692,
       // One in twenty of the ceremony's 51 (3), and 12 EC0217 candidates.
       notYetCompetent: 15,
       revocations: 3,
@@ -56,8 +56,9 @@ describe('seed demo', () => {
     expect(count('CertificateIssued')).toBe(summary.certificates);
     expect(count('CertificateRevoked')).toBe(summary.revocations);
     expect(events.filter((e) => e.type === 'EvaluationRecorded' && (e.data as { result: string }).result === 'not_yet_competent')).toHaveLength(summary.notYetCompetent);
-    // 560 new people and 14 evaluators are registered once each; re-enrolled people are not registered again.
-    expect(count('PersonRegistered')).toBe(560 + 14);
+    // 672 new people and 15 evaluators are registered once each; re-enrolled people are not registered again.
+    expect(count('PersonRegistered')).toBe(672 + 15);
+    expect(count('ProgramLaunched')).toBe(summary.programs);
   });
 
   it('writes every event with the actor of a real command, and personal data only in person streams', () => {

@@ -11,6 +11,7 @@ export * from './stats/certification-stats';
 export * from './answer-cache';
 export * from './reports/transparency-report';
 export * from './programs/program-queries';
+export * from './findings/finding-queries';
 export * from './reports/transparency-report.render';
 export * from './audit/audit-queries';
 export * from './audit/provenance-queries';

@@ -37,16 +37,16 @@ export function encodeCursor(key: string): string {
 }
 
 /**
- * The key a cursor of ours holds. Only the exact text encodeCursor made is
+ * The key a cursor of ours holds (a position, unless `isKey` says what else a key of that list is). Only the exact text encodeCursor made is
  * one: Node's base64 decoder skips what is not base64 (a NUL, a newline,
  * `!`), so a cursor with junk in it would otherwise be read as if clean.
  */
-export function decodeCursor(cursor: string | undefined): string | undefined {
+export function decodeCursor(cursor: string | undefined, isKey: (after: string) => boolean = (after) => parsePosition(after) !== null): string | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown } | null;
     const after = decoded?.after;
-    if (typeof after === 'string' && parsePosition(after) !== null && encodeCursor(after) === cursor) return after;
+    if (typeof after === 'string' && isKey(after) && encodeCursor(after) === cursor) return after;
   } catch {
     // fall through: a cursor we did not make
   }

@@ -67,3 +67,13 @@ export const OTHER_AGENCIES: ReadonlyArray<{ state: string; municipality?: strin
 
 /** States of birth used in CURPs (most demo public servants were born where they work). */
 export const BIRTH_STATES = ['BC', 'BC', 'BC', 'SR', 'SL', 'JC', 'MN', 'DF', 'QR', 'QR', 'YN', 'CS', 'VZ', 'OC', 'NL', 'DG'] as const;
+
+/** Municipal agencies of Othón P. Blanco (Chetumal), Quintana Roo. */
+export const OTHON_P_BLANCO_AGENCIES = [
+  'Tesorería Municipal de Othón P. Blanco',
+  'Dirección de Desarrollo Urbano y Catastro',
+  'Dirección de Seguridad Pública y Tránsito',
+  'Sistema DIF Municipal de Othón P. Blanco',
+  'Dirección de Atención Ciudadana',
+  'Oficialía Mayor del Ayuntamiento',
+] as const;

@@ -5,6 +5,7 @@ import {
   BENITO_JUAREZ_AGENCIES,
   BIRTH_STATES,
   FEMALE_GIVEN_NAMES,
+  OTHON_P_BLANCO_AGENCIES,
   MALE_GIVEN_NAMES,
   OTHER_AGENCIES,
   SURNAMES,
@@ -19,7 +20,12 @@ import { buildCurp } from './demo-curp';
  * California government (13 Nov 2018), Tijuana's delivery of 179 (114 of them
  * base workers) out of 410 certified that year, 39 staff of 23 Benito Juárez
  * agencies certified through CECATI 149, plus recent EC0217 programs, judgments
- * of "not yet competent", re-certification after expiry and revocations.
+ * of "not yet competent", re-certification after expiry and revocations; the
+ * two programs of the news (Baja California's half of its workforce,
+ * Tijuana's 600 by the end of 2018); and, so that the audit findings have
+ * something to show, the work of one fictitious certification body in
+ * Quintana Roo in 2019 with the irregularities comptrollers look for. Every
+ * ordinary evaluator judges at most six candidates a business day.
  */
 
 export type SeedRole = 'authority' | 'certifier' | 'registrar' | 'evaluator';
@@ -44,6 +50,7 @@ export interface SeedOptions {
 
 export interface SeedSummary {
   standards: number;
+  programs: number;
   providers: number;
   evaluators: number;
   enrollments: number;
@@ -52,8 +59,17 @@ export interface SeedSummary {
   revocations: number;
 }
 
-/** Fixed programs: Tijuana 410 (179 in the September delivery), Benito Juárez 39, re-certification 40, recent EC0217 60. */
-const FIXED_PEOPLE = 410 + 39 + 60;
+/** The irregular provider's work: 110 certified by one evaluator in 2019, and 2 certified the day they enrolled. */
+const IRREGULAR_PEOPLE = 110 + 2;
+/**
+ * Fixed programs: Tijuana 410 (179 in the September delivery), Benito Juárez 39, re-certification 40 (people already
+ * counted), recent EC0217 60, and the irregular provider's.
+ */
+const FIXED_PEOPLE = 410 + 39 + 60 + IRREGULAR_PEOPLE;
+/** Judgments an ordinary evaluator records in a business day, at most: an EC0105 evaluation takes about an hour. */
+const JUDGMENTS_PER_DAY = 6;
+/** Business days the ceremony's evaluations may take, between the last enrollment and the ceremony. */
+const CEREMONY_EVALUATION_DAYS = 45;
 export const DEFAULT_DEMO_PEOPLE = 2_000 + FIXED_PEOPLE;
 
 const AUTHORITY: SeedActor = { role: 'authority', org: 'CONOCER', sub: 'conocer-registro' };
@@ -71,7 +87,7 @@ export class DemoScenario {
   private readonly rnd = seededRandom(20181113);
   private readonly usedCurps = new Set<string>();
   private readonly summary: SeedSummary = {
-    standards: 0, providers: 0, evaluators: 0, enrollments: 0, certificates: 0, notYetCompetent: 0, revocations: 0,
+    standards: 0, programs: 0, providers: 0, evaluators: 0, enrollments: 0, certificates: 0, notYetCompetent: 0, revocations: 0,
   };
   private done = 0;
   private total = 0;
@@ -83,14 +99,16 @@ export class DemoScenario {
     // Rough count of commands, for the progress bar: enroll, evaluate, issue per person.
     this.total = 30 + (ceremony + FIXED_PEOPLE) * 3;
     await this.registerStandards();
+    await this.launchPrograms();
     await this.accreditProviders();
-    await this.accreditEvaluators();
+    await this.accreditEvaluators(ceremony);
     const ceremonyFolios = await this.bajaCaliforniaCeremony(ceremony);
     const tijuana = await this.tijuana();
     await this.benitoJuarez();
     await this.recertifyAfterExpiry(tijuana.slice(0, 40));
     await this.recentEc0217Program();
     await this.revoke(ceremonyFolios.slice(0, 3));
+    await this.irregularProvider();
     return this.summary;
   }
 
@@ -160,6 +178,29 @@ export class DemoScenario {
     }
   }
 
+  /** The programs of the news, launched by the authority (their progress is counted from the certificates below). */
+  private async launchPrograms(): Promise<void> {
+    const programs = [
+      {
+        programId: 'bc-ec0105-2018',
+        name: 'Certificación en EC0105 de la mitad de los servidores públicos de Baja California',
+        jurisdiction: { state: 'BC' }, standards: ['EC0105'], startsOn: '2018-01-01', endsOn: '2018-12-31',
+        // 8,135 certified were "about half" of the state's public servants.
+        target: { share: 0.5, workforce: 16_270 },
+      },
+      {
+        programId: 'tijuana-ec0105-2018',
+        name: 'Certificación en EC0105 de servidores públicos del Ayuntamiento de Tijuana',
+        jurisdiction: { state: 'BC', municipality: 'Tijuana' }, standards: ['EC0105'], startsOn: '2018-01-01', endsOn: '2018-12-31',
+        target: { count: 600 },
+      },
+    ];
+    for (const program of programs) {
+      await this.send(AUTHORITY, '/v1/programs', program);
+      this.summary.programs += 1;
+    }
+  }
+
   private async accreditProviders(): Promise<void> {
     const providers = [
       {
@@ -192,6 +233,12 @@ export class DemoScenario {
         name: 'Centro de Capacitación para el Trabajo Industrial No. 149, Cancún',
         standards: ['EC0105', 'EC0217'], validFrom: '2015-01-01', validUntil: '2030-04-30',
       },
+      {
+        // Fictitious: the provider whose 2019 work shows the irregularities of the audit findings.
+        providerId: 'oc-peninsular', kind: 'OC', accreditationCode: 'OC201-19',
+        name: 'Organismo Certificador Peninsular, A.C. (ficticio)',
+        standards: ['EC0105'], validFrom: '2019-01-15', validUntil: '2029-01-14',
+      },
     ];
     for (const provider of providers) {
       await this.send(AUTHORITY, '/v1/providers', provider);
@@ -201,11 +248,14 @@ export class DemoScenario {
 
   private readonly evaluatorsOf: Record<string, string[]> = {};
 
-  private async accreditEvaluators(): Promise<void> {
+  private async accreditEvaluators(ceremony: number): Promise<void> {
+    // Enough evaluators for the ceremony to be judged in its weeks at JUDGMENTS_PER_DAY each: 8 for 2,000.
+    const ceremonyEvaluators = Math.max(8, Math.ceil(ceremony / (JUDGMENTS_PER_DAY * CEREMONY_EVALUATION_DAYS)));
     const plan: Array<[providerId: string, count: number, standards: string[]]> = [
-      ['ece-bc', 8, ['EC0105']],
+      ['ece-bc', ceremonyEvaluators, ['EC0105']],
       ['ece-dgcft', 3, ['EC0105', 'EC0217']],
       ['oc-occidente', 3, ['EC0217', 'EC0301']],
+      ['oc-peninsular', 1, ['EC0105']],
     ];
     for (const [providerId, count, standards] of plan) {
       this.evaluatorsOf[providerId] = [];
@@ -215,8 +265,8 @@ export class DemoScenario {
         await this.send(this.certifierOf(providerId), '/v1/evaluators', {
           evaluatorId, curp: person.curp, fullName: person.fullName, providerId, standards,
           credentialFolio: `CED-${providerId.toUpperCase()}-${String(n).padStart(4, '0')}`,
-          // Their cédulas date from before the first ceremony the demo records.
-          validFrom: '2017-01-01',
+          // Their cédulas date from before the first ceremony the demo records (the fictitious provider's from its start).
+          validFrom: providerId === 'oc-peninsular' ? '2019-02-01' : '2017-01-01',
           validUntil: '2029-12-31',
         });
         this.evaluatorsOf[providerId].push(evaluatorId);
@@ -250,16 +300,24 @@ export class DemoScenario {
     });
   }
 
-  private async evaluate(providerId: string, enrolled: readonly Enrolled[], evaluatedAt: string, result: 'competent' | 'not_yet_competent'): Promise<void> {
+  /**
+   * The provider's evaluators judge `enrolled` in turn from business day `from` on, each at most
+   * JUDGMENTS_PER_DAY a day, at 17:00 UTC (late morning in Mexico).
+   */
+  private async evaluate(providerId: string, enrolled: readonly Enrolled[], from: string, result: 'competent' | 'not_yet_competent'): Promise<void> {
+    const evaluators = this.evaluatorsOf[providerId];
     await this.inParallel(enrolled, async ({ processId }, index) => {
-      const evaluators = this.evaluatorsOf[providerId];
-      const evaluatorId = evaluators[index % evaluators.length];
-      await this.send({ role: 'evaluator', org: providerId, sub: evaluatorId }, `/v1/enrollments/${processId}/evaluations`, {
-        result, evaluatedAt,
-        evidenceDigest: `sha256:${createHash('sha256').update(`portafolio:${processId}:${evaluatedAt}`).digest('hex')}`,
-      });
-      if (result === 'not_yet_competent') this.summary.notYetCompetent += 1;
+      const day = addBusinessDays(from, Math.floor(Math.floor(index / evaluators.length) / JUDGMENTS_PER_DAY));
+      await this.judge(providerId, evaluators[index % evaluators.length], processId, `${day}T17:00:00.000Z`, result);
     });
+  }
+
+  private async judge(providerId: string, evaluatorId: string, processId: string, evaluatedAt: string, result: 'competent' | 'not_yet_competent', evidenceDigest?: string): Promise<void> {
+    await this.send({ role: 'evaluator', org: providerId, sub: evaluatorId }, `/v1/enrollments/${processId}/evaluations`, {
+      result, evaluatedAt,
+      evidenceDigest: evidenceDigest ?? `sha256:${createHash('sha256').update(`portafolio:${processId}:${evaluatedAt}`).digest('hex')}`,
+    });
+    if (result === 'not_yet_competent') this.summary.notYetCompetent += 1;
   }
 
   /** Issues in batches of at most 5,000, as providers do at a delivery ceremony. */
@@ -287,9 +345,10 @@ export class DemoScenario {
       enrolledAt: `2018-0${6 + (i % 3)}-${String(1 + (i % 28)).padStart(2, '0')}T16:00:00.000Z`,
     }), count);
     // About one in twenty is first judged not yet competent and passes on a second evaluation.
+    // The last enrollment is on 28 August; first judgments from the next day, the ceremony's from 3 September.
     const retried = enrolled.filter((_, i) => i % 20 === 7);
-    await this.evaluate('ece-bc', retried, '2018-09-20T17:00:00.000Z', 'not_yet_competent');
-    await this.evaluate('ece-bc', enrolled, '2018-10-15T17:00:00.000Z', 'competent');
+    await this.evaluate('ece-bc', retried, '2018-08-29', 'not_yet_competent');
+    await this.evaluate('ece-bc', enrolled, '2018-09-03', 'competent');
     return this.issue('ece-bc', enrolled, '2018-11-13T18:00:00.000Z');
   }
 
@@ -299,13 +358,13 @@ export class DemoScenario {
       agency: this.pick(TIJUANA_AGENCIES), jurisdiction: { state: 'BC', municipality: 'Tijuana' },
       employment: this.rnd() < 0.5 ? 'base' : 'confianza', enrolledAt: '2018-03-05T16:00:00.000Z',
     }), 231);
-    await this.evaluate('ece-bc', earlier, '2018-05-10T17:00:00.000Z', 'competent');
+    await this.evaluate('ece-bc', earlier, '2018-05-07', 'competent');
     await this.issue('ece-bc', earlier, '2018-06-20T18:00:00.000Z');
     const september = await this.enroll('ce-tijuana', 'ece-bc', 'EC0105', (i) => ({
       agency: this.pick(TIJUANA_AGENCIES), jurisdiction: { state: 'BC', municipality: 'Tijuana' },
       employment: i < 114 ? 'base' : 'confianza', enrolledAt: '2018-07-02T16:00:00.000Z',
     }), 179);
-    await this.evaluate('ece-bc', september, '2018-08-24T17:00:00.000Z', 'competent');
+    await this.evaluate('ece-bc', september, '2018-08-13', 'competent');
     await this.issue('ece-bc', september, '2018-09-14T18:00:00.000Z');
     return [...earlier, ...september];
   }
@@ -323,7 +382,7 @@ export class DemoScenario {
         trainerId: 'instructor-cecati-149-01', hours: 20, completedAt: '2019-03-01T20:00:00.000Z',
       });
     });
-    await this.evaluate('ece-dgcft', enrolled, '2019-03-22T17:00:00.000Z', 'competent');
+    await this.evaluate('ece-dgcft', enrolled, '2019-03-18', 'competent');
     await this.issue('ece-dgcft', enrolled, '2019-04-26T18:00:00.000Z');
   }
 
@@ -333,7 +392,7 @@ export class DemoScenario {
       agency: this.pick(TIJUANA_AGENCIES), jurisdiction: { state: 'BC', municipality: 'Tijuana' },
       employment: 'base', enrolledAt: '2024-02-05T16:00:00.000Z', person: previous[i].person,
     }), previous.length);
-    await this.evaluate('ece-bc', enrolled, '2024-03-15T17:00:00.000Z', 'competent');
+    await this.evaluate('ece-bc', enrolled, '2024-03-15', 'competent');
     await this.issue('ece-bc', enrolled, '2024-04-10T18:00:00.000Z');
   }
 
@@ -349,10 +408,43 @@ export class DemoScenario {
     }, 60);
     const certified = enrolled.slice(0, 40);
     const notYet = enrolled.slice(40, 52);
-    await this.evaluate('oc-occidente', certified, '2026-01-20T17:00:00.000Z', 'competent');
-    await this.evaluate('oc-occidente', notYet, '2026-01-21T17:00:00.000Z', 'not_yet_competent');
+    await this.evaluate('oc-occidente', certified, '2026-01-19', 'competent');
+    await this.evaluate('oc-occidente', notYet, '2026-01-26', 'not_yet_competent');
     await this.issue('oc-occidente', certified, '2026-02-27T18:00:00.000Z');
     // The last eight stay enrolled: their evaluation is still pending.
+  }
+
+  /**
+   * A fictitious certification body's 2019 work in Othón P. Blanco (Chetumal), with the patterns of the audit
+   * findings: its one evaluator judges 30 candidates on 4 June and, over 112 judgments, never one "not yet
+   * competent"; three candidates file the same portfolio; 60 certificates are issued one by one on 1 July, outside
+   * any batch; and two public servants are enrolled, judged and certified within the same afternoon.
+   */
+  private async irregularProvider(): Promise<void> {
+    const providerId = 'oc-peninsular';
+    const [evaluatorId] = this.evaluatorsOf[providerId];
+    const work = (i: number) => ({
+      agency: OTHON_P_BLANCO_AGENCIES[i % OTHON_P_BLANCO_AGENCIES.length], jurisdiction: { state: 'QR', municipality: 'Othón P. Blanco' },
+      employment: i % 4 === 0 ? 'confianza' : 'base', enrolledAt: '2019-05-06T15:00:00.000Z', person: this.newPerson(['QR', 'QR', 'YN', 'CC', 'TC']),
+    });
+    const enrolled = await this.enroll(providerId, providerId, 'EC0105', work, 110);
+    const copied = `sha256:${createHash('sha256').update('portafolio compartido, Othón P. Blanco, 2019').digest('hex')}`;
+    await this.inParallel(enrolled, async ({ processId }, index) => {
+      // Thirty on 4 June; the rest six a day from the 5th.
+      const day = index < 30 ? '2019-06-04' : addBusinessDays('2019-06-05', Math.floor((index - 30) / JUDGMENTS_PER_DAY));
+      await this.judge(providerId, evaluatorId, processId, `${day}T${String(14 + (index % 8)).padStart(2, '0')}:00:00.000Z`, 'competent', index >= 40 && index < 43 ? copied : undefined);
+    });
+    const certifier = this.certifierOf(providerId);
+    await this.inParallel(enrolled, async ({ processId }, index) => {
+      await this.send(certifier, `/v1/enrollments/${processId}/certificate`, { issuedAt: index < 60 ? '2019-07-01T18:00:00.000Z' : '2019-07-02T18:00:00.000Z' });
+      this.summary.certificates += 1;
+    });
+    const rushed = await this.enroll(providerId, providerId, 'EC0105', (i) => ({ ...work(i), enrolledAt: '2019-08-12T15:00:00.000Z' }), 2);
+    for (const { processId } of rushed) {
+      await this.judge(providerId, evaluatorId, processId, '2019-08-12T17:30:00.000Z', 'competent');
+      await this.send(certifier, `/v1/enrollments/${processId}/certificate`, { issuedAt: '2019-08-12T22:00:00.000Z' });
+      this.summary.certificates += 1;
+    }
   }
 
   private async revoke(folios: readonly string[]): Promise<void> {
@@ -367,4 +459,15 @@ export class DemoScenario {
       this.summary.revocations += 1;
     }
   }
+}
+
+/** `days` business days (Monday to Friday) after `from` (itself a business day), as `YYYY-MM-DD`. */
+export function addBusinessDays(from: string, days: number): string {
+  const date = new Date(`${from}T12:00:00.000Z`);
+  for (let left = days; left > 0; ) {
+    date.setUTCDate(date.getUTCDate() + 1);
+    const weekday = date.getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left -= 1;
+  }
+  return date.toISOString().slice(0, 10);
 }

@@ -11,6 +11,7 @@ import {
   CertificationStatsQueries,
   createReadModelDataSource,
   EnrollmentQueries,
+  FindingQueries,
   PROGRAM_PROJECTIONS,
   ProgramQueries,
   ProvenanceQueries,
@@ -31,6 +32,7 @@ import { PublicCertificatesHttpController } from './controllers/public-certifica
 import { PublicCredentialsHttpController } from './controllers/public-credentials.http.controller';
 import { PublicProofsHttpController } from './controllers/public-proofs.http.controller';
 import { CertificateProofs } from './certificate-proofs';
+import { FindingsHttpController } from './controllers/findings.http.controller';
 import { ProgramsHttpController } from './controllers/programs.http.controller';
 import { ReportsHttpController } from './controllers/reports.http.controller';
 import { StatsHttpController } from './controllers/stats.http.controller';
@@ -107,6 +109,7 @@ const queryServices: Provider[] = [
     useFactory: (ds: DataSource, watcher: CheckpointWatcher) => new CertificationStatsQueries(ds, watcher),
   },
   { provide: AuditQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new AuditQueries(ds) },
+  { provide: FindingQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new FindingQueries(ds) },
   { provide: ProvenanceQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new ProvenanceQueries(ds) },
   { provide: EnrollmentQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new EnrollmentQueries(ds) },
   CertificateProofs,
@@ -136,6 +139,7 @@ const queryControllers = [
   StatsHttpController,
   ReportsHttpController,
   ProgramsHttpController,
+  FindingsHttpController,
   EvaluatorsHttpController,
   AccessLogHttpController,
 ];
