@@ -83,7 +83,8 @@ describe('requests the OpenAPI fuzzer found mishandled', () => {
   });
 
   it('refuses a cursor with anything added to it, which base64 decoding skipped', async () => {
-    const first = await get('/v1/audit/events?limit=1', callers.comptroller);
+    // Read once the audit trail holds the reference data: an empty first page has no cursor to tamper with.
+    const first = await get(`/v1/audit/events?limit=1&minPosition=${await ledger.store.headPosition()}`, callers.comptroller);
     const cursor = first.body.nextCursor as string;
     expect((await get(`/v1/audit/events?limit=1&cursor=${cursor}`, callers.comptroller)).status).toBe(200);
     for (const junk of [`${cursor}%0A`, `${cursor}%00`, `${cursor.slice(0, 3)}!${cursor.slice(3)}`, `${cursor}%3D%3D`]) {

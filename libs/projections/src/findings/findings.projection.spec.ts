@@ -23,11 +23,11 @@ class Log {
     });
   }
 
-  judge(processId: string, evaluatorId: string, evaluatedAt: string, options: { result?: 'competent' | 'not_yet_competent'; digest?: string } = {}): void {
+  judge(processId: string, evaluatorId: string, evaluatedAt: string, options: { result?: 'competent' | 'not_yet_competent'; digest?: string; importRun?: string } = {}): void {
     this.digestCount += 1;
     this.add(`certification-${processId}`, 'EvaluationRecorded', {
       processId, evaluatorId, result: options.result ?? 'competent', evaluatedAt, credentialFolio: 'CED-1',
-      evidenceDigest: options.digest ?? `sha256:${this.digestCount.toString(16).padStart(64, '0')}`,
+      ...(options.importRun ? { importRun: options.importRun } : { evidenceDigest: options.digest ?? `sha256:${this.digestCount.toString(16).padStart(64, '0')}` }),
     });
   }
 
@@ -189,6 +189,15 @@ describe('findings projection', () => {
       for (let n = 0; n < 60; n++) log.certify(n, { ...ordinary, issuedAt: '2019-04-02T18:00:00.000Z' }, { providerId: 'oc-busy', evaluatorId: `ev-busy-${n}` });
       expect(findingsOf(log).findings).toEqual([]);
     });
+  });
+
+  it('counts no imported judgment towards an evaluator’s day or streak: an archive keeps only what was certified', () => {
+    const log = new Log();
+    for (let n = 0; n < 120; n++) {
+      log.enroll(`imp-${n}`, '2010-01-04T15:00:00.000Z');
+      log.judge(`imp-${n}`, 'ev-archive', '2010-03-01T17:00:00.000Z', { importRun: 'run-1' });
+    }
+    expect(findingsOf(log).findings).toEqual([]);
   });
 
   it('raises the same findings with the same ids however the log is cut into batches', () => {

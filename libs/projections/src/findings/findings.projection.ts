@@ -49,7 +49,8 @@ const PROVIDERS = providerVolumesTable.name;
  * settings: a generation built under other thresholds is rebuilt, so the
  * findings are always those of the whole history under today's thresholds.
  * Issuances in a batch (a ceremony) and imported history never count as
- * issuing "outside a batch".
+ * issuing "outside a batch", and imported judgments count towards no
+ * evaluator's day or streak (an archive keeps only what was certified).
  */
 export function findingsProjection(thresholds: FindingThresholds): Projection {
   return {
@@ -257,8 +258,11 @@ function judged(thresholds: FindingThresholds, rows: RowReader, event: RecordedL
   const digest = text(event.data.evidenceDigest);
   const changes: RowChange[] = [];
   if (process && event.data.result === 'competent') changes.push(put(PROCESSES, { ...process, judged_position: position } as Row));
-  if (evaluatorId && day) changes.push(...evaluatorDay(thresholds, rows, { evaluatorId, day, providerId, state, position }));
-  if (evaluatorId) changes.push(...evaluatorStreak(thresholds, rows, { evaluatorId, providerId, state, position, competent: event.data.result === 'competent' }));
+  // An archive holds the judgments that led to a certificate, not the evaluator's days or the candidates it turned
+  // down: imported judgments count towards neither an evaluator's day nor its streak of "competent".
+  const imported = event.data.importRun !== undefined;
+  if (evaluatorId && day && !imported) changes.push(...evaluatorDay(thresholds, rows, { evaluatorId, day, providerId, state, position }));
+  if (evaluatorId && !imported) changes.push(...evaluatorStreak(thresholds, rows, { evaluatorId, providerId, state, position, competent: event.data.result === 'competent' }));
   if (digest) changes.push(...sharedEvidence(thresholds, rows, { digest, subjectId, evaluatorId, providerId, day, state, position }));
   return changes;
 }
