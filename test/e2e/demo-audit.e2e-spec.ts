@@ -21,12 +21,13 @@ const findingIdsByStore = new Map<string, string[]>();
 /**
  * The demo as a comptroller sees it, on each event store: `ledger seed demo`
  * against a running ledger, then the programs' progress and the audit
- * findings under the default thresholds. PostgreSQL gets the default demo
- * (a ceremony of 2,000); EventStoreDB a smaller ceremony (the fixed programs
- * are the same), so that both fit in the suite's time.
+ * findings under the default thresholds. The Baja California ceremony is
+ * scaled down to 51 (`--people 672`) so that both fit in the suite's time:
+ * everything else is the demo as it is, and the state's figures are checked
+ * as the ceremony's size plus Tijuana's (2,000 + 410 in the default demo).
  */
 describe.each<[LedgerMode, number, number]>([
-  [POSTGRES_MODE, 0, 2_000],
+  [POSTGRES_MODE, 672, 51],
   [eventStoreDbMode('DATABASE_URL'), 672, 51],
 ])('the demo for comptrollers: %#', (mode, people, ceremony) => {
   let ledger: LedgerUnderTest;
@@ -39,7 +40,7 @@ describe.each<[LedgerMode, number, number]>([
     const { server } = ledger;
     comptroller = callersFor(server).comptroller;
     const env = { LEDGER_DATA_DIR: data.dir, LEDGER_TOKEN_KEY: server.secrets.tokenKey, LEDGER_SUBJECT_KEY: server.secrets.subjectKey, LEDGER_FOLIO_KEY: server.secrets.folioKey };
-    const run = await runCli(['seed', 'demo', '--url', server.baseUrl, '--concurrency', '16', ...(people > 0 ? ['--people', String(people)] : [])], env);
+    const run = await runCli(['seed', 'demo', '--url', server.baseUrl, '--concurrency', '16', '--people', String(people)], env);
     if (run.code !== 0 || /Error/.test(run.stderr)) throw new Error(`seed demo failed (${run.code}): ${run.stderr.slice(-2_000)}`);
     summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
     expect(summary.programs).toBe(2);
@@ -94,7 +95,7 @@ describe.each<[LedgerMode, number, number]>([
       ['shared_evidence_digest', 'oc-peninsular', expect.stringMatching(/^2019-06-/), 3],
     ].sort());
     for (const finding of findings) expect(finding.states).toEqual(['QR']);
-    findingIdsByStore.set(String(ceremony), findings.filter((finding) => finding.kind !== 'issued_soon_after_enrollment').map((finding) => finding.findingId).sort());
-    if (findingIdsByStore.size === 2) expect(findingIdsByStore.get('51')).toEqual(findingIdsByStore.get('2000'));
+    findingIdsByStore.set(mode.name, findings.filter((finding) => finding.kind !== 'issued_soon_after_enrollment').map((finding) => finding.findingId).sort());
+    if (findingIdsByStore.size === 2) expect([...findingIdsByStore.values()][1]).toEqual([...findingIdsByStore.values()][0]);
   });
 });
