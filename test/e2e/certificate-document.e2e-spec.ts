@@ -10,6 +10,7 @@ import { FOLIO_ALPHABET, folioCheckSymbol } from '@ledger/domain';
 import { callersFor, enrollmentBody, EVIDENCE, nextPerson, post, seedReferenceData, type Callers } from './support/ledger-client';
 import { POSTGRES_MODE, type LedgerUnderTest } from './support/ledger-modes';
 import type { LedgerServer } from './support/ledger-server';
+import { screenshotPath } from '../browser/support/browser';
 
 jest.setTimeout(120_000);
 
@@ -26,8 +27,9 @@ function textOf(pdf: Buffer, dir: string, mode: '-layout' | '-raw' = '-layout'):
 function qrCodeOf(pdf: Buffer, dir: string): string | undefined {
   const file = join(dir, 'qr.pdf');
   writeFileSync(file, pdf);
-  execFileSync('pdftoppm', ['-png', '-r', '110', '-singlefile', file, join(dir, 'page')]);
-  const png = PNG.sync.read(readFileSync(join(dir, 'page.png')));
+  const image = screenshotPath('certificate-document');
+  execFileSync('pdftoppm', ['-png', '-r', '110', '-singlefile', file, image.replace(/\.png$/, '')]);
+  const png = PNG.sync.read(readFileSync(image));
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
 
@@ -46,11 +48,11 @@ describe('the printable certificate', () => {
   let revoked: { folio: string };
   let lastWrite: string;
 
-  async function certify(person = nextPerson('BC')): Promise<{ folio: string; person: { curp: string; fullName: string } }> {
-    const enrolled = await post(server, '/v1/enrollments', callers.registrar, enrollmentBody(person));
+  async function certify(person = nextPerson('BC'), year = 2018): Promise<{ folio: string; person: { curp: string; fullName: string } }> {
+    const enrolled = await post(server, '/v1/enrollments', callers.registrar, enrollmentBody(person, { enrolledAt: `${year}-10-01T15:00:00Z` }));
     const { processId } = enrolled.body as { processId: string };
-    await post(server, `/v1/enrollments/${processId}/evaluations`, callers.evaluator, { result: 'competent', evidenceDigest: EVIDENCE, evaluatedAt: '2018-11-01T16:00:00Z' });
-    const issued = await post(server, `/v1/enrollments/${processId}/certificate`, callers.certifier, { issuedAt: '2018-11-13T18:00:00Z' });
+    await post(server, `/v1/enrollments/${processId}/evaluations`, callers.evaluator, { result: 'competent', evidenceDigest: EVIDENCE, evaluatedAt: `${year}-11-01T16:00:00Z` });
+    const issued = await post(server, `/v1/enrollments/${processId}/certificate`, callers.certifier, { issuedAt: `${year}-11-13T18:00:00Z` });
     expect(issued.status).toBe(201);
     lastWrite = (issued.body as { position: string }).position;
     return { folio: (issued.body as { folio: string }).folio, person };
@@ -68,7 +70,8 @@ describe('the printable certificate', () => {
     server = ledger.server;
     callers = callersFor(server);
     await seedReferenceData(server, callers);
-    valid = await certify({ ...nextPerson('BC'), fullName: 'María José Ñúñez Güemes' });
+    // Issued in 2025: in force until 2030 (EC0105 certificates are valid for five years).
+    valid = await certify({ ...nextPerson('BC'), fullName: 'María José Ñúñez Güemes' }, 2025);
     revoked = await certify();
     const revocation = await post(server, `/v1/certificates/${revoked.folio}/revocation`, callers.authority, { reason: 'Evidencia no atribuible', revokedAt: '2019-02-18T17:00:00Z' });
     lastWrite = (revocation.body as { position: string }).position;
@@ -95,9 +98,10 @@ describe('the printable certificate', () => {
   it('shows the holder, the standard, the dates in Spanish and the folio, and never the CURP', async () => {
     const pdf = (await document(valid.folio)).body as Buffer;
     const text = textOf(pdf, dir);
-    for (const expected of ['CERTIFICADO DE COMPETENCIA LABORAL', 'María José Ñúñez Güemes', 'EC0105', '13 de noviembre de 2018', valid.folio, 'Vigente']) {
+    for (const expected of ['CERTIFICADO DE COMPETENCIA LABORAL', 'María José Ñúñez Güemes', 'EC0105', '13 de noviembre de 2025', '13 de noviembre de 2030', valid.folio]) {
       expect(text).toContain(expected);
     }
+    expect(text).toMatch(/Estado al imprimirse:\s+Vigente/);
     expect(text).not.toContain(valid.person.curp);
     expect(pdf.includes(Buffer.from(valid.person.curp))).toBe(false);
     // Printed twice in the same status, the same bytes.

@@ -17,6 +17,7 @@ import { PrivacyModule } from './privacy/privacy.module';
 import { LogModule } from './log/log.module';
 import { AccessLogModule } from './access-log/access-log.module';
 import { ReadSideModule } from './queries/read-side.module';
+import { PagesModule } from './pages/pages.module';
 
 /** The whole ledger service for one validated configuration. */
 @Module({})
@@ -41,6 +42,8 @@ export class AppModule {
         ReadSideModule,
         LogModule,
         AccessLogModule,
+        // The public verification page (/verify/{folio}) and its files.
+        PagesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

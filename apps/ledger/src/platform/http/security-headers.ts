@@ -48,6 +48,23 @@ const DOCS_POLICY = {
 };
 
 /**
+ * The ledger's own pages (the public verification page, later the console):
+ * their script, styles and API calls come from this origin only, no inline
+ * script or style, nothing framed, nothing sent elsewhere.
+ */
+const PAGE_POLICY = {
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'object-src': ["'none'"],
+};
+
+/**
  * Helmet's defaults (nosniff, HSTS, same-origin opener and resource
  * policies, no DNS prefetch…) with frames refused outright and no referrer
  * sent anywhere. HSTS only takes effect where the ledger is reached over
@@ -64,6 +81,13 @@ function helmetWith(policy: Record<string, string[]>): ReturnType<typeof helmet>
 
 const apiHeaders = helmetWith(API_POLICY);
 const docsHeaders = helmetWith(DOCS_POLICY);
+const pageHeaders = helmetWith(PAGE_POLICY);
+
+/** `/verify`, `/verify/{folio}` and the console's files under `/console/`. Routing ignores case, and so does this. */
+export function isPagePath(url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0].toLowerCase();
+  return path === '/verify' || path.startsWith('/verify/') || path === '/console' || path.startsWith('/console/');
+}
 
 /** `/docs` and its assets, not `/docs-json` (a JSON document like any other answer). Routing ignores case, and so does this. */
 export function isDocsPath(url: string | undefined): boolean {
@@ -82,9 +106,9 @@ function isPublicDocument(url: string | undefined): boolean {
  * problem answers, 404s, the documentation and what body-parser refuses.
  */
 export function securityHeadersMiddleware(request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void): void {
-  const anonymousDocument = request.headers.authorization === undefined && isPublicDocument(request.url);
+  const anonymousDocument = request.headers.authorization === undefined && (isPublicDocument(request.url) || isPagePath(request.url));
   response.setHeader('Cache-Control', anonymousDocument ? PUBLIC_CACHE_CONTROL : AUTHENTICATED_CACHE_CONTROL);
-  (isDocsPath(request.url) ? docsHeaders : apiHeaders)(request, response, next);
+  (isDocsPath(request.url) ? docsHeaders : isPagePath(request.url) ? pageHeaders : apiHeaders)(request, response, next);
 }
 
 /**
