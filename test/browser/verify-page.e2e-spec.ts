@@ -120,7 +120,7 @@ describe('the public verification page (/verify/{folio})', () => {
     const { page } = await open(`/verify/${validFolio}`);
     // axe runs through the DevTools protocol, which the page's policy does not govern.
     await page.evaluate(AXE);
-    const results = await page.evaluate(async () => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
+    const results = await page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
     expect(results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
     const answer = await request(server.baseUrl).get(`/verify/${validFolio}`);
     expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');

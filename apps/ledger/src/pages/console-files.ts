@@ -31,3 +31,8 @@ export function loadConsoleFiles(dir: string, names: readonly string[]): Readonl
     }),
   );
 }
+
+/** A browser library's distribution file, from the installed package (package.json pins its version). */
+export function loadVendorFile(request: string): StaticFile {
+  return { contentType: TYPES.js, body: readFileSync(require.resolve(request)) };
+}

@@ -3,17 +3,20 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../platform/auth/public.decorator';
 import type { HttpResponse } from '../platform/http/http-types';
 import { PUBLIC_CACHE_CONTROL } from '../platform/http/security-headers';
-import { consoleFilesDir, loadConsoleFiles, type StaticFile } from './console-files';
+import { consoleFilesDir, loadConsoleFiles, loadVendorFile, type StaticFile } from './console-files';
 
-const ASSETS = ['verify.js', 'verify.css'];
-const files = loadConsoleFiles(consoleFilesDir(), ['verify.html', ...ASSETS]);
+const ASSETS = ['verify.js', 'verify.css', 'console.js', 'console.css'];
+const files = loadConsoleFiles(consoleFilesDir(), ['verify.html', 'console.html', ...ASSETS]);
+/** Apache ECharts, served from its own distribution file (node_modules/echarts/dist). */
+const echarts = loadVendorFile('echarts/dist/echarts.min.js');
 
 /**
- * The public verification page a certificate's QR code points to,
- * `/verify/{folio}`: one static page for every folio, which reads the public
- * API from the browser like any client (the folio is never written into the
- * page by the server), and its script and styles under `/console/`. Pages,
- * not API routes: they are left out of the OpenAPI document.
+ * The ledger's pages: the comptrollers' console at `/console` and the public
+ * verification page a certificate's QR code points to, `/verify/{folio}`.
+ * Static files, the same for every caller and every URL: they read the API
+ * from the browser like any client, with the caller's token for the console
+ * (nothing of a request is ever written into a page). Pages, not API
+ * routes: they are left out of the OpenAPI document, and need no token.
  */
 @ApiExcludeController()
 @Public()
@@ -27,6 +30,16 @@ export class PagesHttpController {
   @Get('verify/:folio')
   verify(@Res() response: HttpResponse): void {
     send(response, files.get('verify.html')!);
+  }
+
+  @Get('console')
+  console(@Res() response: HttpResponse): void {
+    send(response, files.get('console.html')!);
+  }
+
+  @Get('console/vendor/echarts.min.js')
+  charts(@Res() response: HttpResponse): void {
+    send(response, echarts);
   }
 
   @Get('console/:asset')

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { callersFor, enrollmentBody, EVIDENCE, nextPerson, post, seedReferenceData, type Callers } from '../e2e/support/ledger-client';
+import { POSTGRES_MODE, type LedgerUnderTest } from '../e2e/support/ledger-modes';
+import type { LedgerServer } from '../e2e/support/ledger-server';
+import { signToken } from '../e2e/support/tokens';
+import { launchChromium, screenshotPath } from './support/browser';
+
+jest.setTimeout(120_000);
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const figure = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
+
+/**
+ * The comptrollers' console at /console, in headless Chromium: sign in by
+ * pasting a token, see the panorama, whose totals are the stats API's, and
+ * filter it (the URL keeps the filters, so the view can be shared).
+ */
+describe('the comptrollers’ console (/console)', () => {
+  let ledger: LedgerUnderTest;
+  let server: LedgerServer;
+  let callers: Callers;
+  let browser: Browser;
+  let lastWrite: string;
+
+  async function certify(state: string, municipality: string): Promise<void> {
+    const enrolled = await post(server, '/v1/enrollments', callers.registrar, enrollmentBody(nextPerson(state), { jurisdiction: { state, municipality } }));
+    const { processId } = enrolled.body as { processId: string };
+    await post(server, `/v1/enrollments/${processId}/evaluations`, callers.evaluator, { result: 'competent', evidenceDigest: EVIDENCE, evaluatedAt: '2018-11-01T16:00:00Z' });
+    const issued = await post(server, `/v1/enrollments/${processId}/certificate`, callers.certifier, { issuedAt: '2018-11-13T18:00:00Z' });
+    expect(issued.status).toBe(201);
+    lastWrite = (issued.body as { position: string }).position;
+  }
+
+  async function signedIn(token: string, path = '/console'): Promise<{ page: Page; errors: string[] }> {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-MX' })).newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.baseUrl}${path}`);
+    await page.locator('#token').fill(token);
+    await page.locator('#sign-in-form button[type=submit]').click();
+    await page.locator('#total-all:not(:text("—"))').waitFor();
+    return { page, errors };
+  }
+
+  beforeAll(async () => {
+    ledger = await POSTGRES_MODE.start({ databasePrefix: 'console' });
+    server = ledger.server;
+    callers = callersFor(server);
+    await seedReferenceData(server, callers);
+    for (let n = 0; n < 3; n++) await certify('BC', 'Tijuana');
+    await certify('BC', 'Mexicali');
+    await certify('QR', 'Benito Juárez');
+    const program = await post(server, '/v1/programs', callers.authority, {
+      programId: 'tijuana-2018', name: 'Tijuana 2018', jurisdiction: { state: 'BC', municipality: 'Tijuana' }, standards: ['EC0105'], startsOn: '2018-01-01', endsOn: '2018-12-31', target: { count: 6 },
+    });
+    lastWrite = (program.body as { position: string }).position;
+    await request(server.baseUrl).get(`/v1/programs?minPosition=${lastWrite}`).set('Authorization', callers.comptroller);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ledger?.stop();
+  });
+
+  it('signs in with a pasted token, says who is signed in, and shows the totals and programs the API gives', async () => {
+    const { page, errors } = await signedIn(callers.comptroller.replace(/^Bearer /, ''));
+    const stats = await request(server.baseUrl).get('/v1/stats/certifications').set('Authorization', callers.comptroller);
+    expect(figure(await page.locator('#total-all').textContent())).toBe(stats.body.groups[0].count);
+    expect(figure(await page.locator('#total-all').textContent())).toBe(5);
+    expect(await page.locator('#who').textContent()).toContain('Contraloría');
+    expect(await page.locator('#who').textContent()).toContain('todo el país');
+    expect(await page.locator('#position').textContent()).toMatch(/Posición del registro: [\d,]+/);
+    expect(await page.locator('#programs').textContent()).toContain('Tijuana 2018');
+    expect(await page.locator('#programs').textContent()).toMatch(/50\s?%/);
+    await page.screenshot({ path: screenshotPath('console-panorama'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('filters by state: the totals change, the URL keeps the filter, and the same URL opens the same view', async () => {
+    const { page } = await signedIn(callers.comptroller.replace(/^Bearer /, ''));
+    await page.locator('#filters input[name=state]').fill('QR');
+    await page.locator('#filters button[type=submit]').click();
+    await page.waitForURL('**/console?state=QR');
+    await page.locator('#total-all:text-is("1")').waitFor();
+    const stats = await request(server.baseUrl).get('/v1/stats/certifications?state=BC').set('Authorization', callers.comptroller);
+    await page.goto(`${server.baseUrl}/console?state=BC`);
+    await page.locator(`#total-all:text-is("${stats.body.groups[0].count}")`).waitFor();
+    expect(await page.locator('#filters input[name=state]').inputValue()).toBe('BC');
+  });
+
+  it('shows a scoped comptroller its state, and refuses a token that is not a comptroller’s, saying why', async () => {
+    const quintanaRoo = signToken(server.secrets.tokenKey, { sub: 'auditor-qroo', role: 'comptroller', org: 'SECOGEQROO' }, 3600, { jurisdiction: 'QR' });
+    const { page } = await signedIn(quintanaRoo);
+    expect(figure(await page.locator('#total-all').textContent())).toBe(1);
+    expect(await page.locator('#who').textContent()).toContain('estado QR');
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(`${server.baseUrl}/console`);
+    await other.locator('#token').fill(callers.certifier.replace(/^Bearer /, ''));
+    await other.locator('#sign-in-form button[type=submit]').click();
+    await other.locator('#sign-in-error:not([hidden])').waitFor();
+    expect(await other.locator('#sign-in-error').textContent()).toContain('contraloría');
+    await other.locator('#token').fill('not a token');
+    await other.locator('#sign-in-form button[type=submit]').click();
+    expect(await other.locator('#sign-in-error').textContent()).toContain('no parece un token');
+  });
+
+  it('has no serious accessibility violation on the sign-in page and the panorama', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.baseUrl}/console`);
+    await page.evaluate(AXE);
+    const run = () => page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
+    expect((await run()).violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
+    const { page: panorama } = await signedIn(callers.comptroller.replace(/^Bearer /, ''));
+    await panorama.evaluate(AXE);
+    const results = await panorama.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
+    expect(results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
+  });
+});
