@@ -253,13 +253,19 @@ describe('ledger import certifications', () => {
       [csvOf([row('enrolled')], HEADER.filter((column) => column !== 'curp')), /curp: the header lacks this column/],
       [csvOf([row('enrolled')], [...HEADER, 'salary']), /"salary": unknown column/],
       ['curp,curp\nA,B\n', /curp: the header names this column twice/],
-      ['\u0000\u0001\u0002 not a csv "\n"', /bad-header\.csv: /],
-      ['', /bad-header\.csv is empty/],
+      ['\u0000\u0001\u0002 not a csv "\n"', /bad-header-3\.csv: /],
+      ['', /bad-header-4\.csv is empty/],
     ];
-    for (const [content, message] of cases) {
-      const file = join(dir, 'bad-header.csv');
-      writeFileSync(file, content);
-      const result = await importFile(file);
+    // Each file is refused before the ledger starts, so the runs go side by side.
+    const results = await Promise.all(
+      cases.map(async ([content], index) => {
+        const file = join(dir, `bad-header-${index}.csv`);
+        writeFileSync(file, content);
+        return importFile(file);
+      }),
+    );
+    for (const [index, [, message]] of cases.entries()) {
+      const result = results[index];
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /); // an operator's error, not a stack trace
