@@ -23,17 +23,20 @@ describe('the comptrollers’ console (/console)', () => {
   let callers: Callers;
   let browser: Browser;
   let lastWrite: string;
+  let revokedFolio: string;
 
-  async function certify(state: string, municipality: string): Promise<void> {
+  async function certify(state: string, municipality: string): Promise<string> {
     const enrolled = await post(server, '/v1/enrollments', callers.registrar, enrollmentBody(nextPerson(state), { jurisdiction: { state, municipality } }));
     const { processId } = enrolled.body as { processId: string };
     await post(server, `/v1/enrollments/${processId}/evaluations`, callers.evaluator, { result: 'competent', evidenceDigest: EVIDENCE, evaluatedAt: '2018-11-01T16:00:00Z' });
     const issued = await post(server, `/v1/enrollments/${processId}/certificate`, callers.certifier, { issuedAt: '2018-11-13T18:00:00Z' });
     expect(issued.status).toBe(201);
     lastWrite = (issued.body as { position: string }).position;
+    return (issued.body as { folio: string }).folio;
   }
 
-  async function signedIn(token: string, path = '/console'): Promise<{ page: Page; errors: string[] }> {
+  /** Signs in on `path` and waits for `ready` (by default, the panorama's totals). */
+  async function signedIn(token: string, path = '/console', ready = '#total-all:not(:text("—"))'): Promise<{ page: Page; errors: string[] }> {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-MX' })).newPage();
     const errors: string[] = [];
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -41,7 +44,7 @@ describe('the comptrollers’ console (/console)', () => {
     await page.goto(`${server.baseUrl}${path}`);
     await page.locator('#token').fill(token);
     await page.locator('#sign-in-form button[type=submit]').click();
-    await page.locator('#total-all:not(:text("—"))').waitFor();
+    await page.locator(ready).waitFor();
     return { page, errors };
   }
 
@@ -52,7 +55,9 @@ describe('the comptrollers’ console (/console)', () => {
     await seedReferenceData(server, callers);
     for (let n = 0; n < 3; n++) await certify('BC', 'Tijuana');
     await certify('BC', 'Mexicali');
-    await certify('QR', 'Benito Juárez');
+    revokedFolio = await certify('QR', 'Benito Juárez');
+    const revoked = await post(server, `/v1/certificates/${revokedFolio}/revocation`, callers.authority, { reason: 'Evidencia no atribuible al candidato', revokedAt: '2019-02-18T17:00:00Z' });
+    expect(revoked.status).toBe(201);
     const program = await post(server, '/v1/programs', callers.authority, {
       programId: 'tijuana-2018', name: 'Tijuana 2018', jurisdiction: { state: 'BC', municipality: 'Tijuana' }, standards: ['EC0105'], startsOn: '2018-01-01', endsOn: '2018-12-31', target: { count: 6 },
     });
@@ -106,6 +111,41 @@ describe('the comptrollers’ console (/console)', () => {
     await other.locator('#token').fill('not a token');
     await other.locator('#sign-in-form button[type=submit]').click();
     expect(await other.locator('#sign-in-error').textContent()).toContain('no parece un token');
+  });
+
+  it('lists certificates with their filters in the URL, and opens the story of a revoked one, its revocation last', async () => {
+    const token = callers.comptroller.replace(/^Bearer /, '');
+    const { page } = await signedIn(token, '/console?view=certificados&status=revoked', '#certificate-rows a');
+    await page.locator('#certificate-rows a').first().waitFor();
+    expect(await page.locator('#certificate-rows tr').count()).toBe(1);
+    expect(await page.locator('#certificate-rows').textContent()).toContain('Revocado');
+    await Promise.all([page.waitForURL(`**/console?view=folio&folio=${revokedFolio}`), page.locator('#certificate-rows a').first().click()]);
+    await page.locator('#timeline li').last().waitFor();
+    const steps = await page.locator('#timeline .step').allTextContents();
+    expect(steps[0]).toBe('Inscripción');
+    expect(steps).toContain('Evaluación · competente');
+    expect(steps.at(-1)).toBe('Revocación · motivo: Evidencia no atribuible al candidato');
+    expect(await page.locator('#timeline').textContent()).toContain('en vigor ese día');
+    await page.screenshot({ path: screenshotPath('console-folio'), fullPage: true });
+    // An unknown folio is said so, not shown as an empty story.
+    await page.goto(`${server.baseUrl}/console?view=folio&folio=0000-0000-0000-0`);
+    await page.locator('#folio-error:not([hidden])').waitFor();
+  });
+
+  it('shows the transparency report as of a date and downloads it byte for byte as the API gives it', async () => {
+    const token = callers.comptroller.replace(/^Bearer /, '');
+    const { page } = await signedIn(token, `/console?view=reportes&asOf=2018-12-31&atPosition=${lastWrite}`, '#report-downloads:not([hidden])');
+    await page.locator('#report-downloads:not([hidden])').waitFor();
+    expect(await page.locator('#report-rows tr').count()).toBe(5);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#report-csv').click()]);
+    const saved = readFileSync((await download.path())!);
+    const api = await request(server.baseUrl).get(`/v1/reports/transparency?asOf=2018-12-31&atPosition=${lastWrite}&format=csv`).set('Authorization', callers.comptroller).buffer(true).parse((response, done) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(saved.equals(api.body as Buffer)).toBe(true);
+    expect(download.suggestedFilename()).toBe(`transparency-2018-12-31-p${lastWrite}.csv`);
   });
 
   it('has no serious accessibility violation on the sign-in page and the panorama', async () => {

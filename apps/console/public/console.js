@@ -15,6 +15,19 @@ const FINDING_KINDS = {
   provider_volume_outside_batch: 'Emisión una por una muy por encima de lo usual',
 };
 const SEVERITY = { high: 'Alta', medium: 'Media' };
+const STATUS = { valid: 'Vigente', revoked: 'Revocado', expired: 'Vencido' };
+const VIEWS = ['panorama', 'certificados', 'folio', 'reportes'];
+const CERTIFICATE_FILTERS = ['state', 'municipality', 'standard', 'providerId', 'status'];
+const LONG_DATE = new Intl.DateTimeFormat('es-MX', { dateStyle: 'long', timeZone: 'America/Mexico_City' });
+const DATE_TIME = new Intl.DateTimeFormat('es-MX', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/Mexico_City' });
+const STEPS = {
+  CandidateEnrolled: 'Inscripción',
+  TrainingRecorded: 'Capacitación',
+  EvaluationRecorded: 'Evaluación',
+  FolioAssigned: 'Asignación del folio',
+  CertificateIssued: 'Emisión del certificado',
+  CertificateRevoked: 'Revocación',
+};
 
 const byId = (id) => document.getElementById(id);
 const charts = new Map();
@@ -47,14 +60,62 @@ async function api(path) {
   return body;
 }
 
-function filtersFromUrl() {
+function filtersFromUrl(names = FILTERS) {
   const params = new URLSearchParams(window.location.search);
-  return Object.fromEntries(FILTERS.map((name) => [name, (params.get(name) || '').trim()]).filter(([, value]) => value !== ''));
+  return Object.fromEntries(names.map((name) => [name, (params.get(name) || '').trim()]).filter(([, value]) => value !== ''));
+}
+
+const param = (name) => (new URLSearchParams(window.location.search).get(name) || '').trim();
+const longDate = (instant) => (instant && Number.isFinite(Date.parse(instant)) ? LONG_DATE.format(new Date(instant)) : '—');
+const dateTime = (instant) => (instant && Number.isFinite(Date.parse(instant)) ? DATE_TIME.format(new Date(instant)) : '—');
+
+function navigate(url) {
+  window.history.pushState(null, '', url);
+  void show();
+}
+
+function failure(id, error) {
+  if (error instanceof SignedOut) throw error;
+  const node = byId(id);
+  node.textContent = error.message;
+  node.hidden = false;
+}
+
+/** A download of bytes already in the page, under a name. */
+function save(bytes, type, name) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A CSV cell: quoted when it must be, and never read as a formula by a spreadsheet. */
+function csvCell(value) {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function queryOf(filters, extra = {}) {
   const params = new URLSearchParams({ ...filters, ...extra });
   return params.toString();
+}
+
+/** The answer's exact bytes, for downloads that must equal what the API gives. */
+async function apiBytes(path) {
+  const token = sessionStorage.getItem(TOKEN);
+  if (!token) throw new SignedOut('');
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, credentials: 'omit' });
+  if (response.status === 401 || response.status === 403) throw new SignedOut('El token ya no permite esta consulta.');
+  const bytes = await response.arrayBuffer();
+  if (!response.ok) throw new Error(`El registro respondió ${response.status}.`);
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const name = (/filename="([^"]+)"/.exec(disposition) || [])[1];
+  return { bytes, type: response.headers.get('Content-Type') || 'application/octet-stream', name };
 }
 
 async function stats(filters, extra) {
@@ -101,9 +162,7 @@ async function panorama() {
   const filters = filtersFromUrl();
   const form = byId('filters');
   for (const name of FILTERS) form.elements[name].value = filters[name] || '';
-  byId('panorama').hidden = false;
   byId('panorama-error').hidden = true;
-  lowestPosition = null;
   const [all, valid, revoked, expired, month, state, employment, standard, provider, programs, findings] = await Promise.all([
     stats(filters),
     stats(filters, { status: 'valid' }),
@@ -181,10 +240,137 @@ function renderFindings(items) {
   }
 }
 
+let shownCertificates = [];
+
+async function certificados() {
+  const filters = filtersFromUrl(CERTIFICATE_FILTERS);
+  const form = byId('certificate-filters');
+  for (const name of CERTIFICATE_FILTERS) form.elements[name].value = filters[name] || '';
+  byId('certificados-error').hidden = true;
+  const cursor = param('cursor');
+  let page;
+  try {
+    page = await api(`/v1/certificates?${queryOf(filters, { limit: '50', ...(cursor ? { cursor } : {}) })}`);
+  } catch (error) {
+    return failure('certificados-error', error);
+  }
+  shownCertificates = page.items;
+  const body = byId('certificate-rows');
+  body.replaceChildren();
+  if (page.items.length === 0) cell(body.insertRow(), 'Ningún certificado con estos filtros.').setAttribute('colspan', '8');
+  for (const item of page.items) {
+    const row = body.insertRow();
+    const folio = cell(row, '');
+    const link = document.createElement('a');
+    link.href = `/console?view=folio&folio=${encodeURIComponent(item.folio)}`;
+    link.textContent = item.folio;
+    folio.append(link);
+    cell(row, item.holderName || 'Nombre suprimido');
+    cell(row, item.standardCode);
+    cell(row, item.providerId);
+    cell(row, item.agency || '—');
+    cell(row, [item.jurisdiction && item.jurisdiction.state, item.jurisdiction && item.jurisdiction.municipality].filter(Boolean).join(', '));
+    cell(row, longDate(item.issuedAt));
+    cell(row, STATUS[item.status] || item.status, `status ${item.status}`);
+  }
+  const next = byId('next-page');
+  next.hidden = !page.nextCursor;
+  if (page.nextCursor) next.href = `/console?${queryOf({ view: 'certificados', ...filters, cursor: page.nextCursor })}`;
+}
+
+async function folio() {
+  const wanted = param('folio');
+  byId('folio-form').elements.folio.value = wanted;
+  byId('folio-error').hidden = true;
+  byId('timeline').replaceChildren();
+  byId('folio-summary').textContent = '';
+  if (!wanted) return;
+  let provenance;
+  try {
+    provenance = await api(`/v1/audit/certificates/${encodeURIComponent(wanted)}/provenance`);
+  } catch (error) {
+    return failure('folio-error', error);
+  }
+  byId('folio-summary').textContent = `Folio ${provenance.folio} · ${provenance.standardCode} · titular ${provenance.subjectId.slice(0, 12)}…`;
+  const steps = [provenance.enrollment, ...provenance.trainings, ...provenance.evaluations, provenance.folioAssignment, provenance.issuance, provenance.revocation]
+    .filter(Boolean)
+    .sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
+  const list = byId('timeline');
+  for (const step of steps) {
+    const item = document.createElement('li');
+    const title = document.createElement('p');
+    title.className = `step${step.type === 'CertificateRevoked' ? ' revocation' : ''}`;
+    const details = step.details || {};
+    const extra = step.type === 'EvaluationRecorded' ? ` · ${details.result === 'competent' ? 'competente' : 'todavía no competente'}`
+      : step.type === 'CertificateRevoked' ? ` · motivo: ${details.reason || '—'}`
+      : step.type === 'TrainingRecorded' ? ` · ${details.hours || '?'} horas` : '';
+    title.textContent = `${STEPS[step.type] || step.type}${extra}`;
+    const meta = document.createElement('p');
+    meta.className = 'meta';
+    const actor = step.actor || {};
+    meta.textContent = `${dateTime(step.occurredAt)} · ${actor.id || '—'} (${ROLES[actor.role] || actor.role || '—'}, ${actor.organizationId || '—'}) · posición ${step.position}`;
+    item.append(title, meta);
+    if (step.accreditation) {
+      const credential = document.createElement('p');
+      credential.className = 'meta';
+      const a = step.accreditation;
+      credential.textContent = `Cédula ${a.credentialFolio} de ${a.providerId}, vigente ${a.validFrom || '—'} a ${a.validUntil}: ${a.inForce ? 'en vigor ese día' : 'NO estaba en vigor ese día'}`;
+      item.append(credential);
+    }
+    list.append(item);
+  }
+}
+
+let shownReport = null;
+
+async function reportes() {
+  const form = byId('report-form');
+  const query = { asOf: param('asOf'), atPosition: param('atPosition'), state: param('state') };
+  for (const [name, value] of Object.entries(query)) form.elements[name].value = value;
+  byId('reportes-error').hidden = true;
+  byId('report-downloads').hidden = true;
+  byId('report-rows').replaceChildren();
+  byId('report-summary').textContent = '';
+  if (!query.asOf) return;
+  const parameters = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+  let report;
+  try {
+    report = await api(`/v1/reports/transparency?${queryOf(parameters, { format: 'json' })}`);
+  } catch (error) {
+    return failure('reportes-error', error);
+  }
+  shownReport = parameters;
+  byId('report-summary').textContent =
+    `Al ${longDate(`${report.asOf.slice(0, 10)}T18:00:00Z`)}, a la posición ${report.position}: ${NUMBER.format(report.totals.valid)} vigentes, ${NUMBER.format(report.totals.revoked)} revocados, ${NUMBER.format(report.totals.expired)} vencidos.`;
+  const body = byId('report-rows');
+  for (const item of report.certificates.slice(0, 200)) {
+    const row = body.insertRow();
+    cell(row, item.folio);
+    cell(row, item.holderName || 'Nombre suprimido');
+    cell(row, item.standardCode);
+    cell(row, item.providerId);
+    cell(row, [item.jurisdiction.state, item.jurisdiction.municipality].filter(Boolean).join(', '));
+    cell(row, longDate(item.issuedAt));
+    cell(row, STATUS[item.status] || item.status, `status ${item.status}`);
+  }
+  byId('report-downloads').hidden = false;
+}
+
+async function downloadReport(format) {
+  if (!shownReport) return;
+  try {
+    const { bytes, type, name } = await apiBytes(`/v1/reports/transparency?${queryOf({ ...shownReport, format })}`);
+    save(bytes, type, name || `transparencia.${format}`);
+  } catch (error) {
+    failure('reportes-error', error);
+  }
+}
+
 function signIn(message = '') {
   sessionStorage.removeItem(TOKEN);
   byId('session').hidden = true;
-  byId('panorama').hidden = true;
+  byId('nav').hidden = true;
+  for (const view of VIEWS) byId(view).hidden = true;
   byId('sign-in').hidden = false;
   const error = byId('sign-in-error');
   error.textContent = message;
@@ -196,8 +382,20 @@ async function show() {
   if (!sessionStorage.getItem(TOKEN)) return signIn();
   byId('sign-in').hidden = true;
   showWho();
+  const view = VIEWS.includes(param('view')) ? param('view') : 'panorama';
+  byId('nav').hidden = false;
+  for (const link of byId('nav').querySelectorAll('a')) {
+    if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  for (const other of VIEWS) byId(other).hidden = other !== view;
+  lowestPosition = null;
   try {
-    await panorama();
+    if (view === 'panorama') await panorama();
+    else if (view === 'certificados') await certificados();
+    else if (view === 'folio') await folio();
+    else await reportes();
+    showPosition();
   } catch (error) {
     if (error instanceof SignedOut) return signIn(error.message);
     const node = byId('panorama-error');
@@ -224,6 +422,58 @@ byId('filters').addEventListener('submit', (event) => {
   const query = queryOf(filters);
   window.history.pushState(null, '', `/console${query ? `?${query}` : ''}`);
   void show();
+});
+
+byId('nav').addEventListener('click', (event) => {
+  const link = event.target.closest('a');
+  if (!link) return;
+  event.preventDefault();
+  navigate(link.getAttribute('href'));
+});
+
+byId('certificate-rows').addEventListener('click', (event) => {
+  const link = event.target.closest('a');
+  if (!link) return;
+  event.preventDefault();
+  navigate(link.getAttribute('href'));
+});
+
+byId('next-page').addEventListener('click', (event) => {
+  event.preventDefault();
+  navigate(byId('next-page').getAttribute('href'));
+});
+
+byId('certificate-filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const filters = Object.fromEntries(CERTIFICATE_FILTERS.map((name) => [name, form.elements[name].value.trim()]).filter(([, value]) => value !== ''));
+  navigate(`/console?${queryOf({ view: 'certificados', ...filters })}`);
+});
+
+byId('folio-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = event.currentTarget.elements.folio.value.trim();
+  navigate(`/console?${queryOf({ view: 'folio', ...(value ? { folio: value } : {}) })}`);
+});
+
+byId('report-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const parameters = Object.fromEntries(['asOf', 'atPosition', 'state'].map((name) => [name, form.elements[name].value.trim()]).filter(([, value]) => value !== ''));
+  navigate(`/console?${queryOf({ view: 'reportes', ...parameters })}`);
+});
+
+byId('report-csv').addEventListener('click', () => void downloadReport('csv'));
+byId('report-json').addEventListener('click', () => void downloadReport('json'));
+
+byId('download-json').addEventListener('click', () => {
+  save(JSON.stringify(shownCertificates, null, 2), 'application/json', 'certificados.json');
+});
+
+byId('download-csv').addEventListener('click', () => {
+  const columns = ['folio', 'holderName', 'standardCode', 'providerId', 'agency', 'state', 'municipality', 'employment', 'issuedAt', 'validUntil', 'status'];
+  const lines = [columns.join(','), ...shownCertificates.map((item) => columns.map((column) => csvCell(column === 'state' || column === 'municipality' ? item.jurisdiction && item.jurisdiction[column] : item[column])).join(','))];
+  save(`${lines.join('\r\n')}\r\n`, 'text/csv', 'certificados.csv');
 });
 
 window.addEventListener('popstate', () => void show());
