@@ -148,6 +148,22 @@ describe('the comptrollers’ console (/console)', () => {
     expect(download.suggestedFilename()).toBe(`transparency-2018-12-31-p${lastWrite}.csv`);
   });
 
+  it('shows the audit trail with its filters, and a person’s timeline by subjectId', async () => {
+    const token = callers.comptroller.replace(/^Bearer /, '');
+    const { page } = await signedIn(token, '/console?view=auditoria&role=authority', '#audit-rows tr >> nth=0');
+    const trail = await request(server.baseUrl).get('/v1/audit/events?role=authority&limit=50').set('Authorization', callers.comptroller);
+    expect(await page.locator('#audit-rows tr').count()).toBe(trail.body.items.length);
+    expect(await page.locator('#audit-rows').textContent()).toContain('Revocación (CertificateRevoked)');
+    const certificate = await request(server.baseUrl).get(`/v1/certificates/${revokedFolio}`).set('Authorization', callers.comptroller);
+    await page.locator('#audit-filters select[name=role]').selectOption('');
+    await page.locator('#audit-filters input[name=subjectId]').fill(certificate.body.subjectId);
+    await page.locator('#audit-filters button[type=submit]').click();
+    await page.waitForURL(`**/console?view=auditoria&subjectId=${certificate.body.subjectId}`);
+    await page.locator('#audit-rows:has-text("Inscripción")').waitFor();
+    const timeline = await request(server.baseUrl).get(`/v1/people/${certificate.body.subjectId}/timeline?limit=50`).set('Authorization', callers.comptroller);
+    expect(await page.locator('#audit-rows tr').count()).toBe(timeline.body.items.length);
+  });
+
   it('has no serious accessibility violation on the sign-in page and the panorama', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${server.baseUrl}/console`);

@@ -16,7 +16,8 @@ const FINDING_KINDS = {
 };
 const SEVERITY = { high: 'Alta', medium: 'Media' };
 const STATUS = { valid: 'Vigente', revoked: 'Revocado', expired: 'Vencido' };
-const VIEWS = ['panorama', 'certificados', 'folio', 'reportes'];
+const VIEWS = ['panorama', 'certificados', 'folio', 'auditoria', 'reportes'];
+const AUDIT_FILTERS = ['actorId', 'role', 'organizationId', 'type', 'from', 'to', 'subjectId'];
 const CERTIFICATE_FILTERS = ['state', 'municipality', 'standard', 'providerId', 'status'];
 const LONG_DATE = new Intl.DateTimeFormat('es-MX', { dateStyle: 'long', timeZone: 'America/Mexico_City' });
 const DATE_TIME = new Intl.DateTimeFormat('es-MX', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/Mexico_City' });
@@ -321,6 +322,40 @@ async function folio() {
   }
 }
 
+/** The audit trail with its filters, or one person's timeline (by subjectId, never by CURP). */
+async function auditoria() {
+  const filters = filtersFromUrl(AUDIT_FILTERS);
+  const form = byId('audit-filters');
+  for (const name of AUDIT_FILTERS) form.elements[name].value = filters[name] || '';
+  byId('auditoria-error').hidden = true;
+  const cursor = param('cursor');
+  const { subjectId, ...trail } = filters;
+  const paging = { limit: '50', ...(cursor ? { cursor } : {}) };
+  let page;
+  try {
+    page = subjectId
+      ? await api(`/v1/people/${encodeURIComponent(subjectId)}/timeline?${queryOf(paging)}`)
+      : await api(`/v1/audit/events?${queryOf(trail, paging)}`);
+  } catch (error) {
+    return failure('auditoria-error', error);
+  }
+  const body = byId('audit-rows');
+  body.replaceChildren();
+  if (page.items.length === 0) cell(body.insertRow(), 'Ningún evento con estos filtros.').setAttribute('colspan', '5');
+  for (const event of page.items) {
+    const row = body.insertRow();
+    cell(row, event.position, 'number');
+    cell(row, STEPS[event.type] ? `${STEPS[event.type]} (${event.type})` : event.type);
+    cell(row, event.stream);
+    cell(row, dateTime(event.occurredAt));
+    const actor = event.actor || {};
+    cell(row, `${actor.id || '—'} · ${ROLES[actor.role] || actor.role || '—'} · ${actor.organizationId || '—'}`);
+  }
+  const next = byId('audit-next');
+  next.hidden = !page.nextCursor;
+  if (page.nextCursor) next.href = `/console?${queryOf({ view: 'auditoria', ...filters, cursor: page.nextCursor })}`;
+}
+
 let shownReport = null;
 
 async function reportes() {
@@ -394,6 +429,7 @@ async function show() {
     if (view === 'panorama') await panorama();
     else if (view === 'certificados') await certificados();
     else if (view === 'folio') await folio();
+    else if (view === 'auditoria') await auditoria();
     else await reportes();
     showPosition();
   } catch (error) {
@@ -461,6 +497,18 @@ byId('report-form').addEventListener('submit', (event) => {
   const form = event.currentTarget;
   const parameters = Object.fromEntries(['asOf', 'atPosition', 'state'].map((name) => [name, form.elements[name].value.trim()]).filter(([, value]) => value !== ''));
   navigate(`/console?${queryOf({ view: 'reportes', ...parameters })}`);
+});
+
+byId('audit-filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const filters = Object.fromEntries(AUDIT_FILTERS.map((name) => [name, form.elements[name].value.trim()]).filter(([, value]) => value !== ''));
+  navigate(`/console?${queryOf({ view: 'auditoria', ...filters })}`);
+});
+
+byId('audit-next').addEventListener('click', (event) => {
+  event.preventDefault();
+  navigate(byId('audit-next').getAttribute('href'));
 });
 
 byId('report-csv').addEventListener('click', () => void downloadReport('csv'));
