@@ -95,6 +95,16 @@ describe('the comptrollers’ console (/console)', () => {
     await page.goto(`${server.baseUrl}/console?state=BC`);
     await page.locator(`#total-all:text-is("${stats.body.groups[0].count}")`).waitFor();
     expect(await page.locator('#filters input[name=state]').inputValue()).toBe('BC');
+    // On the map, Quintana Roo is shaded as holding certificates; choosing it filters by it.
+    await page.goto(`${server.baseUrl}/console`);
+    await page.locator('#total-all:text-is("5")').waitFor();
+    expect(await page.locator('#map path').count()).toBe(32);
+    expect(await page.locator('#map path[data-state="QR"]').getAttribute('aria-label')).toBe('Quintana Roo: 1 certificados');
+    expect(await page.locator('#map path[data-state="JC"]').getAttribute('fill')).toBe('#ebe8e2');
+    await page.locator('#map path[data-state="QR"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/console?state=QR');
+    await page.locator('#total-all:text-is("1")').waitFor();
   });
 
   it('shows a scoped comptroller its state, and refuses a token that is not a comptroller’s, saying why', async () => {

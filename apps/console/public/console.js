@@ -1,3 +1,5 @@
+import mexico from '/console/vendor/mexico.js';
+
 // The comptrollers' console: reads the ledger's HTTP API with the caller's token, like any client, and shows it.
 // Text only (textContent), never markup from an answer. The token stays in this tab (sessionStorage).
 const TOKEN = 'ledger.console.token';
@@ -29,6 +31,14 @@ const STEPS = {
   CertificateIssued: 'Emisión del certificado',
   CertificateRevoked: 'Revocación',
 };
+
+/** @svg-maps/mexico's ids (ISO 3166-2:MX) and the ledger's state codes (libs/domain/src/shared/states.ts). */
+const MAP_CODES = {
+  agu: 'AS', bcn: 'BC', bcs: 'BS', cam: 'CC', chp: 'CS', chh: 'CH', coa: 'CL', col: 'CM', dur: 'DG', gua: 'GT', gro: 'GR',
+  hid: 'HG', jal: 'JC', cmx: 'CMX', mex: 'MC', mic: 'MN', mor: 'MS', nay: 'NT', nle: 'NL', oax: 'OC', pue: 'PL', que: 'QT',
+  roo: 'QR', slp: 'SP', sin: 'SL', son: 'SR', tab: 'TC', tam: 'TS', tla: 'TL', ver: 'VZ', yuc: 'YN', zac: 'ZS',
+};
+const SVG = 'http://www.w3.org/2000/svg';
 
 const byId = (id) => document.getElementById(id);
 const charts = new Map();
@@ -148,6 +158,37 @@ function bars(id, groups, labelOf, { horizontal = false } = {}) {
   });
 }
 
+/** Mexico's states shaded by their certificates; choosing one filters the panorama by it. */
+function drawMap(groups) {
+  const map = byId('map');
+  const counts = new Map(groups.map((group) => [group.key.state, group.count]));
+  const highest = Math.max(1, ...counts.values());
+  map.setAttribute('viewBox', mexico.viewBox);
+  map.replaceChildren();
+  for (const location of mexico.locations) {
+    const code = MAP_CODES[location.id];
+    const count = counts.get(code) || 0;
+    const path = document.createElementNS(SVG, 'path');
+    path.setAttribute('d', location.path);
+    path.setAttribute('data-state', code);
+    path.setAttribute('tabindex', '0');
+    path.setAttribute('role', 'link');
+    path.setAttribute('aria-label', `${location.name}: ${NUMBER.format(count)} certificados`);
+    // From pale to the accent colour, by the share of the state with the most.
+    const share = count / highest;
+    path.setAttribute('fill', count === 0 ? '#ebe8e2' : `rgb(${Math.round(236 - share * 129)}, ${Math.round(214 - share * 191)}, ${Math.round(220 - share * 169)})`);
+    const title = document.createElementNS(SVG, 'title');
+    title.textContent = `${location.name}: ${NUMBER.format(count)}`;
+    path.append(title);
+    map.append(path);
+  }
+}
+
+function filterByState(code) {
+  const filters = { ...filtersFromUrl(), state: code };
+  navigate(`/console?${queryOf(filters)}`);
+}
+
 function showWho() {
   const claims = claimsOf(sessionStorage.getItem(TOKEN) || '') || {};
   const scope = claims.jurisdiction ? `estado ${claims.jurisdiction}` : 'todo el país';
@@ -189,6 +230,7 @@ async function panorama() {
     series: [{ type: 'bar', data: months.map((group) => group.count), itemStyle: { color: '#6b1733' } }],
   });
   bars('chart-state', state.groups, (key) => key.state || '—', { horizontal: true });
+  drawMap(state.groups);
   chart('chart-employment', {
     series: [{ type: 'pie', radius: ['35%', '70%'], data: employment.groups.map((group) => ({ name: EMPLOYMENT[group.key.employment] || '—', value: group.count })), label: { formatter: '{b}: {d} %' } }],
   });
@@ -522,6 +564,19 @@ byId('download-csv').addEventListener('click', () => {
   const columns = ['folio', 'holderName', 'standardCode', 'providerId', 'agency', 'state', 'municipality', 'employment', 'issuedAt', 'validUntil', 'status'];
   const lines = [columns.join(','), ...shownCertificates.map((item) => columns.map((column) => csvCell(column === 'state' || column === 'municipality' ? item.jurisdiction && item.jurisdiction[column] : item[column])).join(','))];
   save(`${lines.join('\r\n')}\r\n`, 'text/csv', 'certificados.csv');
+});
+
+byId('map').addEventListener('click', (event) => {
+  const path = event.target.closest('path');
+  if (path) filterByState(path.getAttribute('data-state'));
+});
+
+byId('map').addEventListener('keydown', (event) => {
+  const path = event.target.closest('path');
+  if (path && (event.key === 'Enter' || event.key === ' ')) {
+    event.preventDefault();
+    filterByState(path.getAttribute('data-state'));
+  }
 });
 
 window.addEventListener('popstate', () => void show());

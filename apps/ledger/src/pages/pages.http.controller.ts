@@ -9,6 +9,8 @@ const ASSETS = ['verify.js', 'verify.css', 'console.js', 'console.css'];
 const files = loadConsoleFiles(consoleFilesDir(), ['verify.html', 'console.html', ...ASSETS]);
 /** Apache ECharts, served from its own distribution file (node_modules/echarts/dist). */
 const echarts = loadVendorFile('echarts/dist/echarts.min.js');
+/** The states of Mexico as SVG paths (@svg-maps/mexico, CC BY 4.0), an ES module the console imports. */
+const mexico = loadVendorFile('@svg-maps/mexico/index.js');
 
 /**
  * The ledger's pages: the comptrollers' console at `/console` and the public
@@ -40,6 +42,11 @@ export class PagesHttpController {
   @Get('console/vendor/echarts.min.js')
   charts(@Res() response: HttpResponse): void {
     send(response, echarts);
+  }
+
+  @Get('console/vendor/mexico.js')
+  map(@Res() response: HttpResponse): void {
+    send(response, mexico);
   }
 
   @Get('console/:asset')
