@@ -174,6 +174,20 @@ describe('the comptrollers’ console (/console)', () => {
     expect(await page.locator('#audit-rows tr').count()).toBe(timeline.body.items.length);
   });
 
+  it('speaks English on request, and Spanish again, keeping the view and its figures', async () => {
+    const { page } = await signedIn(callers.comptroller.replace(/^Bearer /, ''));
+    await page.locator('#language').click();
+    await page.locator('#panorama-title:text-is("Overview")').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('#nav').textContent()).toContain('Certificates');
+    expect(await page.locator('#who').textContent()).toContain('Comptroller');
+    expect(figure(await page.locator('#total-all').textContent())).toBe(5);
+    await page.locator('#language').click();
+    await page.locator('#panorama-title:text-is("Panorama")').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('es-MX');
+    expect(await page.locator('#nav').textContent()).toContain('Certificados');
+  });
+
   it('has no serious accessibility violation on the sign-in page and the panorama', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${server.baseUrl}/console`);

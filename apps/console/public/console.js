@@ -1,12 +1,28 @@
 import mexico from '/console/vendor/mexico.js';
+import { ENGLISH } from '/console/console-en.js';
 
 // The comptrollers' console: reads the ledger's HTTP API with the caller's token, like any client, and shows it.
 // Text only (textContent), never markup from an answer. The token stays in this tab (sessionStorage).
 const TOKEN = 'ledger.console.token';
 const FILTERS = ['state', 'standard', 'providerId', 'employment', 'issuedFrom', 'issuedTo'];
-const NUMBER = new Intl.NumberFormat('es-MX');
-const PERCENT = new Intl.NumberFormat('es-MX', { style: 'percent', maximumFractionDigits: 1 });
-const MONTH = new Intl.DateTimeFormat('es-MX', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+const LANGUAGE = 'ledger.console.language';
+let language = localStorage.getItem(LANGUAGE) === 'en' ? 'en' : 'es';
+/** A word of the console in the language chosen: Spanish as written, or its English. */
+const t = (text) => (language === 'en' && ENGLISH[text]) || text;
+let NUMBER;
+let PERCENT;
+let MONTH;
+let LONG_DATE;
+let DATE_TIME;
+function useLocale() {
+  const locale = language === 'en' ? 'en-US' : 'es-MX';
+  NUMBER = new Intl.NumberFormat(locale);
+  PERCENT = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  MONTH = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  LONG_DATE = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'America/Mexico_City' });
+  DATE_TIME = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/Mexico_City' });
+}
+useLocale();
 const ROLES = { comptroller: 'Contraloría', authority: 'Autoridad', certifier: 'Certificadora', registrar: 'Centro de evaluación', evaluator: 'Evaluador', privacy: 'Unidad de transparencia' };
 const EMPLOYMENT = { base: 'Base', confianza: 'Confianza', honorarios: 'Honorarios', other: 'Otra' };
 const FINDING_KINDS = {
@@ -21,8 +37,6 @@ const STATUS = { valid: 'Vigente', revoked: 'Revocado', expired: 'Vencido' };
 const VIEWS = ['panorama', 'certificados', 'folio', 'auditoria', 'reportes'];
 const AUDIT_FILTERS = ['actorId', 'role', 'organizationId', 'type', 'from', 'to', 'subjectId'];
 const CERTIFICATE_FILTERS = ['state', 'municipality', 'standard', 'providerId', 'status'];
-const LONG_DATE = new Intl.DateTimeFormat('es-MX', { dateStyle: 'long', timeZone: 'America/Mexico_City' });
-const DATE_TIME = new Intl.DateTimeFormat('es-MX', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/Mexico_City' });
 const STEPS = {
   CandidateEnrolled: 'Inscripción',
   TrainingRecorded: 'Capacitación',
@@ -41,6 +55,33 @@ const MAP_CODES = {
 const SVG = 'http://www.w3.org/2000/svg';
 
 const byId = (id) => document.getElementById(id);
+
+const originalText = new WeakMap();
+const originalAttributes = new WeakMap();
+const TRANSLATED_ATTRIBUTES = ['aria-label', 'placeholder'];
+
+/** The page's own words in the language chosen (the answers' data are shown as they are). */
+function translatePage() {
+  document.documentElement.lang = language === 'en' ? 'en' : 'es-MX';
+  if (!originalText.has(document)) originalText.set(document, document.title);
+  document.title = t(originalText.get(document));
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('[data-live], code, tbody, #who, #position, #verdict, #timeline, #folio-summary, #report-summary, .error, .figure')) continue;
+    if (!originalText.has(node)) originalText.set(node, node.nodeValue);
+    const original = originalText.get(node);
+    const trimmed = original.trim();
+    if (trimmed !== '') node.nodeValue = original.replace(trimmed, t(trimmed));
+  }
+  for (const element of document.body.querySelectorAll(TRANSLATED_ATTRIBUTES.map((name) => `[${name}]`).join(','))) {
+    if (element.closest('tbody, #map')) continue;
+    if (!originalAttributes.has(element)) originalAttributes.set(element, Object.fromEntries(TRANSLATED_ATTRIBUTES.map((name) => [name, element.getAttribute(name)])));
+    for (const [name, value] of Object.entries(originalAttributes.get(element))) if (value !== null) element.setAttribute(name, t(value));
+  }
+  const toggle = byId('language');
+  toggle.textContent = language === 'en' ? 'Español' : 'English';
+  toggle.lang = language === 'en' ? 'es' : 'en';
+}
 const charts = new Map();
 let lowestPosition = null;
 
@@ -65,8 +106,8 @@ async function api(path) {
   const position = response.headers.get('Ledger-Position');
   if (position !== null && /^\d+$/.test(position) && (lowestPosition === null || BigInt(position) < BigInt(lowestPosition))) lowestPosition = position;
   const body = await response.json().catch(() => null);
-  if (response.status === 401) throw new SignedOut('El token no es válido o ya venció: pida uno nuevo.');
-  if (response.status === 403) throw new SignedOut('Este token no permite consultar la consola: se necesita el rol de contraloría.');
+  if (response.status === 401) throw new SignedOut(t('El token no es válido o ya venció: pida uno nuevo.'));
+  if (response.status === 403) throw new SignedOut(t('Este token no permite consultar la consola: se necesita el rol de contraloría.'));
   if (!response.ok) throw new Error((body && body.detail) || `El registro respondió ${response.status}.`);
   return body;
 }
@@ -82,7 +123,8 @@ const dateTime = (instant) => (instant && Number.isFinite(Date.parse(instant)) ?
 
 function navigate(url) {
   window.history.pushState(null, '', url);
-  void show();
+  translatePage();
+void show();
 }
 
 function failure(id, error) {
@@ -191,13 +233,13 @@ function filterByState(code) {
 
 function showWho() {
   const claims = claimsOf(sessionStorage.getItem(TOKEN) || '') || {};
-  const scope = claims.jurisdiction ? `estado ${claims.jurisdiction}` : 'todo el país';
-  byId('who').textContent = `${claims.sub || '—'} · ${ROLES[claims.role] || claims.role || '—'} · ${claims.org || '—'} · ${scope}`;
+  const scope = claims.jurisdiction ? `${t('estado')} ${claims.jurisdiction}` : t('todo el país');
+  byId('who').textContent = `${claims.sub || '—'} · ${t(ROLES[claims.role] || claims.role || '—')} · ${claims.org || '—'} · ${scope}`;
   byId('session').hidden = false;
 }
 
 function showPosition() {
-  byId('position').textContent = lowestPosition === null ? '' : `Posición del registro: ${NUMBER.format(BigInt(lowestPosition))}`;
+  byId('position').textContent = lowestPosition === null ? '' : `${t('Posición del registro')}: ${NUMBER.format(BigInt(lowestPosition))}`;
 }
 
 async function panorama() {
@@ -232,7 +274,7 @@ async function panorama() {
   bars('chart-state', state.groups, (key) => key.state || '—', { horizontal: true });
   drawMap(state.groups);
   chart('chart-employment', {
-    series: [{ type: 'pie', radius: ['35%', '70%'], data: employment.groups.map((group) => ({ name: EMPLOYMENT[group.key.employment] || '—', value: group.count })), label: { formatter: '{b}: {d} %' } }],
+    series: [{ type: 'pie', radius: ['35%', '70%'], data: employment.groups.map((group) => ({ name: t(EMPLOYMENT[group.key.employment] || '—'), value: group.count })), label: { formatter: '{b}: {d} %' } }],
   });
   bars('chart-standard', standard.groups, (key) => key.standard || '—');
   bars('chart-provider', provider.groups, (key) => key.provider || '—', { horizontal: true });
@@ -252,7 +294,7 @@ function cell(row, text, className) {
 function renderPrograms(items) {
   const body = byId('programs');
   body.replaceChildren();
-  if (items.length === 0) return void cell(body.insertRow(), 'Ningún programa registrado.').setAttribute('colspan', '5');
+  if (items.length === 0) return void cell(body.insertRow(), t('Ningún programa registrado.')).setAttribute('colspan', '5');
   for (const program of items) {
     const row = body.insertRow();
     cell(row, program.name);
@@ -273,11 +315,11 @@ function renderPrograms(items) {
 function renderFindings(items) {
   const body = byId('findings');
   body.replaceChildren();
-  if (items.length === 0) return void cell(body.insertRow(), 'Ningún hallazgo.').setAttribute('colspan', '4');
+  if (items.length === 0) return void cell(body.insertRow(), t('Ningún hallazgo.')).setAttribute('colspan', '4');
   for (const finding of items) {
     const row = body.insertRow();
-    cell(row, SEVERITY[finding.severity] || finding.severity, `severity ${finding.severity}`);
-    cell(row, FINDING_KINDS[finding.kind] || finding.kind);
+    cell(row, t(SEVERITY[finding.severity] || finding.severity), `severity ${finding.severity}`);
+    cell(row, t(FINDING_KINDS[finding.kind] || finding.kind));
     cell(row, finding.occurredOn || '—');
     cell(row, finding.summary);
   }
@@ -300,7 +342,7 @@ async function certificados() {
   shownCertificates = page.items;
   const body = byId('certificate-rows');
   body.replaceChildren();
-  if (page.items.length === 0) cell(body.insertRow(), 'Ningún certificado con estos filtros.').setAttribute('colspan', '8');
+  if (page.items.length === 0) cell(body.insertRow(), t('Ningún certificado con estos filtros.')).setAttribute('colspan', '8');
   for (const item of page.items) {
     const row = body.insertRow();
     const folio = cell(row, '');
@@ -308,13 +350,13 @@ async function certificados() {
     link.href = `/console?view=folio&folio=${encodeURIComponent(item.folio)}`;
     link.textContent = item.folio;
     folio.append(link);
-    cell(row, item.holderName || 'Nombre suprimido');
+    cell(row, item.holderName || t('Nombre suprimido'));
     cell(row, item.standardCode);
     cell(row, item.providerId);
     cell(row, item.agency || '—');
     cell(row, [item.jurisdiction && item.jurisdiction.state, item.jurisdiction && item.jurisdiction.municipality].filter(Boolean).join(', '));
     cell(row, longDate(item.issuedAt));
-    cell(row, STATUS[item.status] || item.status, `status ${item.status}`);
+    cell(row, t(STATUS[item.status] || item.status), `status ${item.status}`);
   }
   const next = byId('next-page');
   next.hidden = !page.nextCursor;
@@ -344,14 +386,14 @@ async function folio() {
     const title = document.createElement('p');
     title.className = `step${step.type === 'CertificateRevoked' ? ' revocation' : ''}`;
     const details = step.details || {};
-    const extra = step.type === 'EvaluationRecorded' ? ` · ${details.result === 'competent' ? 'competente' : 'todavía no competente'}`
-      : step.type === 'CertificateRevoked' ? ` · motivo: ${details.reason || '—'}`
-      : step.type === 'TrainingRecorded' ? ` · ${details.hours || '?'} horas` : '';
-    title.textContent = `${STEPS[step.type] || step.type}${extra}`;
+    const extra = step.type === 'EvaluationRecorded' ? ` · ${t(details.result === 'competent' ? 'competente' : 'todavía no competente')}`
+      : step.type === 'CertificateRevoked' ? ` · ${t('motivo')}: ${details.reason || '—'}`
+      : step.type === 'TrainingRecorded' ? ` · ${details.hours || '?'} ${t('horas')}` : '';
+    title.textContent = `${t(STEPS[step.type] || step.type)}${extra}`;
     const meta = document.createElement('p');
     meta.className = 'meta';
     const actor = step.actor || {};
-    meta.textContent = `${dateTime(step.occurredAt)} · ${actor.id || '—'} (${ROLES[actor.role] || actor.role || '—'}, ${actor.organizationId || '—'}) · posición ${step.position}`;
+    meta.textContent = `${dateTime(step.occurredAt)} · ${actor.id || '—'} (${t(ROLES[actor.role] || actor.role || '—')}, ${actor.organizationId || '—'}) · ${t('Posición').toLowerCase()} ${step.position}`;
     item.append(title, meta);
     if (step.accreditation) {
       const credential = document.createElement('p');
@@ -383,15 +425,15 @@ async function auditoria() {
   }
   const body = byId('audit-rows');
   body.replaceChildren();
-  if (page.items.length === 0) cell(body.insertRow(), 'Ningún evento con estos filtros.').setAttribute('colspan', '5');
+  if (page.items.length === 0) cell(body.insertRow(), t('Ningún evento con estos filtros.')).setAttribute('colspan', '5');
   for (const event of page.items) {
     const row = body.insertRow();
     cell(row, event.position, 'number');
-    cell(row, STEPS[event.type] ? `${STEPS[event.type]} (${event.type})` : event.type);
+    cell(row, STEPS[event.type] ? `${t(STEPS[event.type])} (${event.type})` : event.type);
     cell(row, event.stream);
     cell(row, dateTime(event.occurredAt));
     const actor = event.actor || {};
-    cell(row, `${actor.id || '—'} · ${ROLES[actor.role] || actor.role || '—'} · ${actor.organizationId || '—'}`);
+    cell(row, `${actor.id || '—'} · ${t(ROLES[actor.role] || actor.role || '—')} · ${actor.organizationId || '—'}`);
   }
   const next = byId('audit-next');
   next.hidden = !page.nextCursor;
@@ -417,18 +459,21 @@ async function reportes() {
     return failure('reportes-error', error);
   }
   shownReport = parameters;
-  byId('report-summary').textContent =
-    `Al ${longDate(`${report.asOf.slice(0, 10)}T18:00:00Z`)}, a la posición ${report.position}: ${NUMBER.format(report.totals.valid)} vigentes, ${NUMBER.format(report.totals.revoked)} revocados, ${NUMBER.format(report.totals.expired)} vencidos.`;
+  const day = longDate(`${report.asOf.slice(0, 10)}T18:00:00Z`);
+  const [valid, revoked, expired] = [report.totals.valid, report.totals.revoked, report.totals.expired].map((count) => NUMBER.format(count));
+  byId('report-summary').textContent = language === 'en'
+    ? `As of ${day}, at position ${report.position}: ${valid} valid, ${revoked} revoked, ${expired} expired.`
+    : `Al ${day}, a la posición ${report.position}: ${valid} vigentes, ${revoked} revocados, ${expired} vencidos.`;
   const body = byId('report-rows');
   for (const item of report.certificates.slice(0, 200)) {
     const row = body.insertRow();
     cell(row, item.folio);
-    cell(row, item.holderName || 'Nombre suprimido');
+    cell(row, item.holderName || t('Nombre suprimido'));
     cell(row, item.standardCode);
     cell(row, item.providerId);
     cell(row, [item.jurisdiction.state, item.jurisdiction.municipality].filter(Boolean).join(', '));
     cell(row, longDate(item.issuedAt));
-    cell(row, STATUS[item.status] || item.status, `status ${item.status}`);
+    cell(row, t(STATUS[item.status] || item.status), `status ${item.status}`);
   }
   byId('report-downloads').hidden = false;
 }
@@ -485,7 +530,7 @@ async function show() {
 byId('sign-in-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const token = byId('token').value.trim();
-  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token) || claimsOf(token) === null) return signIn('Eso no parece un token: cópielo completo, sin espacios.');
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token) || claimsOf(token) === null) return signIn(t('Eso no parece un token: cópielo completo, sin espacios.'));
   sessionStorage.setItem(TOKEN, token);
   byId('token').value = '';
   void show();
@@ -577,6 +622,14 @@ byId('map').addEventListener('keydown', (event) => {
     event.preventDefault();
     filterByState(path.getAttribute('data-state'));
   }
+});
+
+byId('language').addEventListener('click', () => {
+  language = language === 'en' ? 'es' : 'en';
+  localStorage.setItem(LANGUAGE, language);
+  useLocale();
+  translatePage();
+  if (sessionStorage.getItem(TOKEN)) void show();
 });
 
 window.addEventListener('popstate', () => void show());
