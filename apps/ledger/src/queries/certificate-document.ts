@@ -144,7 +144,7 @@ function wrap(text: string, font: PDFFont, size: number, maxWidth: number): stri
  * not, and becomes "?"), so that no name stops a certificate from printing.
  */
 export function safeText(text: string, font: PDFFont): string {
-  const drawable = new Set(font.getCharacterSet());
+  const drawable = drawableOf(font);
   let safe = '';
   for (const char of text) {
     if (drawable.has(char.codePointAt(0)!)) {
@@ -155,6 +155,15 @@ export function safeText(text: string, font: PDFFont): string {
     safe += [...base].every((part) => drawable.has(part.codePointAt(0)!)) && base !== '' ? base : '?';
   }
   return safe;
+}
+
+const drawables = new WeakMap<PDFFont, ReadonlySet<number>>();
+
+/** The code points a font draws, read once per font. */
+function drawableOf(font: PDFFont): ReadonlySet<number> {
+  let drawable = drawables.get(font);
+  if (!drawable) drawables.set(font, (drawable = new Set(font.getCharacterSet())));
+  return drawable;
 }
 
 /** The QR code as squares on the page (vector: it prints sharp at any size). */

@@ -155,7 +155,8 @@ interface Counter {
   count: number;
   positions: string[];
   states: string[];
-  raised: boolean;
+  /** The position of the event that raised its finding; null while none is raised. */
+  raisedPosition: string | null;
 }
 
 function counterOf(row: Row | undefined): Counter {
@@ -163,7 +164,7 @@ function counterOf(row: Row | undefined): Counter {
     count: typeof row?.count === 'number' ? row.count : 0,
     positions: Array.isArray(row?.positions) ? (row.positions as string[]) : [],
     states: Array.isArray(row?.states) ? (row.states as string[]) : [],
-    raised: row?.raised === true,
+    raisedPosition: row?.raised === true ? ((row.raised_position as string | null | undefined) ?? null) : null,
   };
 }
 
@@ -171,9 +172,9 @@ function counterOf(row: Row | undefined): Counter {
 function tally(counter: Counter, position: string, state: string | undefined): Counter {
   return {
     count: counter.count + 1,
-    positions: counter.raised || counter.positions.length >= MAX_POSITIONS_KEPT ? counter.positions : [...counter.positions, position],
+    positions: counter.raisedPosition !== null || counter.positions.length >= MAX_POSITIONS_KEPT ? counter.positions : [...counter.positions, position],
     states: state === undefined || counter.states.includes(state) ? counter.states : [...counter.states, state].sort(),
-    raised: counter.raised,
+    raisedPosition: counter.raisedPosition,
   };
 }
 
@@ -211,37 +212,29 @@ function findingRow(facts: FindingFacts, raisedPosition: string, position: strin
   };
 }
 
+/** A finding raised by the event at `position`, with the events that show it. */
+function raise(facts: FindingFacts, positions: readonly string[], position: string): RowChange[] {
+  return [
+    put(findingsTable.name, findingRow(facts, position, position)),
+    ...positions.map((kept) => append(findingEventsTable.name, { finding_id: facts.findingId, position: kept })),
+  ];
+}
+
 /**
  * A counted event's effect on its finding: raised now (with every position
  * kept so far), grown (this event added), or nothing yet. Returns the
  * changes and the counter to store.
  */
-function raiseOrGrow(
-  counter: Counter,
-  stored: Row | undefined,
-  position: string,
-  shouldRaise: boolean,
-  facts: () => FindingFacts,
-): { changes: RowChange[]; counter: Counter; raisedPosition: string | null } {
-  const raisedBefore = counter.raised ? (stored?.raised_position as string | null | undefined) ?? position : null;
-  if (counter.raised) {
+function raiseOrGrow(counter: Counter, position: string, shouldRaise: boolean, facts: () => FindingFacts): { changes: RowChange[]; counter: Counter } {
+  if (counter.raisedPosition !== null) {
     const finding = facts();
     return {
-      changes: [put(findingsTable.name, findingRow(finding, raisedBefore!, position)), append(findingEventsTable.name, { finding_id: finding.findingId, position })],
+      changes: [put(findingsTable.name, findingRow(finding, counter.raisedPosition, position)), append(findingEventsTable.name, { finding_id: finding.findingId, position })],
       counter,
-      raisedPosition: raisedBefore,
     };
   }
-  if (!shouldRaise) return { changes: [], counter, raisedPosition: null };
-  const finding = facts();
-  return {
-    changes: [
-      put(findingsTable.name, findingRow(finding, position, position)),
-      ...counter.positions.map((kept) => append(findingEventsTable.name, { finding_id: finding.findingId, position: kept })),
-    ],
-    counter: { ...counter, positions: [], raised: true },
-    raisedPosition: position,
-  };
+  if (!shouldRaise) return { changes: [], counter };
+  return { changes: raise(facts(), counter.positions, position), counter: { ...counter, positions: [], raisedPosition: position } };
 }
 
 // ── Judgments ────────────────────────────────────────────────────────────────
@@ -277,7 +270,7 @@ function evaluatorDay(
   const counter = tally(counterOf(stored), at.position, at.state);
   const limit = thresholds.maxJudgmentsPerDay;
   const providerId = text(stored?.provider_id) ?? at.providerId;
-  const outcome = raiseOrGrow(counter, stored, at.position, counter.count > limit, () => ({
+  const outcome = raiseOrGrow(counter, at.position, counter.count > limit, () => ({
     kind: 'evaluator_daily_volume',
     findingId: findingIdOf('evaluator_daily_volume', at.evaluatorId, at.day),
     severity: counter.count > 2 * limit ? 'high' : 'medium',
@@ -291,7 +284,7 @@ function evaluatorDay(
     states: counter.states,
     eventCount: counter.count,
   }));
-  return [...outcome.changes, put(EVALUATOR_DAYS, { ...key, provider_id: providerId, ...counterColumns(outcome.counter), raised_position: outcome.raisedPosition })];
+  return [...outcome.changes, put(EVALUATOR_DAYS, { ...key, provider_id: providerId, ...counterColumns(outcome.counter) })];
 }
 
 function evaluatorStreak(
@@ -305,19 +298,17 @@ function evaluatorStreak(
   const before = counterOf(stored);
   // Positions are kept only while the streak can still become a finding: no "not yet competent", not yet raised.
   const counted = tally(before, at.position, at.state);
-  const counter = notYetCompetent > 0 && !before.raised ? { ...counted, positions: [] } : counted;
+  const counter = notYetCompetent > 0 && before.raisedPosition === null ? { ...counted, positions: [] } : counted;
   const limit = thresholds.allCompetentAfter;
   const providerId = text(stored?.provider_id) ?? at.providerId;
-  const changes: RowChange[] = [];
-  let raised: Counter = counter;
-  let raisedPosition = (stored?.raised_position as string | null | undefined) ?? null;
+  const columns = { ...key, provider_id: providerId, not_yet_competent: notYetCompetent };
   // Raised once, when the limit is reached with every judgment competent; it describes that streak and does not grow.
-  if (!before.raised && notYetCompetent === 0 && counter.count === limit) {
-    const findingId = findingIdOf('evaluator_never_not_yet_competent', at.evaluatorId);
-    changes.push(
-      put(findingsTable.name, findingRow({
+  if (before.raisedPosition !== null || notYetCompetent > 0 || counter.count !== limit) return [put(EVALUATORS, { ...columns, ...counterColumns(counter) })];
+  return [
+    ...raise(
+      {
         kind: 'evaluator_never_not_yet_competent',
-        findingId,
+        findingId: findingIdOf('evaluator_never_not_yet_competent', at.evaluatorId),
         severity: 'medium',
         subjectType: 'evaluator',
         subjectId: at.evaluatorId,
@@ -328,13 +319,12 @@ function evaluatorStreak(
         details: { judgments: limit, notYetCompetent: 0, threshold: limit },
         states: counter.states,
         eventCount: counter.positions.length,
-      }, at.position, at.position)),
-      ...counter.positions.map((kept) => append(findingEventsTable.name, { finding_id: findingId, position: kept })),
-    );
-    raised = { ...counter, positions: [], raised: true };
-    raisedPosition = at.position;
-  }
-  return [...changes, put(EVALUATORS, { ...key, provider_id: providerId, not_yet_competent: notYetCompetent, ...counterColumns(raised), raised_position: raisedPosition })];
+      },
+      counter.positions,
+      at.position,
+    ),
+    put(EVALUATORS, { ...columns, ...counterColumns({ ...counter, positions: [], raisedPosition: at.position }) }),
+  ];
 }
 
 function sharedEvidence(
@@ -351,7 +341,7 @@ function sharedEvidence(
   const firstOn = text(stored?.first_on) ?? at.day ?? null;
   const evaluatorId = text(stored?.evaluator_id) ?? at.evaluatorId ?? null;
   const providerId = text(stored?.provider_id) ?? at.providerId;
-  const outcome = raiseOrGrow(counter, stored, at.position, subjects.length >= limit, () => ({
+  const outcome = raiseOrGrow(counter, at.position, subjects.length >= limit, () => ({
     kind: 'shared_evidence_digest',
     findingId: findingIdOf('shared_evidence_digest', at.digest),
     severity: 'high',
@@ -365,7 +355,7 @@ function sharedEvidence(
     states: counter.states,
     eventCount: counter.count,
   }));
-  return [...outcome.changes, put(EVIDENCE, { ...key, subjects, evaluator_id: evaluatorId, provider_id: providerId, first_on: firstOn, ...counterColumns(outcome.counter), raised_position: outcome.raisedPosition })];
+  return [...outcome.changes, put(EVIDENCE, { ...key, subjects, evaluator_id: evaluatorId, provider_id: providerId, first_on: firstOn, ...counterColumns(outcome.counter) })];
 }
 
 // ── Issuances ────────────────────────────────────────────────────────────────
@@ -390,14 +380,13 @@ function issuedSoon(thresholds: FindingThresholds, event: RecordedLedgerEvent & 
   const gap = Date.parse(issuedAt) - Date.parse(enrolledAt);
   const limit = thresholds.minDaysToCertificate;
   if (!Number.isFinite(gap) || gap >= limit * DAY_MS) return [];
-  const findingId = findingIdOf('issued_soon_after_enrollment', folio);
   const hours = Math.round((gap / 3_600_000) * 10) / 10;
   const positions = [process?.enrolled_position, process?.judged_position, position].filter((kept): kept is string => typeof kept === 'string');
   const state = text(process?.state);
-  return [
-    put(findingsTable.name, findingRow({
+  return raise(
+    {
       kind: 'issued_soon_after_enrollment',
-      findingId,
+      findingId: findingIdOf('issued_soon_after_enrollment', folio),
       severity: gap < DAY_MS ? 'high' : 'medium',
       subjectType: 'certificate',
       subjectId: folio,
@@ -408,9 +397,10 @@ function issuedSoon(thresholds: FindingThresholds, event: RecordedLedgerEvent & 
       details: { hoursAfterEnrollment: hours, thresholdDays: limit, folio },
       states: state ? [state] : [],
       eventCount: positions.length,
-    }, position, position)),
-    ...positions.map((kept) => append(findingEventsTable.name, { finding_id: findingId, position: kept })),
-  ];
+    },
+    positions,
+    position,
+  );
 }
 
 function providerVolume(
@@ -429,7 +419,7 @@ function providerVolume(
   const usual = days > 1 ? (total - counter.count) / (days - 1) : 0;
   const limit = Math.max(thresholds.singleIssuanceFloor, thresholds.singleIssuanceFactor * usual);
   const usualText = Math.round(usual * 10) / 10;
-  const outcome = raiseOrGrow(counter, stored, at.position, counter.count > limit, () => ({
+  const outcome = raiseOrGrow(counter, at.position, counter.count > limit, () => ({
     kind: 'provider_volume_outside_batch',
     findingId: findingIdOf('provider_volume_outside_batch', at.providerId, at.day),
     severity: counter.count > 2 * limit ? 'high' : 'medium',
@@ -445,11 +435,11 @@ function providerVolume(
   }));
   return [
     ...outcome.changes,
-    put(PROVIDER_DAYS, { ...dayKey, ...counterColumns(outcome.counter), raised_position: outcome.raisedPosition }),
+    put(PROVIDER_DAYS, { ...dayKey, ...counterColumns(outcome.counter) }),
     put(PROVIDERS, { provider_id: at.providerId, total, days }),
   ];
 }
 
 function counterColumns(counter: Counter): Row {
-  return { count: counter.count, positions: counter.positions, states: counter.states, raised: counter.raised };
+  return { count: counter.count, positions: counter.positions, states: counter.states, raised: counter.raisedPosition !== null, raised_position: counter.raisedPosition };
 }

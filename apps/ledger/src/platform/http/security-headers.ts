@@ -83,22 +83,25 @@ const apiHeaders = helmetWith(API_POLICY);
 const docsHeaders = helmetWith(DOCS_POLICY);
 const pageHeaders = helmetWith(PAGE_POLICY);
 
-/** `/verify`, `/verify/{folio}` and the console's files under `/console/`. Routing ignores case, and so does this. */
+/** `/verify`, `/verify/{folio}` and the console's files under `/console/`. */
 export function isPagePath(url: string | undefined): boolean {
-  const path = (url ?? '').split('?')[0].toLowerCase();
+  const path = pathOf(url);
   return path === '/verify' || path.startsWith('/verify/') || path === '/console' || path.startsWith('/console/');
 }
 
-/** `/docs` and its assets, not `/docs-json` (a JSON document like any other answer). Routing ignores case, and so does this. */
+/** A request's path without its query, in lower case: routing ignores case, and so do the checks below. */
+const pathOf = (url: string | undefined): string => (url ?? '').split('?')[0].toLowerCase();
+
+/** `/docs` and its assets, not `/docs-json` (a JSON document like any other answer). */
 export function isDocsPath(url: string | undefined): boolean {
-  const path = (url ?? '').split('?')[0].toLowerCase();
+  const path = pathOf(url);
   return path === '/docs' || path.startsWith('/docs/');
 }
 
 const OPENAPI_DOCUMENTS = ['/docs-json', '/docs-yaml'];
 
 function isPublicDocument(url: string | undefined): boolean {
-  return isDocsPath(url) || OPENAPI_DOCUMENTS.includes((url ?? '').split('?')[0].toLowerCase());
+  return isDocsPath(url) || OPENAPI_DOCUMENTS.includes(pathOf(url));
 }
 
 /**
