@@ -130,5 +130,17 @@ describe('the public verification page (/verify/{folio})', () => {
     // The page is the same for every folio: nothing of the URL is written into it.
     expect(answer.text).toBe((await request(server.baseUrl).get('/verify/%3Cb%3E')).text);
     expect((await request(server.baseUrl).get('/console/other.js')).status).toBe(404);
+    // Nothing outside the listed files is served, however the path is spelled.
+    for (const path of ['/console/..%2f..%2fpackage.json', '/console/%2e%2e%2fpackage.json', '/console/vendor/..%2f..%2fpackage.json', '/console/verify.js%00.html', '/console/VERIFY.JS']) {
+      const answer = await request(server.baseUrl).get(path);
+      expect(`${path} ${answer.status}`).toBe(`${path} 404`);
+      expect(answer.text).not.toContain('"dependencies"');
+    }
+    // A folio of control characters, markup or eight thousand characters gets the same page, never a 500.
+    for (const path of ['/verify/%00%01%1b', `/verify/${'A'.repeat(8_000)}`, '/verify/%3Cscript%3E', '/verify?folio=%00']) {
+      const answer = await request(server.baseUrl).get(path);
+      expect(`${path.slice(0, 40)} ${answer.status}`).toBe(`${path.slice(0, 40)} 200`);
+      expect(answer.text).toBe((await request(server.baseUrl).get('/verify')).text);
+    }
   });
 });

@@ -183,6 +183,10 @@ describe.each<LedgerMode>([POSTGRES_MODE, eventStoreDbMode('DATABASE_URL')])('au
       ['providerId=%00', 'providerId'],
       ['cursor=eyJhZnRlciI6IjEifQ', 'cursor'],
       ['limit=0', 'limit'],
+      ['limit=501', 'limit'],
+      ['kind=shared_evidence_digest&kind=evaluator_daily_volume', 'kind'],
+      [`from=${'9'.repeat(400)}`, 'from'],
+      ['cursor=' + Buffer.from(JSON.stringify({ after: '1:F-' + 'Z'.repeat(20) })).toString('base64url'), 'cursor'],
     ]) {
       const response = await request(server.baseUrl).get(`/v1/audit/findings?${query}`).set('Authorization', callers.comptroller);
       expect(`${query} ${response.status}`).toBe(`${query} 400`);

@@ -170,6 +170,12 @@ describe.each<LedgerMode>([POSTGRES_MODE, eventStoreDbMode('DATABASE_URL')])('pr
     ['a program id with a space', { programId: 'tij 2018' }, 400, 'programId'],
     ['a program id of 65 characters', { programId: 'p'.repeat(65) }, 400, 'programId'],
     ['a standard never registered', { standards: ['EC9999'] }, 404, ''],
+    ['a count past any number', { target: { count: 1e308 } }, 400, 'target.count'],
+    ['a workforce given as text', { target: { share: 0.5, workforce: '16270' } }, 400, 'target.workforce'],
+    ['fifty-one standards', { standards: Array.from({ length: 51 }, (_, n) => `EC${String(n + 1000).padStart(4, '0')}`) }, 400, 'standards'],
+    ['a jurisdiction given as text', { jurisdiction: 'BC' }, 400, 'jurisdiction'],
+    ['a period given as numbers', { startsOn: 20180101 }, 400, 'startsOn'],
+    ['a name of a megabyte', { name: 'x'.repeat(1_100_000) }, 413, ''],
     ['a program id already launched', {}, 409, ''],
   ])('refuses %s and writes nothing', async (_, change, status, field) => {
     const head = await store.headPosition();
