@@ -8,12 +8,14 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20.19-bookworm-slim
 WORKDIR /app
-# Compiled output keeps the @ledger/* imports; tsconfig-paths maps them into dist/.
-ENV NODE_ENV=production TS_NODE_BASEURL=./dist
+# `npm run build` compiles every app into dist/ with relative imports (tsc-alias): plain node runs it, no ts-node.
+ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json tsconfig.json ./
+# The console's and the verification page's static files, served by the ledger.
+COPY --from=build /app/apps/console/public ./apps/console/public
+COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
-CMD ["node", "-r", "tsconfig-paths/register", "dist/apps/ledger/src/main.js"]
+CMD ["node", "dist/apps/ledger/src/main.js"]

@@ -10,6 +10,7 @@ import { callersFor, competentProcess, EVALUATOR_ID, EVIDENCE, nextPerson, post,
 import { POSTGRES_MODE, type LedgerUnderTest } from './support/ledger-modes';
 import { runCli, type LedgerServer } from './support/ledger-server';
 import { eventually } from '../support/eventually';
+import { compiledApp } from '../support/compiled-apps';
 
 const HEADER = [
   'curp', 'full_name', 'agency', 'state', 'municipality', 'employment', 'standard', 'provider_id', 'enrolled_at', 'status',
@@ -210,7 +211,7 @@ describe('ledger import certifications', () => {
     const file = join(dir, 'interrupted.csv');
     writeFileSync(file, csvOf(rows));
     const before = await headPosition();
-    const cli = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', 'import', 'certifications', file], {
+    const cli = spawn(process.execPath, [compiledApp('cli'), 'import', 'certifications', file], {
       cwd: join(__dirname, '../..'),
       env: { ...process.env, ...env },
       stdio: 'ignore',

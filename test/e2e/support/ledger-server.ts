@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@ledger/platform';
+import { compiledApp } from '../../support/compiled-apps';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -50,7 +51,7 @@ export function temporaryDataDir(): { dir: string; remove: () => void } {
 }
 
 /**
- * Starts the real ledger (apps/ledger/src/main.ts) as its own Node process.
+ * Starts the real ledger (apps/ledger, compiled into dist/ as `npm run start:prod` runs it) as its own Node process.
  * NestJS 12 is published as ES modules, which Jest's CommonJS runtime cannot
  * load, so end-to-end suites drive the server over HTTP from outside, exactly
  * as a client would.
@@ -67,7 +68,7 @@ export async function startLedgerServer(options: StartOptions): Promise<LedgerSe
   // Its own process group, so that a kill reaches npm, node and an embedded PostgreSQL alike.
   const child = options.viaNpmStart
     ? spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-    : spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
+    : spawn(process.execPath, [compiledApp('ledger')], {
         cwd: REPO_ROOT,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -121,11 +122,11 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
   });
 }
 
-/** Runs the CLI (`npm run ledger -- …` without npm) and returns its exit code and output. */
+/** Runs the CLI (`npm run ledger -- …`, compiled, without npm) and returns its exit code and output. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cliEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], {
+    const child = spawn(process.execPath, [compiledApp('cli'), ...args], {
       cwd: REPO_ROOT,
       env: cliEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

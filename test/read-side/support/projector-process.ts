@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { compiledApp } from '../../support/compiled-apps';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -20,7 +21,7 @@ export function startProjector(databaseUrl: string, env: Record<string, string> 
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-projector-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/projector/src/main.ts'],
+    [compiledApp('projector')],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, LEDGER_DATA_DIR: dataDir, EVENTSTORE_CONNECTION_STRING: '', ...env },
