@@ -10,6 +10,9 @@ import { launchChromium, screenshotPath } from './support/browser';
 
 jest.setTimeout(180_000);
 
+/** What page.evaluate's functions reach in the page (the tests compile without the DOM's types). */
+type InPage = { localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void } };
+
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const figure = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 const bytesOf = (call: request.Test) =>
@@ -81,6 +84,11 @@ describe('the comptrollers’ console (/console), on the demo', () => {
     expect(await page.locator('#position').textContent()).toMatch(/^Posición del registro: [\d,]+$/);
     expect(await page.locator('#programs').textContent()).toContain('Certificación en EC0105 de servidores públicos del Ayuntamiento de Tijuana');
     expect(await page.locator('#findings tr').count()).toBe(6);
+    // Findings said in Spanish from their figures (the API's summaries are English).
+    const findings = (await page.locator('#findings').textContent())!;
+    expect(findings).toMatch(/El evaluador ev-oc-peninsular-01 registró \d+ juicios el 4 de junio de 2019 \(hora de la Ciudad de México\), más de los \d+ que/);
+    expect(findings).toMatch(/El prestador oc-peninsular emitió \d+ certificados uno por uno el 1 de julio de 2019, fuera de todo lote/);
+    expect(findings).not.toMatch(/Evaluator|Provider|Certificate /);
     expect(await page.locator('#map path').count()).toBe(32);
     await page.screenshot({ path: screenshotPath('console-panorama'), fullPage: true });
     expect(errors).toEqual([]);
@@ -137,7 +145,50 @@ describe('the comptrollers’ console (/console), on the demo', () => {
     expect(steps).toContain('Evaluación · competente');
     expect(steps.at(-1)).toMatch(/^Revocación · motivo: /);
     expect(await page.locator('#timeline').textContent()).toContain('en vigor ese día');
+    // The proof bundle checked in the page (log-proof.js, Web Crypto): five entries, the revocation among them.
+    await page.locator('#log-proof.verified').waitFor();
+    const verdict = (await page.locator('#log-proof').textContent())!;
+    expect(verdict).toMatch(/^✓ Comprobado en este navegador: la emisión \(hoja [\d,]+\), la inscripción .*, la revocación \(hoja [\d,]+\) están en el árbol de [\d,]+ hojas firmado por /);
+    expect(verdict).toContain('estado firmado: Revocado');
+    const key = (await request(server.baseUrl).get('/v1/log/key')).text.trim();
+    expect(verdict).toContain(`${key.split('+')[0]} (clave ${key.split('+')[1]})`);
+    expect(await page.locator('#timeline li .in-log').count()).toBe(4); // the accreditation is on the evaluator's stream, not in this story
+    expect(await page.locator('#timeline li:last-child .in-log').textContent()).toMatch(/^✓ En el registro verificable, hoja /);
     await page.screenshot({ path: screenshotPath('console-folio'), fullPage: true });
+
+    // A served bundle with one entry's bytes changed is caught in the page, and the page says so.
+    await page.route('**/v1/public/certificates/*/proof', async (route) => {
+      const served = await route.fetch();
+      const bundle = JSON.parse(await served.text());
+      const entry = JSON.parse(Buffer.from(bundle.entries[0].entry, 'base64').toString('utf8'));
+      entry.data.standardCode = 'EC0217';
+      bundle.entries[0].entry = Buffer.from(JSON.stringify(entry)).toString('base64');
+      await route.fulfill({ response: served, body: JSON.stringify(bundle) });
+    });
+    await page.reload();
+    await page.locator('#log-proof.error').waitFor();
+    expect(await page.locator('#log-proof').textContent()).toBe(
+      '✗ La prueba del registro verificable no se comprobó: una entrada no es la que el registro firmó (the issuance entry does not hash to the leaf the status statement names)',
+    );
+    await page.unroute('**/v1/public/certificates/*/proof');
+
+    // The browser keeps the largest checkpoint it saw: one of the same size with another root is a forked history.
+    const seen = JSON.parse((await page.evaluate(() => (globalThis as unknown as InPage).localStorage.getItem('ledger.console.logCheckpoint')))!);
+    expect(seen.treeSize).toBeGreaterThan(0);
+    await page.evaluate((forged) => (globalThis as unknown as InPage).localStorage.setItem('ledger.console.logCheckpoint', forged), JSON.stringify({ ...seen, rootHash: Buffer.alloc(32, 7).toString('base64') }));
+    await page.reload();
+    await page.locator('#log-proof.error').waitFor();
+    expect(await page.locator('#log-proof').textContent()).toMatch(/hojas con raíces distintas: una historia bifurcada$/);
+    // A log key other than the one this browser trusted is refused until its operator confirms it.
+    await page.evaluate((state) => {
+      (globalThis as unknown as InPage).localStorage.setItem('ledger.console.logCheckpoint', state.seen);
+      (globalThis as unknown as InPage).localStorage.setItem('ledger.console.logKey', state.key.replace(/\+[0-9a-f]{8}\+/, '+0badc0de+'));
+    }, { seen: JSON.stringify(seen), key });
+    await page.reload();
+    await page.locator('#log-proof.error').waitFor();
+    expect(await page.locator('#log-proof').textContent()).toContain('La clave del registro cambió desde su última visita (0badc0de → ');
+    await page.evaluate((trusted) => (globalThis as unknown as InPage).localStorage.setItem('ledger.console.logKey', trusted), key);
+
     await page.goto(`${server.baseUrl}/console?view=folio&folio=0000-0000-0000-0`);
     await page.locator('#folio-error:not([hidden])').waitFor();
   });
@@ -177,6 +228,8 @@ describe('the comptrollers’ console (/console), on the demo', () => {
     expect(await page.locator('#nav').textContent()).toContain('Certificates');
     expect(await page.locator('#who').textContent()).toContain('Comptroller');
     expect(figure(await page.locator('#total-all').textContent())).toBe(figure(total));
+    await page.locator('#findings :text("Evaluator ev-oc-peninsular-01 recorded")').waitFor();
+    expect(await page.locator('#findings').textContent()).toMatch(/Evaluator ev-oc-peninsular-01 recorded \d+ judgments on 2019-06-04/);
     await page.locator('#language').click();
     await page.locator('#panorama-title:text-is("Panorama")').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('es-MX');
@@ -203,10 +256,13 @@ describe('the comptrollers’ console (/console), on the demo', () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${server.baseUrl}/console`);
     expect(await serious(page)).toEqual([]);
+    const revoked = (await api('/v1/certificates?status=revoked&limit=1')).body.items[0].folio as string;
     for (const [path, ready] of [
       ['/console', '#total-all:not(:text("—"))'],
       ['/console?view=certificados', '#certificate-rows a >> nth=0'],
       ['/console?view=folio', '#folio-form'],
+      // A story with its proof checked (the green marks and the verdict).
+      [`/console?view=folio&folio=${revoked}`, '#log-proof.verified'],
       ['/console?view=auditoria', '#audit-rows tr >> nth=0'],
       ['/console?view=reportes&asOf=2018-12-31', '#report-downloads:not([hidden])'],
     ]) {

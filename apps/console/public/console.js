@@ -1,5 +1,6 @@
 import mexico from '/console/vendor/mexico.js';
 import { ENGLISH } from '/console/console-en.js';
+import { base64Bytes, ProofFailure, verifyCertificateBundle, verifyConsistency } from '/console/log-proof.js';
 
 // The comptrollers' console: reads the ledger's HTTP API with the caller's token, like any client, and shows it.
 // Text only (textContent), never markup from an answer. The token stays in this tab (sessionStorage).
@@ -67,7 +68,7 @@ function translatePage() {
   document.title = t(originalText.get(document));
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('[data-live], code, tbody, #who, #position, #verdict, #timeline, #folio-summary, #report-summary, .error, .figure')) continue;
+    if (node.parentElement.closest('[data-live], code, tbody, #who, #position, #verdict, #timeline, #folio-summary, #log-proof, #report-summary, .error, .figure')) continue;
     if (!originalText.has(node)) originalText.set(node, node.nodeValue);
     const original = originalText.get(node);
     const trimmed = original.trim();
@@ -321,7 +322,32 @@ function renderFindings(items) {
     cell(row, t(SEVERITY[finding.severity] || finding.severity), `severity ${finding.severity}`);
     cell(row, t(FINDING_KINDS[finding.kind] || finding.kind));
     cell(row, finding.occurredOn || '—');
-    cell(row, finding.summary);
+    cell(row, findingSummary(finding));
+  }
+}
+
+/**
+ * A finding said in the console's language: in Spanish from its kind and figures (the API's summary is the
+ * ledger's English, the same for every client), or the API's summary as it is in English and for a kind not known here.
+ */
+function findingSummary(finding) {
+  const d = finding.details || {};
+  const n = (value) => (typeof value === 'number' ? NUMBER.format(value) : String(value ?? '?'));
+  const day = finding.occurredOn ? longDate(`${finding.occurredOn}T12:00:00Z`) : '—';
+  if (language === 'en') return finding.summary;
+  switch (finding.kind) {
+    case 'evaluator_daily_volume':
+      return `El evaluador ${finding.evaluatorId} registró ${n(d.judgments)} juicios el ${day} (hora de la Ciudad de México), más de los ${n(d.threshold)} que un evaluador puede hacer en un día hábil.`;
+    case 'evaluator_never_not_yet_competent':
+      return `El evaluador ${finding.evaluatorId} juzgó competentes a sus primeros ${n(d.threshold)} candidatos, ninguno «todavía no competente».`;
+    case 'shared_evidence_digest':
+      return `La huella de evidencia ${String(d.digest || '').slice(0, 19)}… se presentó para ${n(d.candidates)} candidatos distintos (${n(d.judgments)} juicios): un portafolio no puede ser la evidencia de varias personas.`;
+    case 'issued_soon_after_enrollment':
+      return `El certificado ${d.folio || finding.subjectId} se emitió ${n(d.hoursAfterEnrollment)} horas después de su inscripción, menos de los ${n(d.thresholdDays)} días que toman una evaluación y su emisión.`;
+    case 'provider_volume_outside_batch':
+      return `El prestador ${finding.providerId} emitió ${n(d.issued)} certificados uno por uno el ${day}, fuera de todo lote; lo usual son ${n(d.usualPerDay)} al día.`;
+    default:
+      return finding.summary;
   }
 }
 
@@ -369,6 +395,8 @@ async function folio() {
   byId('folio-error').hidden = true;
   byId('timeline').replaceChildren();
   byId('folio-summary').textContent = '';
+  byId('log-proof').textContent = '';
+  byId('log-proof').className = 'proof';
   if (!wanted) return;
   let provenance;
   try {
@@ -383,6 +411,7 @@ async function folio() {
   const list = byId('timeline');
   for (const step of steps) {
     const item = document.createElement('li');
+    item.dataset.position = step.position;
     const title = document.createElement('p');
     title.className = `step${step.type === 'CertificateRevoked' ? ' revocation' : ''}`;
     const details = step.details || {};
@@ -404,6 +433,119 @@ async function folio() {
     }
     list.append(item);
   }
+  await proveInBrowser(provenance.folio);
+}
+
+const LOG_KEY = 'ledger.console.logKey';
+const LOG_CHECKPOINT = 'ledger.console.logCheckpoint';
+/** What each of log-proof.js's failures means, said to a comptroller; the verifier's own sentence follows it. */
+const PROOF_FAILURES = {
+  KEY: 'la clave del registro no se puede leer',
+  NO_ED25519: 'este navegador no puede comprobar firmas Ed25519',
+  NOTE: 'el punto de control o el estado no están firmados por la clave del registro',
+  SIGNATURE: 'el punto de control o el estado no están firmados por la clave del registro',
+  CHECKPOINT: 'el punto de control no es de este registro',
+  STATUS: 'el estado firmado no corresponde a estas entradas',
+  ENTRY: 'una entrada no es la que el registro firmó',
+  INCLUSION: 'una entrada no está en el árbol firmado',
+  HISTORY: 'las entradas no son la historia de un solo certificado',
+  BUNDLE: 'la respuesta no es un paquete de prueba',
+};
+const PROOF_ROLES = { issuance: 'la emisión', enrollment: 'la inscripción', judgment: 'el juicio', accreditation: 'la acreditación del evaluador', revocation: 'la revocación' };
+
+/** A public route's text; a refusal becomes an Error with the problem's code and the seconds to wait, if any. */
+async function publicText(path) {
+  const response = await fetch(path, { credentials: 'omit' });
+  const body = await response.text();
+  if (!response.ok) {
+    let problem = {};
+    try {
+      problem = JSON.parse(body) || {};
+    } catch {
+      problem = {};
+    }
+    const error = new Error(problem.detail || `El registro respondió ${response.status}.`);
+    error.code = problem.code;
+    error.retryAfter = Number(response.headers.get('Retry-After')) || 0;
+    throw error;
+  }
+  return body;
+}
+
+/** The bundle once a signed checkpoint covers the certificate: the log signs one every few seconds. */
+async function proofBundle(folio) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await publicText(`/v1/public/certificates/${encodeURIComponent(folio)}/proof`);
+    } catch (error) {
+      if (error.code !== 'PROOF_NOT_YET_AVAILABLE' || attempt >= 10 || param('folio') !== folio) throw error;
+      byId('log-proof').textContent = t('El certificado aún no está en un punto de control firmado; se vuelve a intentar en unos segundos…');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(error.retryAfter, 1), 30) * 1000));
+    }
+  }
+}
+
+/**
+ * The certificate's proof bundle, checked here with Web Crypto (log-proof.js): signatures, leaf hashes, inclusion
+ * proofs, one history. The log key is remembered in this browser the first time (a later, different key is refused
+ * with a warning), and so is the largest checkpoint seen: a later one must be proven consistent with it.
+ */
+async function proveInBrowser(folio) {
+  const box = byId('log-proof');
+  box.className = 'proof';
+  box.textContent = t('Comprobando en este navegador la prueba del registro verificable…');
+  let proven;
+  try {
+    const [keyText, bundleText] = await Promise.all([publicText('/v1/log/key'), proofBundle(folio)]);
+    const remembered = localStorage.getItem(LOG_KEY);
+    if (remembered && remembered !== keyText.trim()) {
+      throw new Error(`${t('La clave del registro cambió desde su última visita')} (${remembered.split('+')[1]} → ${keyText.trim().split('+')[1]}): ${t('no se confía en ella sin confirmarlo con el operador')}`);
+    }
+    proven = await verifyCertificateBundle(bundleText, keyText);
+    await consistentWithLastSeen(proven.checkpoint);
+    if (!remembered) localStorage.setItem(LOG_KEY, keyText.trim());
+  } catch (error) {
+    box.className = 'proof error';
+    box.setAttribute('role', 'alert');
+    const why = error instanceof ProofFailure ? `${t(PROOF_FAILURES[error.code] || PROOF_FAILURES.BUNDLE)} (${error.message})` : error.message;
+    box.textContent = `✗ ${t('La prueba del registro verificable no se comprobó')}: ${why}`;
+    return;
+  }
+  box.removeAttribute('role');
+  box.className = 'proof verified';
+  const which = proven.entries.map((entry) => `${t(PROOF_ROLES[entry.role])} (${t('hoja')} ${NUMBER.format(entry.leafIndex)})`).join(', ');
+  box.textContent = `✓ ${t('Comprobado en este navegador')}: ${which} ${t('están en el árbol de')} ${NUMBER.format(proven.checkpoint.treeSize)} ${t('hojas firmado por')} ${proven.checkpoint.origin} (${t('clave')} ${proven.keyId}); ${t('estado firmado')}: ${t(STATUS[proven.status] || proven.status)} (${dateTime(proven.asOf)})`;
+  for (const entry of proven.entries) {
+    const step = document.querySelector(`#timeline li[data-position="${entry.position}"]`);
+    if (!step) continue;
+    const badge = document.createElement('p');
+    badge.className = 'in-log';
+    badge.textContent = `✓ ${t('En el registro verificable')}, ${t('hoja')} ${NUMBER.format(entry.leafIndex)}`;
+    step.append(badge);
+  }
+}
+
+/** The largest checkpoint this browser saw must be a prefix of the one just verified (or the reverse): the log only grew. */
+async function consistentWithLastSeen(checkpoint) {
+  let seen;
+  try {
+    seen = JSON.parse(localStorage.getItem(LOG_CHECKPOINT) || 'null');
+  } catch {
+    seen = null;
+  }
+  const seenRoot = seen && Number.isSafeInteger(seen.treeSize) && seen.treeSize > 0 ? base64Bytes(seen.rootHash) : undefined;
+  const current = { treeSize: checkpoint.treeSize, rootHash: btoa(String.fromCharCode(...checkpoint.rootHash)) };
+  if (seenRoot && seen.treeSize !== checkpoint.treeSize) {
+    const [small, large] = seen.treeSize < checkpoint.treeSize ? [{ size: seen.treeSize, root: seenRoot }, { size: checkpoint.treeSize, root: checkpoint.rootHash }] : [{ size: checkpoint.treeSize, root: checkpoint.rootHash }, { size: seen.treeSize, root: seenRoot }];
+    const answer = JSON.parse(await publicText(`/v1/log/proofs/consistency?from=${small.size}&to=${large.size}`));
+    const proof = Array.isArray(answer.hashes) ? answer.hashes.map(base64Bytes) : [];
+    if (!(await verifyConsistency({ size1: small.size, size2: large.size, root1: small.root, root2: large.root, proof }))) {
+      throw new Error(`${t('el registro no es consistente con el punto de control que este navegador vio antes')} (${NUMBER.format(seen.treeSize)} ${t('hojas')}): ${t('su historia pudo reescribirse')}`);
+    }
+  } else if (seenRoot && btoa(String.fromCharCode(...seenRoot)) !== current.rootHash) {
+    throw new Error(`${t('dos puntos de control firmados de')} ${NUMBER.format(seen.treeSize)} ${t('hojas con raíces distintas: una historia bifurcada')}`);
+  }
+  if (!seenRoot || checkpoint.treeSize > seen.treeSize) localStorage.setItem(LOG_CHECKPOINT, JSON.stringify(current));
 }
 
 /** The audit trail with its filters, or one person's timeline (by subjectId, never by CURP). */
@@ -519,6 +661,8 @@ async function show() {
     else if (view === 'auditoria') await auditoria();
     else await reportes();
     showPosition();
+    // The moment the view holds its figures: what `npm run bench:console` measures as the first view.
+    performance.mark(`view:${view}`);
   } catch (error) {
     if (error instanceof SignedOut) return signIn(error.message);
     const node = byId('panorama-error');

@@ -5,7 +5,7 @@ import type { HttpResponse } from '../platform/http/http-types';
 import { PUBLIC_CACHE_CONTROL } from '../platform/http/security-headers';
 import { consoleFilesDir, loadConsoleFiles, loadVendorFile, type StaticFile } from './console-files';
 
-const ASSETS = ['verify.js', 'verify.css', 'console.js', 'console-en.js', 'console.css'];
+const ASSETS = ['verify.js', 'verify.css', 'console.js', 'console-en.js', 'console.css', 'log-proof.js'];
 const files = loadConsoleFiles(consoleFilesDir(), ['verify.html', 'console.html', ...ASSETS]);
 /** Apache ECharts, served from its own distribution file (node_modules/echarts/dist). */
 const echarts = loadVendorFile('echarts/dist/echarts.min.js');
