@@ -52,7 +52,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeCurpPerson } from '@ledger/domain/testing';
@@ -63,10 +63,10 @@ import { migrateLedgerSchema } from '../apps/ledger/src/platform/storage/ledger-
 import { seedEventStore } from '../libs/projections/src/testing/seed';
 import { SyntheticLedger, type StreamAppend } from '../libs/projections/src/testing/synthetic-ledger';
 import { signToken } from '../test/e2e/support/tokens';
+import { startLedger, waitForProjections } from './support/ledger-process';
 import {
   autocannon,
   durabilitySettings,
-  nodeArgsFrom,
   percentile,
   portAppendRate,
   settleDatabase,
@@ -81,7 +81,6 @@ import {
   type AutocannonRequest,
 } from './support/bench-support';
 
-const REPO_ROOT = resolve(__dirname, '..');
 const WARM_UP_SECONDS = 2;
 const APPEND_WARM_UP_MS = 1_000;
 /** The synthetic ledger certifies about 0.9 of the people it enrolls; a margin so it never runs out first. */
@@ -354,33 +353,6 @@ async function startBare(children: Set<ChildProcess>): Promise<{ base: string }>
   return { base: `http://127.0.0.1:${port}` };
 }
 
-/** apps/ledger/src/main.ts as `npm start` runs it (node with ts-node's transpile-only hook and tsconfig-paths). */
-function startLedger(
-  url: string,
-  port: number,
-  dataDir: string,
-  secrets: { tokenKey: string; subjectKey: string; folioKey: string; masterKey: string },
-  logFile: string,
-  children: Set<ChildProcess>,
-): ChildProcess {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: url,
-    LEDGER_DATA_DIR: dataDir,
-    PORT: String(port),
-    LEDGER_RATE_LIMIT: 'off',
-    LEDGER_TOKEN_KEY: secrets.tokenKey,
-    LEDGER_SUBJECT_KEY: secrets.subjectKey,
-    LEDGER_FOLIO_KEY: secrets.folioKey,
-    LEDGER_MASTER_KEY: secrets.masterKey,
-  };
-  for (const name of ['EVENTSTORE_CONNECTION_STRING', 'LEDGER_PROJECTOR', 'LEDGER_LOG_KEY', 'LEDGER_LOG_ORIGIN', 'LEDGER_OIDC_ISSUER', 'LEDGER_OIDC_AUDIENCE']) delete env[name];
-  const log = openSync(logFile, 'a');
-  const args = [...nodeArgsFrom('BENCH_SERVER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'];
-  const child = track(children, spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', log, log], detached: true }));
-  closeSync(log);
-  return child;
-}
 
 /** The bench's standard, provider and evaluator, through the API; the synthetic ledger's stay as they were seeded. */
 async function seedReferenceData(base: string, tokens: Tokens): Promise<void> {
@@ -429,50 +401,6 @@ function enrollmentBody(): string {
 
 const EVALUATION_BODY = JSON.stringify({ result: 'competent', evidenceDigest: EVIDENCE, evaluatedAt: '2024-02-01T16:00:00Z' });
 
-interface Readiness {
-  status: string;
-  reasons: string[];
-  head: string | null;
-  projections: { name: string; checkpoint: string | null; parked: number }[];
-}
-
-/**
- * Until /health/ready says ready and every projection stands at the head
- * it names: the ledger's own word that it has folded everything. Fails on
- * parked events, on the ledger exiting, and on no progress for two minutes.
- */
-async function waitForProjections(base: string, ledger: ChildProcess, logFile: string, what: string, quiet = false): Promise<{ seconds: number; head: bigint }> {
-  const started = performance.now();
-  let lastProgress = performance.now();
-  let lowest = -2n;
-  let printed = 0;
-  for (;;) {
-    if (ledger.exitCode !== null) throw new Error(`the ledger exited with ${ledger.exitCode}: ${tail(logFile, 40)}`);
-    const response = await fetch(`${base}/health/ready`);
-    const body = (await response.json()) as Readiness;
-    const parked = body.projections.filter((p) => p.parked > 0);
-    if (parked.length > 0) throw new Error(`projections parked events: ${parked.map((p) => `${p.name} ${p.parked}`).join(', ')}; ${body.reasons.join('; ')}`);
-    const head = body.head === null ? -1n : BigInt(body.head);
-    const checkpoints = body.projections.map((p) => (p.checkpoint === null ? -1n : BigInt(p.checkpoint)));
-    const min = checkpoints.length === 0 ? -1n : checkpoints.reduce((a, b) => (b < a ? b : a));
-    const seconds = (performance.now() - started) / 1000;
-    if (response.status === 200 && body.head !== null && min >= head) {
-      if (!quiet || seconds > 1) process.stdout.write(`${quiet ? '  ' : process.stdout.isTTY ? '\r\x1b[K' : '\n'}${what}: caught up at position ${head} in ${seconds.toFixed(1)} s\n`);
-      return { seconds, head };
-    }
-    if (min > lowest) {
-      lowest = min;
-      lastProgress = performance.now();
-    } else if (performance.now() - lastProgress > 120_000) {
-      throw new Error(`${what}: no progress for 120 s at ${min} of ${head}; ${body.reasons.join('; ')}; the ledger's log: ${tail(logFile, 40)}`);
-    }
-    if (!quiet && performance.now() - printed > 2_000) {
-      printed = performance.now();
-      process.stdout.write(`\r${what}: ${(min < 0n ? 0n : min).toLocaleString()} of ${head.toLocaleString()} (${seconds.toFixed(0)} s)   `);
-    }
-    await sleep(250);
-  }
-}
 
 interface RoutePlan {
   route: Route;
