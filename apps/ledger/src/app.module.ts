@@ -18,6 +18,7 @@ import { LogModule } from './log/log.module';
 import { AccessLogModule } from './access-log/access-log.module';
 import { ReadSideModule } from './queries/read-side.module';
 import { PagesModule } from './pages/pages.module';
+import { MetricsModule } from './platform/metrics/metrics.module';
 
 /** The whole ledger service for one validated configuration. */
 @Module({})
@@ -29,6 +30,8 @@ export class AppModule {
         LedgerConfigModule.forRoot(config),
         LoggerModule.forRoot(loggingOptions(config.logLevel)),
         CqrsModule.forRoot(),
+        // GET /metrics, and the registry every module counts in (the event store's appends among them).
+        MetricsModule,
         StorageModule,
         // The key store and the vault: after storage (it migrates the key table), before everything that reads names.
         PersonalDataModule,

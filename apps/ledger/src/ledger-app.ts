@@ -16,6 +16,7 @@ import { LogAnswers } from './log/log-answers';
 import { countedOnce, inclusionProofFastPath } from './log/inclusion-proof.route';
 import { answerFirst, type ExpressApplication } from './platform/http/fast-lane';
 import { Health, healthFastPath } from './platform/health/health.controller';
+import { LedgerMetrics } from './platform/metrics/ledger-metrics';
 
 /**
  * The largest body the API reads. A batch of 5,000 process ids is about
@@ -56,8 +57,14 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   // headers, correlation id and rate limit, exactly as the controllers answer them; every other request goes on to Express
   // and Nest as above.
   const express = app.getHttpAdapter().getInstance() as ExpressApplication;
+  const metrics = app.get(LedgerMetrics);
   answerFirst(
     app.getHttpServer(),
+    // Every request is timed, whichever lane answers it.
+    (request, response, onward) => {
+      metrics.observeRequest(request, response);
+      onward();
+    },
     healthFastPath(app.get(Health), express),
     inclusionProofFastPath({ answers: app.get(LogAnswers), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
   );

@@ -80,6 +80,11 @@ export interface LedgerConfig {
   readonly devTokens: boolean;
   /** Where audit findings are raised (LEDGER_FINDING_*; see finding-thresholds.ts). */
   readonly findingThresholds: FindingThresholds;
+  /**
+   * The bearer token a scraper must send to GET /metrics (LEDGER_METRICS_TOKEN);
+   * unset, /metrics answers anyone (it holds route templates and counts, no personal data).
+   */
+  readonly metricsToken?: string;
 }
 
 /** Which claims of an identity provider's token name the caller's role, organization and jurisdiction. */
@@ -198,6 +203,7 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     oidc: readOidc(env, problems),
     devTokens: readChoice('LEDGER_DEV_TOKENS', env.LEDGER_DEV_TOKENS?.toLowerCase(), ['on', 'off'], 'on', problems) === 'on',
     findingThresholds: readFindingThresholds(env, problems),
+    metricsToken: readSecret('LEDGER_METRICS_TOKEN', env.LEDGER_METRICS_TOKEN, problems),
   };
   if (config.logKey && problems.length === 0 && parseSignerKey(config.logKey).name !== config.logOrigin) {
     problems.push('LEDGER_LOG_KEY is a key for another origin: its name must equal LEDGER_LOG_ORIGIN');

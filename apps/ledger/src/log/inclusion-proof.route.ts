@@ -108,7 +108,7 @@ export interface InclusionProofFastPathOptions {
  * onward, every refusal among them, are logged by Nest as before.
  */
 export function inclusionProofFastPath(options: InclusionProofFastPathOptions): FastPath {
-  const send = sendAsExpressWould(options.express);
+  const send = sendAsExpressWould(options.express, '/v1/log/proofs/inclusion');
   // The client address Express gives its requests (request.ip, trust proxy honoured), which the limiter keys by.
   const expressRequest = Object.getPrototypeOf(options.express.request) as object;
   const ipOf = Object.getOwnPropertyDescriptor(expressRequest, 'ip')?.get;

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs
 import { EventStoreLiveness } from '../health/health.controller';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { correlationIdOf } from '../logging/correlation-id';
+import { labelProblem } from '../metrics/route-label';
 import { answerFor } from './error-mapping';
 import { Problem, PROBLEM_CONTENT_TYPE, problemTypeOf } from './problem';
 
@@ -22,6 +23,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<HttpRequest>();
     const response = host.switchToHttp().getResponse<HttpResponse>();
     const answer = answerFor(error);
+    labelProblem(response, answer.code);
     const correlationId = correlationIdOf(request);
     if (answer.unexpected) this.logUnexpected(error, request, correlationId);
     if (answer.outage) {

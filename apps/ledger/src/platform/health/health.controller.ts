@@ -105,7 +105,7 @@ const HEALTHY = JSON.stringify({ status: 'ok' });
  * Express and Nest as before. No log line, as for /health through Nest.
  */
 export function healthFastPath(health: Health, express: ExpressApplication): FastPath {
-  const send = sendAsExpressWould(express);
+  const send = sendAsExpressWould(express, '/health');
   return (request, response, onward) => {
     if (request.method !== 'GET' || request.url !== '/health' || hasBody(request) || isConditional(request) || !health.ok) return onward();
     send(request, response, HEALTHY);

@@ -7,6 +7,7 @@ import { CONTROL_TABLE, countParkedEvents, ledgerProjections, positionAt, type C
 import { CHECKPOINT_SIGNER } from '../../queries/read-side.tokens';
 import { LEDGER_CONFIG, PG_POOL } from '../config/config.tokens';
 import { answerWithin } from './answer-within';
+import { LedgerMetrics, type ReadSideSample } from '../metrics/ledger-metrics';
 
 /** How one projection's active read models stand. */
 export interface ProjectionHealth {
@@ -30,6 +31,8 @@ export interface ReadSideStatus {
 
 /** A dependency that does not answer within this counts as down for a load balancer. */
 const CHECK_TIMEOUT_MS = 2_000;
+/** On EventStoreDB (positions are not counts) a projection's lag in events is counted up to this many. */
+export const COUNTED_LAG_LIMIT = 10_000;
 /** How often the read side is looked at for the log, whether or not anyone asks. */
 const MONITOR_INTERVAL_MS = 10_000;
 
@@ -61,15 +64,49 @@ export class ReadSideHealth implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly modules: ModuleRef,
+    private readonly metrics: LedgerMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.metrics.observeReadSide(() => this.sample());
     this.timer = setInterval(() => void this.monitor(), MONITOR_INTERVAL_MS);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+  }
+
+  /**
+   * What /metrics reports of the read side: per projection its lag in events
+   * (on PostgreSQL the head minus its checkpoint, positions being dense; on
+   * EventStoreDB the events after its checkpoint, counted up to
+   * COUNTED_LAG_LIMIT) and in seconds, and its parked events; and the age of
+   * the verifiable log's latest signed checkpoint.
+   */
+  async sample(now = Date.now()): Promise<ReadSideSample> {
+    const [status, age] = await Promise.all([
+      this.status(now),
+      withinCheckTimeout(this.pool.query<{ age: number | null }>('SELECT extract(epoch FROM clock_timestamp() - max(signed_at))::float8 AS age FROM read_models.log_checkpoints')),
+    ]);
+    const head = status.head === null ? undefined : BigInt(status.head);
+    const projections = await Promise.all(
+      status.projections.map(async (projection) => ({
+        name: projection.name,
+        lagSeconds: projection.lagSeconds,
+        parked: projection.parked,
+        lagEvents: head === undefined || projection.checkpoint === null ? 0 : await this.eventsAfter(BigInt(projection.checkpoint), head),
+      })),
+    );
+    const seconds = age instanceof Error ? null : age.rows[0]?.age;
+    return { projections, ...(seconds === null || seconds === undefined ? {} : { checkpointAgeSeconds: Math.max(0, seconds) }) };
+  }
+
+  private async eventsAfter(checkpoint: bigint, head: bigint): Promise<number> {
+    if (checkpoint >= head) return 0;
+    if (!this.config.eventStoreConnectionString) return Number(head - checkpoint);
+    const events = await withinCheckTimeout(this.store.readAll({ afterPosition: checkpoint, maxCount: COUNTED_LAG_LIMIT }));
+    return events instanceof Error ? 0 : events.length;
   }
 
   async status(now = Date.now()): Promise<ReadSideStatus> {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { takeCorrelationId } from '../logging/correlation-id';
+import { labelRoute } from '../metrics/route-label';
 import { AUTHENTICATED_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, securityHeadersForRawAnswers } from './security-headers';
 
 /**
@@ -46,11 +47,12 @@ export type JsonSender = (request: IncomingMessage, response: ServerResponse, bo
  * body together: setting a dozen headers one by one cost a fifth of an
  * inclusion proof's CPU time.
  */
-export function sendAsExpressWould(express: ExpressApplication): JsonSender {
+export function sendAsExpressWould(express: ExpressApplication, route: string): JsonSender {
   const etagOf = express.get('etag fn') as ((body: string) => string | undefined) | undefined;
   // The fast path writes them with the rest in one writeHead.
   const securityHeaders = Object.entries(securityHeadersForRawAnswers()).flatMap(([name, value]) => (name.toLowerCase() === 'cache-control' ? [] : [name, value]));
   return (request, response, body) => {
+    labelRoute(request, route);
     const headers = [
       ...securityHeaders,
       'Cache-Control',

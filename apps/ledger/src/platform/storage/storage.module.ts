@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { guardedPool, openLedgerDatabase, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
 import { LEDGER_CONFIG, LEDGER_DATABASE, PG_POOL } from '../config/config.tokens';
 import { createEventStore } from './event-store.factory';
+import { LedgerMetrics } from '../metrics/ledger-metrics';
 import { migrateLedgerSchema } from './ledger-migrations';
 
 /** Connections for the ledger's own tables; idempotency holds one per in-flight keyed command. */
@@ -51,7 +52,11 @@ class StorageShutdown implements OnApplicationShutdown {
       useFactory: (config: LedgerConfig) => openLedgerDatabase(config, { onSupervision: (message) => new Logger('Storage').warn(message) }),
     },
     { provide: PG_POOL, inject: [LEDGER_DATABASE], useFactory: openPool },
-    { provide: EVENT_STORE, inject: [LEDGER_CONFIG, LEDGER_DATABASE], useFactory: createEventStore },
+    {
+      provide: EVENT_STORE,
+      inject: [LEDGER_CONFIG, LEDGER_DATABASE, LedgerMetrics],
+      useFactory: async (config: LedgerConfig, database: LedgerDatabase, metrics: LedgerMetrics) => metrics.meterAppends(await createEventStore(config, database)),
+    },
     StorageShutdown,
   ],
   exports: [LEDGER_DATABASE, PG_POOL, EVENT_STORE],
