@@ -75,4 +75,22 @@ describe('docker-compose.yml', () => {
     expect(ledger.build).toBeDefined();
     expect(projector.image).toBe(ledger.image);
   });
+
+  it('checks the projector’s health on the port it serves it on, and runs both from the compiled build', () => {
+    const port = projector.environment?.PROJECTOR_HEALTH_PORT;
+    expect(port).toMatch(/^\d+$/);
+    expect(projector.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/health`);
+    expect(projector.command).toEqual(['node', 'dist/apps/projector/src/main.js']);
+  });
+
+  it('builds an image that runs the compiled ledger as a non-root user, with the files its pages serve', () => {
+    const dockerfile = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8');
+    const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(dockerfile).toMatch(/RUN npm run build/);
+    expect(finalStage).toMatch(/^USER node$/m);
+    expect(finalStage).toContain('COPY --from=build /app/apps/console/public ./apps/console/public');
+    expect(finalStage).toContain('CMD ["node", "dist/apps/ledger/src/main.js"]');
+    const instructions = finalStage.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+    expect(instructions.filter((line) => /ts-node|tsconfig-paths/.test(line))).toEqual([]);
+  });
 });

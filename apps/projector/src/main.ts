@@ -7,6 +7,7 @@ import { openPersonalDataVault } from '@ledger/personal-data';
 import { createEventStore } from '../../ledger/src/platform/storage/event-store.factory';
 import { migrateLedgerSchema } from '../../ledger/src/platform/storage/ledger-migrations';
 import { projectorOptions } from './projector-options';
+import { startHealthServer } from './health-server';
 
 /**
  * The projector on its own, for scale-out (run the ledger with
@@ -50,8 +51,14 @@ async function main(): Promise<void> {
     log: (message, level) => log(message, level),
   });
   signer.start();
-  log(`projector started (pid ${process.pid}); projections: ${projections.map((p) => `${p.name} v${p.version}`).join(', ')}`);
+  const health = options.healthPort === undefined ? undefined : await startHealthServer(options.healthPort, { healthy: () => runner.healthy, feeding: () => runner.fedGenerations.length });
+  log(`projector started (pid ${process.pid}); projections: ${projections.map((p) => `${p.name} v${p.version}`).join(', ')}${health ? `; GET /health on port ${options.healthPort}` : ''}`);
   closeOnSignals(async () => {
+    if (health) {
+      const closed = new Promise((resolve) => health.close(resolve));
+      health.closeAllConnections();
+      await closed;
+    }
     await signer.stop();
     await runner.stop();
     await personalData.close();

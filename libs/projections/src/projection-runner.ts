@@ -79,6 +79,11 @@ export class ProjectionRunner {
     await this.pool.end();
   }
 
+  /** Running, and its last look at the database (every second or so) succeeded. */
+  get healthy(): boolean {
+    return !this.stopped && this.failedTicks === 0;
+  }
+
   /** Generation ids this process feeds right now. */
   get fedGenerations(): readonly number[] {
     return [...this.owned];

@@ -34,8 +34,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for /health. */
   readyTimeoutMs?: number;
-  /** Start through `npm start`, exactly as the README says, instead of node directly. */
-  viaNpmStart?: boolean;
+  /** Start through `npm start` (ts-node), or `npm run start:prod` (dist/), exactly as the README says, instead of node directly. */
+  viaNpmStart?: boolean | 'start:prod';
   /** Leave the secrets unconfigured: the server generates them into the data folder. */
   secretsFromDataDir?: boolean;
 }
@@ -67,7 +67,7 @@ export async function startLedgerServer(options: StartOptions): Promise<LedgerSe
   Object.assign(env, options.env);
   // Its own process group, so that a kill reaches npm, node and an embedded PostgreSQL alike.
   const child = options.viaNpmStart
-    ? spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    ? spawn('npm', options.viaNpmStart === 'start:prod' ? ['run', 'start:prod', '--silent'] : ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     : spawn(process.execPath, [compiledApp('ledger')], {
         cwd: REPO_ROOT,
         env,
