@@ -1,3 +1,6 @@
+// First: tracing patches http, express and pg as they load (nothing happens without an OTLP endpoint).
+import { startTracing } from './platform/tracing/tracing';
+const tracing = startTracing();
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigurationError, loadLedgerConfig } from '@ledger/platform';
@@ -28,13 +31,17 @@ function closeOnSignals(app: INestApplication): void {
     process.once(signal, () => {
       setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
       new Logger('Ledger').log(`${signal}: shutting down`);
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-          process.exit(1);
-        },
-      );
+      app
+        .close()
+        // Spans still in the batch go out before the process ends.
+        .then(() => tracing?.shutdown())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+            process.exit(1);
+          },
+        );
     });
   }
 }
