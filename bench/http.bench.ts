@@ -59,11 +59,10 @@ import { makeCurpPerson } from '@ledger/domain/testing';
 import { PostgresEventStore } from '@ledger/event-store';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@ledger/platform';
 import { runReadModelMigrations } from '@ledger/read-models';
-import { migrateLedgerSchema } from '../apps/ledger/src/platform/storage/ledger-migrations';
-import { seedEventStore } from '../libs/projections/src/testing/seed';
-import { SyntheticLedger, type StreamAppend } from '../libs/projections/src/testing/synthetic-ledger';
+import { migrateLedgerSchema } from '@ledger/ledger-schema';
 import { signToken } from '../test/e2e/support/tokens';
 import { startLedger, waitForProjections } from './support/ledger-process';
+import { seedEventStore, SyntheticLedger, type StreamAppend } from '@ledger/projections/testing';
 import {
   autocannon,
   durabilitySettings,

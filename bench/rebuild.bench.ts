@@ -20,9 +20,8 @@ import { PostgresEventStore } from '@ledger/event-store';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@ledger/platform';
 import { DEFAULT_BATCH_SIZE, ensureGenerations, ledgerProjections, rebuildProjections } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
-import { seedEventStore } from '../libs/projections/src/testing/seed';
-import { SyntheticLedger } from '../libs/projections/src/testing/synthetic-ledger';
 import { positiveIntegerOption } from './support/bench-support';
+import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
 
 /** Fewer than the synthetic ledger writes per person, so it never runs out before the asked count. */
 const EVENTS_PER_PERSON = 5;

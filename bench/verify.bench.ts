@@ -67,9 +67,8 @@ import {
 } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { formatSignerKey, generateNoteKey, openCheckpoint, parseSignerKey, verifierKeyOf, verifyInclusion, type NoteSignerKey } from '@ledger/verifiable-log';
-import { migrateLedgerSchema } from '../apps/ledger/src/platform/storage/ledger-migrations';
-import { seedEventStore } from '../libs/projections/src/testing/seed';
-import { SyntheticLedger } from '../libs/projections/src/testing/synthetic-ledger';
+import { migrateLedgerSchema } from '@ledger/ledger-schema';
+import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
 import {
   autocannon,
   cpuSecondsOfTree,

@@ -6,11 +6,11 @@ import { formatSignerKey, generateNoteKey, hashLeaf, signCheckpoint, type NoteSi
 import { type Pool } from 'pg';
 import { testPool } from '../support/test-pool';
 import request from 'supertest';
-import { SyntheticLedger, type StreamAppend } from '../../libs/projections/src/testing/synthetic-ledger';
 import { eventually } from '../support/eventually';
 import { callersFor, post } from './support/ledger-client';
 import { POSTGRES_MODE, type LedgerUnderTest } from './support/ledger-modes';
 import { temporaryDataDir } from './support/ledger-server';
+import { SyntheticLedger, type StreamAppend } from '@ledger/projections/testing';
 
 /**
  * Readiness holds the verifiable log's checkpoints to account: a signer that

@@ -19,14 +19,13 @@ import {
 } from '@ledger/verifiable-log';
 import { type Pool } from 'pg';
 import { testPool } from '../support/test-pool';
-import { startEventStoreDbTestServer } from '../../libs/event-store/src/eventstoredb/test-server';
-import { runReadModelMigrations } from '../../libs/read-models/src/run-migrations';
-import { seedEventStore } from '../../libs/projections/src/testing/seed';
-import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
 import { runCli } from '../e2e/support/ledger-server';
 import { startProjector, type ProjectorProcess } from '../read-side/support/projector-process';
 import { eventually } from '../support/eventually';
 import { createTestDatabase } from '../support/test-database';
+import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
+import { startEventStoreDbTestServer } from '@ledger/event-store/testing';
+import { runReadModelMigrations } from '@ledger/read-models';
 
 /**
  * The log builder and the checkpoint signer (apps/projector) killed with

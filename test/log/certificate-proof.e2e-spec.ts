@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateProofError, verifyCertificateProof, type CertificateProofBundle } from '@ledger/projections';
-import { generateNoteKey, parseVerifierKey, verifierKeyOf, type NoteVerifierKey } from '@ledger/verifiable-log';
+
+import { generateNoteKey, parseVerifierKey, verifierKeyOf, type NoteVerifierKey, CertificateProofError, verifyCertificateProof, type CertificateProofBundle } from '@ledger/verifiable-log';
 import { callersFor, enrollmentBody, EVIDENCE, nextPerson, post, seedReferenceData, type Callers } from '../e2e/support/ledger-client';
 import { eventStoreDbMode, POSTGRES_MODE, type LedgerMode, type LedgerUnderTest } from '../e2e/support/ledger-modes';
 import { runCli } from '../e2e/support/ledger-server';

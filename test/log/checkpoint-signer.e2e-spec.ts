@@ -7,9 +7,8 @@ import { PostgresEventStore } from '@ledger/event-store';
 import { CheckpointSigner, ensureGenerations, lastSignedCheckpointFile, logProjection, rebuildProjections } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { generateNoteKey } from '@ledger/verifiable-log';
-import { seedEventStore } from '../../libs/projections/src/testing/seed';
-import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
 import { createTestDatabase } from '../support/test-database';
+import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
 
 /**
  * The checkpoint signer never signs two checkpoints that disagree, whatever

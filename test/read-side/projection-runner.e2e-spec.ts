@@ -1,9 +1,8 @@
 import { DEFAULT_FINDING_THRESHOLDS } from '@ledger/platform';
 import { ADVISORY_LOCK_NAMESPACE, holderNamesTable, ledgerProjections, ledgerProjectionsFor, startRebuild, peopleProjection, ProjectionRunner, rebuildProjections, type Projection } from '@ledger/projections';
-import { seedEventStore } from '../../libs/projections/src/testing/seed';
 import { testPool } from '../support/test-pool';
-import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
 import { activeSchemas, catchUpReadModels, createReadSideFixture, digestOfSchema, type ReadSideFixture } from './support/read-side-fixture';
+import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
 
 describe('projection runner', () => {
   let fixture: ReadSideFixture;

@@ -1,10 +1,9 @@
 import { ledgerProjections, rebuildProjections, startRebuild, type Generation } from '@ledger/projections';
 import { type Pool } from 'pg';
 import { testPool } from '../support/test-pool';
-import { seedEventStore } from '../../libs/projections/src/testing/seed';
-import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
 import { startProjector } from './support/projector-process';
 import { activeSchemas, catchUpReadModels, createReadSideFixture, digestOfSchema, type ReadSideFixture } from './support/read-side-fixture';
+import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
 
 /**
  * A rebuild survives its projector being killed (SIGKILL: no cleanup, a batch

@@ -9,9 +9,8 @@ import {
   TransparencyReports,
 } from '@ledger/read-models';
 import type { DataSource } from 'typeorm';
-import { seedEventStore } from '../../libs/projections/src/testing/seed';
-import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
 import { catchUpReadModels, createReadSideFixture, type ReadSideFixture } from './support/read-side-fixture';
+import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
 
 /**
  * Blue/green in practice: while the live projector folds new events and a

@@ -15,10 +15,9 @@ import {
   type TransparencyReportRequest,
 } from '@ledger/read-models';
 import type { DataSource } from 'typeorm';
-import { seedEventStore } from '../../libs/projections/src/testing/seed';
-import { SyntheticLedger } from '../../libs/projections/src/testing/synthetic-ledger';
 import { catchUpReadModels, createReadSideFixture, type ReadSideFixture } from './support/read-side-fixture';
 import { nameAt, readTruth, statusAsOf, type LedgerTruth } from './support/ledger-truth';
+import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
 
 const NOW = '2025-06-01T00:00:00.000Z';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../../libs/platform/src/embedded-postgres';
+import { startEmbeddedPostgres } from '../../libs/platform/src/testing';
 import { buildApps } from './compiled-apps';
 
 /**

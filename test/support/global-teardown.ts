@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { EmbeddedPostgres } from '../../libs/platform/src/embedded-postgres';
+import type { EmbeddedPostgres } from '../../libs/platform/src/testing';
 
 export default async function globalTeardown(): Promise<void> {
   const server = (globalThis as Record<string, unknown>).__LEDGER_TEST_PG__ as EmbeddedPostgres | undefined;

@@ -1,4 +1,4 @@
-import { startEmbeddedPostgres } from '../../libs/platform/src/embedded-postgres';
+import { startEmbeddedPostgres } from '../../libs/platform/src/testing';
 
 /**
  * A PostgreSQL server in a process of its own, standing for an external

@@ -2,7 +2,7 @@
 // Web Crypto: the checkpoint's and the status statement's Ed25519 signatures (C2SP signed-note), every entry's leaf hash
 // (RFC 9162: SHA-256(0x00 ‖ entry)) against the one the statement signs, every entry's inclusion proof up to the
 // checkpoint's root, and that the entries are one certificate's history. The same checks as `ledger verify-certificate`
-// (libs/projections/src/log/certificate-proof.ts), written again for the browser: a second, independent verifier.
+// (libs/verifiable-log/src/certificate/certificate-proof.ts), written again for the browser: a second, independent verifier.
 // Plain data in, a verdict out; no page, no network (the caller fetches the bundle and the key).
 
 const STATUS_HEADER = 'certification-ledger/certificate-status@v1';

@@ -5,16 +5,19 @@ import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigurationError, loadLedgerConfig } from '@ledger/platform';
 import { createLedgerApp } from './ledger-app';
+import { exitWithParent } from './tasks/lifeline';
 
 /** Past this, a shutdown that waits on a stuck connection gives up and exits. */
 const SHUTDOWN_GRACE_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = loadLedgerConfig();
+  // Started by another process (`ledger seed demo`): stop with it.
+  exitWithParent(() => process.kill(process.pid, 'SIGTERM'));
   const app = await createLedgerApp(config);
   closeOnSignals(app);
-  await app.listen(config.port);
-  new Logger('Ledger').log(`Listening on port ${config.port}; data folder ${config.dataDir}${config.databaseUrl ? '' : ' (embedded PostgreSQL)'}`);
+  await (config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host));
+  new Logger('Ledger').log(`Listening on ${config.host ?? 'every interface'}, port ${config.port}; data folder ${config.dataDir}${config.databaseUrl ? '' : ' (embedded PostgreSQL)'}`);
 }
 
 /**

@@ -4,10 +4,10 @@ import { CheckpointSigner, lastSignedCheckpointFile, ledgerProjectionsFor, Proje
 import { parseSignerKey } from '@ledger/verifiable-log';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { openPersonalDataVault } from '@ledger/personal-data';
-import { createEventStore } from '../../ledger/src/platform/storage/event-store.factory';
-import { migrateLedgerSchema } from '../../ledger/src/platform/storage/ledger-migrations';
+import { migrateLedgerSchema } from '@ledger/ledger-schema';
 import { projectorOptions } from './projector-options';
 import { startHealthServer } from './health-server';
+import { openEventStore } from '@ledger/event-store';
 
 /**
  * The projector on its own, for scale-out (run the ledger with
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const config = loadLedgerConfig();
   const options = projectorOptions();
   const database = await openLedgerDatabase(config);
-  const store = await createEventStore(config, database);
+  const store = await openEventStore(config, database.url, { onConnectionError: (error) => log(`event store: PostgreSQL connection failed: ${error.message}`, 'warn') });
   // In the ledger server's order: its own schema first (the key store's table among it, in case the projector starts
   // before any ledger server), then the read models. The read models' migrations are recorded in the first schema of
   // the search path ("$user" names `ledger` once it exists): the other order recorded them in public on a first start

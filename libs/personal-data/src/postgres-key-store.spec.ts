@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Pool } from 'pg';
-import { testPool } from '../../../test/support/test-pool';
-import { createTestDatabase } from '../../../test/support/test-database';
 import { PERSONAL_DATA_KEYS_SQL, PostgresKeyStore } from './postgres-key-store';
+import { createTestDatabase, testPool } from '@ledger/platform/testing';
 
 const candidate = (keyId: string) => ({ keyId, wrappedKey: randomBytes(60), masterKeyId: 'master-1' });
 

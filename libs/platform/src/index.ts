@@ -7,3 +7,6 @@ export * from './ledger-database';
 export * from './seeded-random';
 export * from './storage-outage';
 export * from './postgres-pool';
+export * from './request-formats';
+export * from './token-claims';
+export * from './token-signer';

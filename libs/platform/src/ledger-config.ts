@@ -16,6 +16,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  */
 export interface LedgerConfig {
   readonly port: number;
+  /** The address the HTTP server listens on (LEDGER_HOST); every interface when unset. */
+  readonly host?: string;
   /** Absolute path; holds generated secrets and, in embedded mode, PostgreSQL. */
   readonly dataDir: string;
   /**
@@ -178,6 +180,7 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
     1000 * readWholeNumber('LEDGER_CHECKPOINT_INTERVAL', env.LEDGER_CHECKPOINT_INTERVAL, { min: 1, max: 3_600, fallback: DEFAULT_CHECKPOINT_INTERVAL_SECONDS }, problems);
   const config: LedgerConfig = {
     port,
+    host: readHost(env.LEDGER_HOST, problems),
     dataDir: resolve(nonEmpty(env.LEDGER_DATA_DIR) ?? './.ledger-data'),
     databaseUrl: readUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:'], problems),
     eventStoreConnectionString: readEventStoreConnectionString(env.EVENTSTORE_CONNECTION_STRING, problems),
@@ -360,6 +363,14 @@ function readEventStoreConnectionString(value: string | undefined, problems: str
     // Never echo the value: connection strings carry passwords.
     problems.push('EVENTSTORE_CONNECTION_STRING must look like esdb://host:2113[,host:2113…][?options] or esdb+discover://host:2113');
   }
+  return text;
+}
+
+/** An IP address or `localhost`: the interface to listen on. */
+function readHost(value: string | undefined, problems: string[]): string | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  if (text !== 'localhost' && isIP(text) === 0) problems.push('LEDGER_HOST must be an IP address (127.0.0.1, ::1, 0.0.0.0) or localhost');
   return text;
 }
 

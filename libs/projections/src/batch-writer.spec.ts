@@ -1,11 +1,10 @@
 import { type Pool, type PoolClient } from 'pg';
-import { testPool } from '../../../test/support/test-pool';
-import { createTestDatabase } from '../../../test/support/test-database';
 import { BatchRows } from './batch-rows';
 import { createStagingTables, encodeWrites, queueWrite } from './batch-writer';
 import { put, type Projection, type Row, type TableDefinition } from './projection';
 import { QueryQueue } from './query-queue';
 import { createTableSql, selectList } from './sql';
+import { createTestDatabase, testPool } from '@ledger/platform/testing';
 
 const SCHEMA = 'batch_writes';
 

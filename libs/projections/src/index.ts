@@ -33,6 +33,5 @@ export * from './log/log.projection';
 export * from './log/log-tree';
 export * from './log/checkpoint-signer';
 export * from './log/log-verifier';
-export * from './log/certificate-proof';
 export * from './log/log-proof-cache';
 export * from './log/log-runs';

@@ -31,3 +31,6 @@ export * from './checkpoint/tlog-proof.codec';
 export * from './credential/base58btc.codec';
 export * from './credential/did-key.codec';
 export * from './credential/eddsa-jcs-2022.proof';
+
+// A certificate that proves itself: the bundle of GET /v1/public/certificates/{folio}/proof, and its offline check.
+export * from './certificate/certificate-proof';

@@ -1,8 +1,8 @@
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@ledger/event-store';
 import { openLedgerDatabase } from '@ledger/platform';
-import { startEventStoreDbTestServer, type EventStoreDbTestServer } from '../../../libs/event-store/src/eventstoredb/test-server';
 import { createTestDatabase } from '../../support/test-database';
 import { LedgerServer, startLedgerServer, type StartOptions } from './ledger-server';
+import { startEventStoreDbTestServer, type EventStoreDbTestServer } from '@ledger/event-store/testing';
 
 /**
  * How often the EventStoreDB test server writes a `$statsCollected` event of

@@ -1,8 +1,8 @@
 import { PostgresEventStore } from '@ledger/event-store';
 import { ledgerProjections, ProjectionRunner } from '@ledger/projections';
 import { testPool } from '../../support/test-pool';
-import { runReadModelMigrations } from '../../../libs/read-models/src/run-migrations';
 import { createTestDatabase } from '../../support/test-database';
+import { runReadModelMigrations } from '@ledger/read-models';
 
 export interface ReadSideFixture {
   /** The suite's own database: event store and read models side by side, as in embedded mode. */

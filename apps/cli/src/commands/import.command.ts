@@ -1,19 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { Presets, SingleBar } from 'cli-progress';
-import { cliContext } from '../cli-context';
-import type * as LedgerApp from '../../../ledger/src/ledger-app';
-import type * as LoggingOptions from '../../../ledger/src/platform/logging/logging.options';
-import type * as ImportFile from '../import/import-file';
-import type { CertificationImport as CertificationImportType } from '../../../ledger/src/commands/import/certification-import';
+import { exitOf, startLedgerProcess } from '../ledger-process';
 import type { CliCommand } from './cli-command';
 
 interface ImportOptions {
   rejects?: string;
   concurrency: number;
 }
-
-/** Exit code of an import that completed but refused some rows (their reasons are in the rejects file). */
-export const ROWS_REJECTED_EXIT_CODE = 2;
 
 function concurrencyOf(text: string): number {
   const value = Number(text);
@@ -24,9 +16,9 @@ function concurrencyOf(text: string): number {
 /**
  * `ledger import certifications FILE.csv [--rejects FILE] [--concurrency N]`:
  * historical certifications from a CSV file (README "Import certifications"),
- * through the command handlers in this process, with the same configuration
- * and data folder as `npm start`. Prints a summary (JSON, no personal data);
- * exit 0 when every row was imported, 2 when some were refused (see the
+ * through the ledger's command handlers (its import task, started as a child
+ * process), with the same configuration and data folder as `npm start`.
+ * Prints a summary (JSON, no personal data); exit 0 when every row was imported, 2 when some were refused (see the
  * rejects file), 1 when the import could not run or stopped (run it again:
  * rows already imported are not written twice).
  */
@@ -47,38 +39,7 @@ export const importCommand: CliCommand = {
 };
 
 async function importCertifications(file: string, options: ImportOptions): Promise<void> {
-  const { config } = cliContext();
-  // Loaded only here: the other subcommands need no NestJS application.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { createLedgerApp } = require('../../../ledger/src/ledger-app') as typeof LedgerApp;
-  const { sendLogsToStderr } = require('../../../ledger/src/platform/logging/logging.options') as typeof LoggingOptions;
-  const { checkImportFile, importCertificationsFile } = require('../import/import-file') as typeof ImportFile;
-  const { CertificationImport } = require('../../../ledger/src/commands/import/certification-import') as {
-    CertificationImport: typeof CertificationImportType;
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  await checkImportFile(file);
-  // stdout carries the summary alone.
-  sendLogsToStderr();
-  // Request logs would drown the progress bar; warnings and errors still show.
-  const app = await createLedgerApp({ ...config, port: 0, logLevel: 'warn' });
-  await app.init();
-  const bar = new SingleBar({ format: 'import |{bar}| {percentage}% {rows} rows', etaBuffer: 200 }, Presets.shades_classic);
-  bar.start(1, 0, { rows: 0 });
-  try {
-    const summary = await importCertificationsFile(app.get(CertificationImport), file, {
-      rejectsFile: options.rejects ?? `${file}.rejects.csv`,
-      concurrency: options.concurrency,
-      onProgress: (bytes, total, rows) => {
-        bar.setTotal(Math.max(total, 1));
-        bar.update(bytes, { rows });
-      },
-    });
-    bar.stop();
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    if (summary.rejected > 0) process.exitCode = ROWS_REJECTED_EXIT_CODE;
-  } finally {
-    bar.stop();
-    await app.close();
-  }
+  // The import runs the ledger's command handlers: in the ledger app's own process (apps/ledger/src/tasks/import-task.ts).
+  const args = [file, '--concurrency', String(options.concurrency), ...(options.rejects ? ['--rejects', options.rejects] : [])];
+  process.exitCode = await exitOf(startLedgerProcess('tasks/import-task', args));
 }

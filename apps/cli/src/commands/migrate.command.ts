@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@ledger/event-store';
 import { runReadModelMigrations } from '@ledger/read-models';
-import { migrateLedgerSchema } from '../../../ledger/src/platform/storage/ledger-migrations';
+import { migrateLedgerSchema } from '@ledger/ledger-schema';
 import { withLedgerDatabase } from '../cli-context';
 import type { CliCommand } from './cli-command';
 

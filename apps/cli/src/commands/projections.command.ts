@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { Pool } from 'pg';
 import { ledgerProjections, ledgerProjectionsFor, listParkedEvents, projectionNamed, replayWithoutFeeder, requestReplay, type ParkedEvent } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
-import { createEventStore } from '../../../ledger/src/platform/storage/event-store.factory';
 import { withLedgerDatabase } from '../cli-context';
 import { OperatorError, type CliCommand } from './cli-command';
+import { openEventStore } from '@ledger/event-store';
 
 /**
  * `ledger projections parked | replay`: the events a projection set aside
@@ -37,7 +37,7 @@ export const projectionsCommand: CliCommand = {
         const projection = checkedProjection(options.projection);
         await withLedgerDatabase(async (database, { config }) => {
           await runReadModelMigrations(database.url);
-          const store = await createEventStore(config, database);
+          const store = await openEventStore(config, database.url);
           try {
             await withPool(database.url, async (pool) => {
               const requested = await requestReplay(pool, { projection, position: options.position });

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
-import type { EventStore } from '@ledger/event-store';
+import { openEventStore, type EventStore } from '@ledger/event-store';
 import { openPersonalDataVault } from '@ledger/personal-data';
 import { ensureGenerations, ledgerProjections, ledgerProjectionsFor, projectionNamed, rebuildProjections, type PersonalDataOpener, type Projection } from '@ledger/projections';
 import { runReadModelMigrations } from '@ledger/read-models';
-import { createEventStore } from '../../../ledger/src/platform/storage/event-store.factory';
 import { withLedgerDatabase } from '../cli-context';
 import { OperatorError, type CliCommand } from './cli-command';
 
@@ -32,7 +31,7 @@ export const rebuildCommand: CliCommand = {
           // As configured: the findings are rebuilt under the thresholds the ledger runs with.
           const configured = ledgerProjectionsFor(config);
           const projections = selected(name, configured);
-          const store = await createEventStore(config, database);
+          const store = await openEventStore(config, database.url);
           // Names are read through the vault: an erased person's fold as erased, as they do live.
           const personalData = await openPersonalDataVault(database.url, secrets.masterKey);
           try {

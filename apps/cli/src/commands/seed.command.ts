@@ -4,7 +4,8 @@ import { SingleBar, Presets } from 'cli-progress';
 import { cliContext } from '../cli-context';
 import { DEFAULT_DEMO_PEOPLE, DemoScenario } from '../seed/demo-scenario';
 import { HttpSeedClient, SeedCommandRefused } from '../seed/http-seed-client';
-import type * as LedgerApp from '../../../ledger/src/ledger-app';
+import { freePort } from '@ledger/platform';
+import { exitOf, startLedgerProcess } from '../ledger-process';
 import { OperatorError, type CliCommand } from './cli-command';
 
 interface SeedOptions {
@@ -24,9 +25,10 @@ function positiveInteger(max: number): (text: string) => number {
 /**
  * `ledger seed demo [--people N] [--url URL]`: loads the demo dataset through
  * the command API, so every rule applies as for real clients and nothing is
- * written as rows. Without --url it starts the ledger in this process (same
+ * written as rows. Without --url it starts the ledger as a child process (same
  * configuration and data folder as `npm start`; it shares an embedded
- * PostgreSQL that a running server holds) on a free port, and stops it after.
+ * PostgreSQL that a running server holds) on a free loopback port, and stops
+ * it after.
  */
 export const seedCommand: CliCommand = {
   register(program: Command): void {
@@ -45,8 +47,8 @@ export const seedCommand: CliCommand = {
 };
 
 async function seedDemo(options: SeedOptions): Promise<void> {
-  const { config, secrets } = cliContext();
-  const server = options.url ? undefined : await startLedgerHere(config);
+  const { secrets } = cliContext();
+  const server = options.url ? undefined : await startLedgerHere();
   const baseUrl = options.url ?? server!.url;
   const bar = new SingleBar({ format: 'seed demo |{bar}| {percentage}% {value}/{total} commands', etaBuffer: 200 }, Presets.shades_classic);
   bar.start(1, 0);
@@ -70,12 +72,26 @@ async function seedDemo(options: SeedOptions): Promise<void> {
   }
 }
 
-async function startLedgerHere(config: ReturnType<typeof cliContext>['config']): Promise<{ url: string; close(): Promise<void> }> {
-  // Loaded only here: the other subcommands need no NestJS application.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createLedgerApp } = require('../../../ledger/src/ledger-app') as typeof LedgerApp;
-  // Request logs would drown the progress bar; warnings and errors still show.
-  const app = await createLedgerApp({ ...config, port: 0, logLevel: 'warn' });
-  await app.listen(0, '127.0.0.1');
-  return { url: await app.getUrl(), close: () => app.close() };
+/** The ledger server as `npm start` runs it, in a child process on a free loopback port, stopped when the seed ends (or the CLI dies). */
+async function startLedgerHere(): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  // Request logs would drown the progress bar; warnings and errors still show, on stderr.
+  const child = startLedgerProcess('main', [], { env: { PORT: String(port), LEDGER_HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdout: 'stderr' });
+  const exited = exitOf(child);
+  const url = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new OperatorError(`the ledger could not start (exit ${child.exitCode}); its messages are above`);
+    const healthy = await fetch(`${url}/health`).then((response) => response.ok, () => false);
+    if (healthy) return { url, close };
+    if (Date.now() > deadline) {
+      await close();
+      throw new OperatorError('the ledger did not answer /health within 120 s');
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
 }

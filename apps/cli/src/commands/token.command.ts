@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Role } from '@ledger/domain';
-import { IDENTIFIER } from '../../../ledger/src/platform/http/request-formats';
-import { isJurisdictionCode, JURISDICTION_CODES, ROLES_IN_TOKENS } from '../../../ledger/src/platform/auth/token-claims';
-import { signLedgerToken } from '../../../ledger/src/platform/auth/token-signer';
 import { cliContext } from '../cli-context';
 import type { CliCommand } from './cli-command';
+import { IDENTIFIER, isJurisdictionCode, JURISDICTION_CODES, ROLES_IN_TOKENS, signLedgerToken } from '@ledger/platform';
 
 /** Development tokens live a working day unless asked otherwise; a week at most. */
 const DEFAULT_TTL = '8h';

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 // The format's own module, not the projections' index: an offline check loads no database driver.
-import { CertificateProofError, MAX_CERTIFICATE_PROOF_BYTES, verifyCertificateProof } from '../../../../libs/projections/src/log/certificate-proof';
-import { isVerifiableLogError, openCheckpoint } from '@ledger/verifiable-log';
+import { CertificateProofError, isVerifiableLogError, MAX_CERTIFICATE_PROOF_BYTES, openCheckpoint, verifyCertificateProof } from '@ledger/verifiable-log';
 import { OperatorError, type CliCommand } from './cli-command';
 import { readSmallFile, trustedLogKey } from './trusted-key';
 

@@ -3,9 +3,9 @@ import { Presets, SingleBar } from 'cli-progress';
 import { describeFinding, verifyLog } from '@ledger/projections';
 import { guardedPool, resolveLedgerSecrets } from '@ledger/platform';
 import { parseSignerKey, verifierKeyOf } from '@ledger/verifiable-log';
-import { createEventStore } from '../../../ledger/src/platform/storage/event-store.factory';
 import { withLedgerDatabase } from '../cli-context';
 import { OperatorError, type CliCommand } from './cli-command';
+import { openEventStore } from '@ledger/event-store';
 
 /**
  * `ledger verify`: recomputes every leaf of the verifiable log from the
@@ -21,7 +21,7 @@ export const verifyCommand: CliCommand = {
       .option('--quiet', 'no progress bar')
       .action(async (options: { quiet?: boolean }) => {
         await withLedgerDatabase(async (database, { config }) => {
-          const store = await createEventStore(config, database);
+          const store = await openEventStore(config, database.url);
           const pool = guardedPool({ connectionString: database.url, max: 2 }, () => undefined);
           const bar = new SingleBar({ format: 'verify [{bar}] {percentage}% | leaf {value}/{total} | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
           const started = Date.now();

@@ -1,5 +1,5 @@
-import { signLedgerToken } from '../../../ledger/src/platform/auth/token-signer';
 import type { SeedActor, SeedClient } from './demo-scenario';
+import { signLedgerToken } from '@ledger/platform';
 
 /** A command the ledger refused, with the problem it answered. */
 export class SeedCommandRefused extends Error {

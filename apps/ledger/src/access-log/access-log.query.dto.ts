@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { PageQuery, QUERY_TEXT, QUERY_TEXT_MESSAGE } from '../queries/dto/read-query.dto';
-import { INSTANT, INSTANT_MESSAGE } from '../platform/http/request-formats';
 import { containsCurpShape, ROUTE_PATTERN, SUBJECT_ID } from './access-log-entry';
+import { INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
 
 const ROLES = ['authority', 'certifier', 'registrar', 'evaluator', 'comptroller', 'privacy'];
 const CORRELATION_ID = /^[A-Za-z0-9._:@\-]{1,128}$/;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Pool } from 'pg';
-import { testPool } from '../../../../test/support/test-pool';
-import { createTestDatabase } from '../../../../test/support/test-database';
-import { LEDGER_MIGRATIONS, migrateLedgerSchema } from '../platform/storage/ledger-migrations';
+import { createTestDatabase, testPool } from '@ledger/platform/testing';
+import { LEDGER_MIGRATIONS, migrateLedgerSchema } from '@ledger/ledger-schema';
 import type { AccessLogEntry } from './access-log-entry';
 import { insertAccessLogEntries, listAccessLog, subjectKeyOf } from './access-log.store';
 

@@ -3,19 +3,10 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, logEntryOf, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig, LedgerSecrets } from '@ledger/platform';
-import {
-  assembleCertificateProof,
-  CertificateProofError,
-  LogTree,
-  positionAt,
-  verifyCertificateProof,
-  type CertificateProofRole,
-  type CertificateProofStatus,
-  type ProvenEntry,
-} from '@ledger/projections';
+import { LogTree, positionAt } from '@ledger/projections';
 import { inReadSnapshot, provenanceOf, reachedPosition, type CertificateProvenance, type ProvenanceStep } from '@ledger/read-models';
 import { Folio } from '@ledger/domain';
-import { openCheckpoint, parseSignerKey, verifierKeyOf, type NoteSignerKey } from '@ledger/verifiable-log';
+import { openCheckpoint, parseSignerKey, verifierKeyOf, type NoteSignerKey, assembleCertificateProof, CertificateProofError, verifyCertificateProof, type CertificateProofRole, type CertificateProofStatus, type ProvenEntry } from '@ledger/verifiable-log';
 import { LEDGER_CONFIG, LEDGER_SECRETS, PG_POOL } from '../platform/config/config.tokens';
 import { ProblemException } from '../platform/errors/problem.exception';
 import { READ_MODELS } from './read-side.tokens';
@@ -39,7 +30,7 @@ function wholeSecond(now: Date): string {
 }
 
 /**
- * Builds a certificate's proof bundle (see libs/projections/src/log/certificate-proof.ts):
+ * Builds a certificate's proof bundle (see libs/verifiable-log/src/certificate/certificate-proof.ts):
  * its history's entries, each proven in the latest signed checkpoint the
  * read models have folded up to, and the status as of that checkpoint,
  * signed by the log key. A bundle is checked with the offline verifier

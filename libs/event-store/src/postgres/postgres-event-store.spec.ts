@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { createTestDatabase } from '../../../../test/support/test-database';
 import { DuplicateEventIdError, EventMetadata, RecordedEvent, WrongExpectedRevisionError } from '../event-store.port';
 import { canonicalJson, logEntryOf, logLeafHashOf, writeStoredLeafHash } from '../log-entry';
 import { describeEventStoreContract } from '../testing/event-store.contract';
@@ -11,6 +10,7 @@ import { testEvent, uniqueName } from '../testing/test-events';
 import * as logWriter from './log-writer';
 import { PostgresEventStore } from './postgres-event-store';
 import { prepareAppend } from './prepare-append';
+import { createTestDatabase } from '@ledger/platform/testing';
 
 describeEventStoreContract('PostgreSQL', () => createPostgresTestStore());
 

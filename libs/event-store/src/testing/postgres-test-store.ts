@@ -1,5 +1,5 @@
-import { createTestDatabase } from '../../../../test/support/test-database';
 import { PostgresEventStore, PostgresEventStoreOptions } from '../postgres/postgres-event-store';
+import { createTestDatabase } from '@ledger/platform/testing';
 
 export interface PostgresTestStore {
   store: PostgresEventStore;

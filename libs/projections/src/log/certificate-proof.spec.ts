@@ -10,7 +10,7 @@ import {
   type CertificateProofRole,
   type CertificateProofStatus,
   type CertificateProofErrorCode,
-} from './certificate-proof';
+} from '@ledger/verifiable-log';
 
 const { ORIGIN, KEY, TRUST, FOLIO } = CERTIFICATE_PROOF_FIXTURE;
 

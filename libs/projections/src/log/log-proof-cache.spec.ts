@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Pool, type PoolClient } from 'pg';
-import { testPool } from '../../../../test/support/test-pool';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { appendLeaves, emptyTreeEdge, generateNoteKey, rootOfTreeEdge, verifyInclusion, type TreeEdge } from '@ledger/verifiable-log';
-import { createTestDatabase } from '../../../../test/support/test-database';
 import { ensureGenerations, listGenerations, startRebuild, switchToGeneration } from '../generations';
 import { seededRandom } from '@ledger/platform';
 import type { Queryable } from '../query-queue';
@@ -12,6 +10,7 @@ import { edgeToJson, logProjection } from './log.projection';
 import { LogProofCache, type CachedInclusionProof } from './log-proof-cache';
 import { LogTree } from './log-tree';
 import { runsOf } from './log-runs';
+import { createTestDatabase, testPool } from '@ledger/platform/testing';
 
 /**
  * The proof cache gives exactly what LogTree gives, or nothing: on trees

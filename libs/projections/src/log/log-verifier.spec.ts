@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Pool } from 'pg';
-import { testPool } from '../../../../test/support/test-pool';
 import { canonicalJson, PostgresEventStore, type StoredLogEntry } from '@ledger/event-store';
 import { runReadModelMigrations } from '@ledger/read-models';
 import { generateNoteKey, verifierKeyOf } from '@ledger/verifiable-log';
-import { createTestDatabase } from '../../../../test/support/test-database';
 import { ensureGenerations } from '../generations';
 import { rebuildProjections } from '../rebuild';
 import { seedEventStore } from '../testing/seed';
@@ -14,6 +12,7 @@ import { SyntheticLedger } from '../testing/synthetic-ledger';
 import { CheckpointSigner, lastSignedCheckpointFile } from './checkpoint-signer';
 import { logProjection } from './log.projection';
 import { verifyLog, type LogVerificationOptions, type StoredEntryLog, type VerificationResult } from './log-verifier';
+import { createTestDatabase, testPool } from '@ledger/platform/testing';
 
 /**
  * On PostgreSQL, verify hashes each event from the texts the store keeps,

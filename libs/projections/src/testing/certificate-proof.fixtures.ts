@@ -1,6 +1,6 @@
 import { logEntryOf, type RecordedEvent } from '@ledger/event-store';
 import { generateNoteKey, hashLeaf, inclusionProofOfLeafHashes, rootOfLeafHashes, signCheckpoint, verifierKeyOf } from '@ledger/verifiable-log';
-import { assembleCertificateProof, type CertificateProofRole, type CertificateProofStatus } from '../log/certificate-proof';
+import { assembleCertificateProof, type CertificateProofRole, type CertificateProofStatus } from '@ledger/verifiable-log';
 
 const ORIGIN = 'ledger.example.gob.mx/log';
 const KEY = generateNoteKey(ORIGIN);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
-import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
+import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '@ledger/platform';
 
 export class AccreditEvaluatorRequest {
   @ApiProperty({ example: 'eval-0042', description: "The evaluator's id; tokens of this evaluator carry it as `sub`" })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
 import type { ProviderKind } from '@ledger/domain';
-import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
+import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '@ledger/platform';
 
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['ECE', 'OC', 'CE'];
 

@@ -2,8 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
-import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE } from '../../platform/http/request-formats';
 import { ProgramTargetRequest } from '../launch-program/launch-program.request.dto';
+import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE } from '@ledger/platform';
 
 export class ChangeProgramTargetRequest {
   @ApiProperty({ type: ProgramTargetRequest, description: 'The new target: `{count}` or `{share, workforce}`' })

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
 import type { Employment } from '@ledger/domain';
-import { IDENTIFIER, IDENTIFIER_MESSAGE, INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
+import { IDENTIFIER, IDENTIFIER_MESSAGE, INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
 
 export const EMPLOYMENTS: readonly Employment[] = ['base', 'confianza', 'honorarios', 'other'];
 

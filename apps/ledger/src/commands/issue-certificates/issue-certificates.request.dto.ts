@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsUUID, Matches } from 'class-validator';
-import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
+import { INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
 
 /** A ceremony delivers hundreds or thousands of certificates (2,000 in Baja California, 2018). */
 export const MAX_BATCH_SIZE = 5_000;

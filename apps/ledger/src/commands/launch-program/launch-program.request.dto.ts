@@ -3,8 +3,8 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsDefined, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { MAX_PROGRAM_NAME_LENGTH, MAX_PROGRAM_STANDARDS, MAX_PROGRAM_TARGET, PROGRAM_ID_PATTERN } from '@ledger/domain';
 import { IsFreeText } from '../../platform/http/free-text.validator';
-import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE } from '../../platform/http/request-formats';
 import { JurisdictionRequest } from '../enroll-candidate/enroll-candidate.request.dto';
+import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE } from '@ledger/platform';
 
 export const PROGRAM_ID_MESSAGE = 'must be 1 to 64 letters, digits, dots, underscores or hyphens, starting with a letter or digit';
 

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
 import type { EvaluationResult } from '@ledger/domain';
-import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
+import { INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
 
 export const EVALUATION_RESULTS: readonly EvaluationResult[] = ['competent', 'not_yet_competent'];
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNumber, Matches, Max, Min } from 'class-validator';
 import { MAX_TRAINING_HOURS, MIN_TRAINING_HOURS } from '@ledger/domain';
-import { IDENTIFIER, IDENTIFIER_MESSAGE, INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
+import { IDENTIFIER, IDENTIFIER_MESSAGE, INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
 
 export class RecordTrainingRequest {
   @ApiProperty({ example: 'trainer-17' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
-import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
+import { INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
 
 export class RevokeCertificateRequest {
   @ApiProperty({ example: 'Evidence found to be fabricated' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
-import { IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
+import { IDENTIFIER, IDENTIFIER_MESSAGE } from '@ledger/platform';
 
 export class RevokeEvaluatorAccreditationRequest {
   @ApiProperty({ example: 'EC0105' })

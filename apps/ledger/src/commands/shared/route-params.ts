@@ -1,7 +1,7 @@
 import { Injectable, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
 import { Folio, PROGRAM_ID_PATTERN } from '@ledger/domain';
 import { validationFailed } from '../../platform/errors/request-validation';
-import { IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
+import { IDENTIFIER, IDENTIFIER_MESSAGE } from '@ledger/platform';
 
 // Route parameters are checked before any lookup: a value that cannot name
 // anything (a NUL, a space, a megabyte) is a 400 naming the parameter, never

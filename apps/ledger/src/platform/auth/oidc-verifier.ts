@@ -3,8 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Actor } from '@ledger/domain';
-import { isLoopbackHost, type OidcConfig } from '@ledger/platform';
-import { actorFromClaims } from './token-claims';
+import { actorFromClaims, isLoopbackHost, type OidcConfig } from '@ledger/platform';
 
 /** Asymmetric algorithms only: a provider's public key can never be used as an HMAC secret (algorithm confusion), nor `none`. */
 export const OIDC_ALGORITHMS: readonly string[] = ['RS256', 'ES256', 'EdDSA'];

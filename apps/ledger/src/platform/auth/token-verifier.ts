@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Actor } from '@ledger/domain';
-import type { LedgerConfig } from '@ledger/platform';
+import { actorFromClaims, type LedgerConfig } from '@ledger/platform';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import { ProblemException } from '../errors/problem.exception';
 import { OIDC_ALGORITHMS, OidcTokenVerifier, TokenRefusal } from './oidc-verifier';
-import { actorFromClaims } from './token-claims';
 import { VerifiedTokens } from './verified-tokens';
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;

@@ -1,6 +1,6 @@
 import type { ApiParamOptions } from '@nestjs/swagger';
 import { PROGRAM_ID_PATTERN } from '@ledger/domain';
-import { IDENTIFIER } from '../http/request-formats';
+import { IDENTIFIER } from '@ledger/platform';
 
 /**
  * The path parameters of the API as the document describes them: the shapes

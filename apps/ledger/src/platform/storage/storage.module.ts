@@ -1,11 +1,10 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { EVENT_STORE, openEventStore, type EventStore } from '@ledger/event-store';
 import { guardedPool, openLedgerDatabase, type LedgerConfig, type LedgerDatabase } from '@ledger/platform';
 import { LEDGER_CONFIG, LEDGER_DATABASE, PG_POOL } from '../config/config.tokens';
-import { createEventStore } from './event-store.factory';
 import { LedgerMetrics } from '../metrics/ledger-metrics';
-import { migrateLedgerSchema } from './ledger-migrations';
+import { migrateLedgerSchema } from '@ledger/ledger-schema';
 
 /** Connections for the ledger's own tables; idempotency holds one per in-flight keyed command. */
 const POOL_SIZE = 30;
@@ -55,7 +54,8 @@ class StorageShutdown implements OnApplicationShutdown {
     {
       provide: EVENT_STORE,
       inject: [LEDGER_CONFIG, LEDGER_DATABASE, LedgerMetrics],
-      useFactory: async (config: LedgerConfig, database: LedgerDatabase, metrics: LedgerMetrics) => metrics.meterAppends(await createEventStore(config, database)),
+      useFactory: async (config: LedgerConfig, database: LedgerDatabase, metrics: LedgerMetrics) => 
+        metrics.meterAppends(await openEventStore(config, database.url, { onConnectionError: (error) => new Logger('EventStore').warn(`PostgreSQL connection failed: ${error.message}`) })),
     },
     StorageShutdown,
   ],

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
 import { PageQuery, QUERY_TEXT, QUERY_TEXT_MESSAGE, ReadQuery } from './read-query.dto';
+import { INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
 
 const ROLES = ['authority', 'certifier', 'registrar', 'evaluator', 'comptroller', 'privacy', 'system'];
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CERTIFICATE_STATUSES, type CertificateFilters, type CertificateStatus } from '@ledger/read-models';
-import { INSTANT, INSTANT_MESSAGE } from '../../platform/http/request-formats';
 import { IsLedgerPosition, PageQuery, POSITION_SCHEMA, QUERY_TEXT, QUERY_TEXT_MESSAGE, ReadQuery } from './read-query.dto';
+import { INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
 
 const EMPLOYMENTS = ['base', 'confianza', 'honorarios', 'other'];
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CERTIFICATE_PROOF_FORMAT, CERTIFICATE_PROOF_ROLES, type CertificateProofBundle, type CertificateProofEntry, type CertificateProofRole } from '@ledger/projections';
+import { CERTIFICATE_PROOF_FORMAT, CERTIFICATE_PROOF_ROLES, type CertificateProofBundle, type CertificateProofEntry, type CertificateProofRole } from '@ledger/verifiable-log';
 
 /**
  * The OpenAPI description of a certificate's proof bundle. The classes

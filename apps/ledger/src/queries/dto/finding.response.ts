@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { FINDING_KINDS } from '@ledger/projections';
 import type { FindingView } from '@ledger/read-models';
-import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '../../platform/http/request-formats';
 import { PageQuery, POSITION_SCHEMA } from './read-query.dto';
+import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '@ledger/platform';
 
 const SEVERITIES = ['medium', 'high'];
 

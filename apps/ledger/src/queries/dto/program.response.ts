@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import type { ProgramTarget } from '@ledger/domain';
 import type { MonthOfProgress, ProgramAmendment, ProgramListItem, ProgramPace, ProgramProgressView, ProgramView } from '@ledger/read-models';
-import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE } from '../../platform/http/request-formats';
 import { IsLedgerPosition, POSITION_SCHEMA, ReadQuery } from './read-query.dto';
+import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE } from '@ledger/platform';
 
 export class ProgramProgressQuery extends ReadQuery {
   @ApiPropertyOptional({ description: 'The business date the progress describes; default today (UTC)', example: '2018-09-30' })

@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parse, type Info } from 'csv-parse';
 import { stringify } from 'csv-stringify';
-import { CertificationImport, type ImportRecord, type RowOutcome } from '../../../ledger/src/commands/import/certification-import';
-import { headerProblems } from '../../../ledger/src/commands/import/import-row';
-import { OperatorError } from '../commands/cli-command';
+import { CertificationImport, type ImportRecord, type RowOutcome } from '../commands/import/certification-import';
+import { headerProblems } from '../commands/import/import-row';
+import { TaskRefused } from './task-refused';
 
 /**
  * Columns a rejects file adds to the input's: why each row was refused. The
@@ -46,7 +46,7 @@ export interface ImportFileOptions {
 export async function importCertificationsFile(importer: CertificationImport, file: string, options: ImportFileOptions): Promise<ImportSummary> {
   const started = performance.now();
   const bytes = fileSize(file);
-  if (resolve(options.rejectsFile) === resolve(file)) throw new OperatorError('the rejects file must not be the file imported');
+  if (resolve(options.rejectsFile) === resolve(file)) throw new TaskRefused('the rejects file must not be the file imported');
   rmSync(options.rejectsFile, { force: true });
   const sha256 = await sha256Of(file);
   const run = CertificationImport.runIdOf(sha256);
@@ -82,9 +82,9 @@ export async function importCertificationsFile(importer: CertificationImport, fi
         yield { line, cells };
       }
     } catch (error) {
-      if (error instanceof OperatorError) throw error;
+      if (error instanceof TaskRefused) throw error;
       const at = lastInfo ? ` after line ${lastInfo.lines}` : '';
-      throw new OperatorError(`${file}: not a CSV file the import can read${at}: ${printable((error as Error).message)}`);
+      throw new TaskRefused(`${file}: not a CSV file the import can read${at}: ${printable((error as Error).message)}`);
     }
   }
   const onRow = (outcome: RowOutcome) => {
@@ -140,17 +140,17 @@ export async function checkImportFile(file: string): Promise<void> {
   const parser = createReadStream(file).pipe(parse({ bom: true, to_line: 1, max_record_size: MAX_RECORD_BYTES }));
   try {
     for await (const names of parser as AsyncIterable<string[]>) return checkHeader(file, names.map((name) => name.trim()));
-    throw new OperatorError(`${file} is empty: the first line names the columns`);
+    throw new TaskRefused(`${file} is empty: the first line names the columns`);
   } catch (error) {
-    if (error instanceof OperatorError) throw error;
-    throw new OperatorError(`${file}: not a CSV file the import can read: ${printable((error as Error).message)}`);
+    if (error instanceof TaskRefused) throw error;
+    throw new TaskRefused(`${file}: not a CSV file the import can read: ${printable((error as Error).message)}`);
   }
 }
 
 /** Throws an operator's error naming each problem of the header (its `rejected_*` columns aside). */
 function checkHeader(file: string, header: readonly string[]): void {
   const problems = headerProblems(header.filter((name) => !isRejectionColumn(name)));
-  if (problems.length > 0) throw new OperatorError(`${file}: ${problems.map((p) => `${p.column}: ${p.message}`).join('; ')}`);
+  if (problems.length > 0) throw new TaskRefused(`${file}: ${problems.map((p) => `${p.column}: ${p.message}`).join('; ')}`);
 }
 
 function isRejectionColumn(name: string): boolean {
@@ -165,11 +165,11 @@ function printable(text: string): string {
 function fileSize(file: string): number {
   try {
     const stat = statSync(file);
-    if (!stat.isFile()) throw new OperatorError(`${file} is not a file`);
+    if (!stat.isFile()) throw new TaskRefused(`${file} is not a file`);
     return stat.size;
   } catch (error) {
-    if (error instanceof OperatorError) throw error;
-    throw new OperatorError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    if (error instanceof TaskRefused) throw error;
+    throw new TaskRefused(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 

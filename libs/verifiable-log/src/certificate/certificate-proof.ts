@@ -1,20 +1,12 @@
 import { canonicalize } from 'json-canonicalize';
-import {
-  decodeBase64Strict,
-  encodeBase64,
-  equalHashes,
-  formatTlogProof,
-  hashLeaf,
-  isVerifiableLogError,
-  openCheckpoint,
-  openNote,
-  signNote,
-  parseTlogProof,
-  verifyInclusion,
-  type Checkpoint,
-  type NoteSignerKey,
-  type NoteVerifierKey,
-} from '@ledger/verifiable-log';
+import { decodeBase64Strict, encodeBase64 } from '../encoding/strict-base64.codec';
+import { equalHashes, hashLeaf } from '../merkle/tree.hashing';
+import { verifyInclusion } from '../merkle/proof.verifier';
+import { formatTlogProof, parseTlogProof } from '../checkpoint/tlog-proof.codec';
+import { openCheckpoint, type Checkpoint } from '../checkpoint/checkpoint.codec';
+import { openNote, signNote } from '../note/signed-note.codec';
+import type { NoteSignerKey, NoteVerifierKey } from '../note/note-key.codec';
+import { isVerifiableLogError } from '../verifiable-log.error';
 
 /**
  * A certificate that proves itself: the bundle `GET

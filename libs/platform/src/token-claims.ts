@@ -1,5 +1,5 @@
 import { MEXICAN_STATES, type Actor, type Role } from '@ledger/domain';
-import { IDENTIFIER } from '../http/request-formats';
+import { IDENTIFIER } from './request-formats';
 
 /** Every role a token may carry: all of the domain's Role. */
 export const ROLES_IN_TOKENS: readonly Role[] = ['authority', 'certifier', 'registrar', 'evaluator', 'comptroller', 'privacy'];
@@ -20,14 +20,6 @@ export interface ClaimNames {
 
 /** The ledger's own (development) tokens: `role`, `org`, `jurisdiction`. */
 export const LEDGER_CLAIM_NAMES: ClaimNames = Object.freeze({ role: 'role', organization: 'org', jurisdiction: 'jurisdiction' });
-
-export interface LedgerTokenClaims {
-  sub: string;
-  role: Role;
-  org: string;
-  exp: number;
-  jurisdiction?: string;
-}
 
 /**
  * `sub` and `org` end up in every event's metadata, in audit queries and in
