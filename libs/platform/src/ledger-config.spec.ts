@@ -179,6 +179,20 @@ describe('loadLedgerConfig', () => {
     }
   });
 
+  it('listens on every interface unless told an address, and refuses a host name or junk', () => {
+    expect(loadLedgerConfig({}).host).toBeUndefined();
+    for (const host of ['127.0.0.1', '::1', '0.0.0.0', 'localhost']) expect(loadLedgerConfig({ LEDGER_HOST: host }).host).toBe(host);
+    for (const wrong of ['ledger.example.gob.mx', '127.0.0.1:3000', '999.1.1.1', 'local host', '\u0000']) {
+      expect(() => loadLedgerConfig({ LEDGER_HOST: wrong })).toThrow(/LEDGER_HOST must be an IP address/);
+    }
+  });
+
+  it('takes a metrics token of a secret’s length, or none', () => {
+    expect(loadLedgerConfig({}).metricsToken).toBeUndefined();
+    expect(loadLedgerConfig({ LEDGER_METRICS_TOKEN: 'm'.repeat(32) }).metricsToken).toBe('m'.repeat(32));
+    expect(() => loadLedgerConfig({ LEDGER_METRICS_TOKEN: 'short' })).toThrow(/LEDGER_METRICS_TOKEN must be at least 32 characters/);
+  });
+
   it('bounds how far behind a projection may be and still be ready', () => {
     expect(loadLedgerConfig({}).readyMaxLagSeconds).toBe(DEFAULT_READY_MAX_LAG_SECONDS);
     expect(loadLedgerConfig({ LEDGER_READY_MAX_LAG: '120' }).readyMaxLagSeconds).toBe(120);
