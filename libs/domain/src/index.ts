@@ -49,8 +49,8 @@ export * from './program/program.state';
 export { standardDecider, MIN_VALIDITY_YEARS, MAX_VALIDITY_YEARS } from './standard/standard.decider';
 export { providerDecider } from './provider/provider.decider';
 export { evaluatorDecider } from './evaluator/evaluator.decider';
-export { personDecider, MAX_ARCO_REASON_LENGTH, MAX_REQUEST_FOLIO_LENGTH } from './person/person.decider';
-export { certificationDecider, MAX_TRAINING_HOURS, MIN_TRAINING_HOURS } from './certification/certification.decider';
+export { personDecider, MAX_ARCO_REASON_LENGTH, MAX_NAME_LENGTH, MAX_REQUEST_FOLIO_LENGTH } from './person/person.decider';
+export { certificationDecider, MAX_AGENCY_LENGTH, MAX_TRAINING_HOURS, MIN_TRAINING_HOURS } from './certification/certification.decider';
 export { folioDecider } from './folio/folio.decider';
 export {
   programDecider,

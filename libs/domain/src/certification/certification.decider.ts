@@ -34,6 +34,8 @@ const EMPLOYMENTS: readonly Employment[] = ['base', 'confianza', 'honorarios', '
 const RESULTS: readonly EvaluationResult[] = ['competent', 'not_yet_competent'];
 /** No single training record claims more hours than this; a typo guard, not a policy. */
 export const MAX_TRAINING_HOURS = 1000;
+/** The longest name of the agency (dependencia) a public servant works for. */
+export const MAX_AGENCY_LENGTH = 200;
 /** Hours are recorded to the hundredth (a training of 20.25 hours): the least a record may claim. */
 export const MIN_TRAINING_HOURS = 0.01;
 
@@ -97,7 +99,7 @@ interface WorkData {
 }
 
 function validWorkData(data: EnrollCandidate['data']): WorkData {
-  const agency = requireText(data.agency, 'agency', 200);
+  const agency = requireText(data.agency, 'agency', MAX_AGENCY_LENGTH);
   const jurisdiction: Jurisdiction = parseJurisdiction(data.jurisdiction);
   ensure(EMPLOYMENTS.includes(data.employment), 'INVALID_FIELD', `employment must be one of ${EMPLOYMENTS.join(', ')}`, {
     field: 'employment',

@@ -10,7 +10,8 @@ import type { ErasePersonalData, OpenEnrollment, PersonCommand, RectifyPersonalD
 import type { PersonEvent } from './person.events';
 import type { ErasedPerson, PersonState, RegisteredPerson } from './person.state';
 
-const MAX_NAME_LENGTH = 200;
+/** The longest full name a person's stream holds. */
+export const MAX_NAME_LENGTH = 200;
 /** A privacy office's reason for a rectification or an erasure. */
 export const MAX_ARCO_REASON_LENGTH = 500;
 /** The folio of a holder's ARCO request, as the privacy office numbers it. */

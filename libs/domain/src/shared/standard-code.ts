@@ -6,10 +6,6 @@ const STANDARD_VERSION_PATTERN = /^\d{2}$/;
 /** A CONOCER competency standard code, `EC` + 4 digits (EC0105); the version (`.01`) is separate. */
 export type StandardCode = string;
 
-export function isStandardCode(value: unknown): value is StandardCode {
-  return typeof value === 'string' && STANDARD_CODE_PATTERN.test(value);
-}
-
 /** Trims and upper-cases, then requires `EC` + 4 digits; throws STANDARD_CODE_FORMAT. */
 export function parseStandardCode(input: unknown, field = 'standardCode'): StandardCode {
   const candidate = typeof input === 'string' ? input.trim().toUpperCase() : '';

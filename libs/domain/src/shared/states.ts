@@ -65,14 +65,8 @@ export const STATE_NAMES: Readonly<Record<string, string>> = Object.freeze(
 const BY_CODE = new Map(MEXICAN_STATES.map((state) => [state.code, state]));
 const BY_CURP_CODE = new Map(MEXICAN_STATES.map((state) => [state.curpCode, state]));
 
-export function isCurpStateCode(code: string): boolean {
-  return CURP_STATE_CODES.includes(code);
-}
-
-/** The state whose CURP code this is; undefined for `NE` (born abroad) and unknown codes. */
-export function stateOfCurpCode(curpCode: string): MexicanState | undefined {
-  return BY_CURP_CODE.get(curpCode);
-}
+/** The longest municipality name a jurisdiction carries. */
+export const MAX_MUNICIPALITY_LENGTH = 120;
 
 /** Finds a state by jurisdiction code, accepting `DF` as the old name of `CMX`. */
 export function findState(code: string): MexicanState | undefined {
@@ -98,5 +92,5 @@ export function parseJurisdiction(input: { state?: unknown; municipality?: unkno
   const municipality = input?.municipality;
   return municipality === undefined || municipality === null
     ? { state }
-    : { state, municipality: parseText(municipality, 'jurisdiction.municipality', 120) };
+    : { state, municipality: parseText(municipality, 'jurisdiction.municipality', MAX_MUNICIPALITY_LENGTH) };
 }

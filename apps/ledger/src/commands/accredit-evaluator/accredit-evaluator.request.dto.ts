@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
 import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '@ledger/platform';
+import { MAX_NAME_LENGTH, MAX_STANDARDS_PER_ACCREDITATION } from '@ledger/domain';
 
 export class AccreditEvaluatorRequest {
   @ApiProperty({ example: 'eval-0042', description: "The evaluator's id; tokens of this evaluator carry it as `sub`" })
@@ -17,7 +18,7 @@ export class AccreditEvaluatorRequest {
   @ApiProperty({ description: 'Personal data: kept only on the person stream' })
   @IsString()
   @IsFreeText()
-  @MaxLength(200)
+  @MaxLength(MAX_NAME_LENGTH)
   fullName: string;
 
   @ApiProperty({ example: 'ECE322-18', description: 'The provider issuing the credential: the caller’s organization' })
@@ -28,7 +29,7 @@ export class AccreditEvaluatorRequest {
   @IsString({ each: true })
   @MaxLength(16, { each: true })
   @ArrayMinSize(1)
-  @ArrayMaxSize(200)
+  @ArrayMaxSize(MAX_STANDARDS_PER_ACCREDITATION)
   standards: string[];
 
   @ApiProperty({ example: 'CED-2018-000123', description: 'The credential ("cédula") folio' })

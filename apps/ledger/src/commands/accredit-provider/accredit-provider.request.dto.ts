@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, Matches, MaxLen
 import { IsFreeText } from '../../platform/http/free-text.validator';
 import type { ProviderKind } from '@ledger/domain';
 import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE, IDENTIFIER, IDENTIFIER_MESSAGE } from '@ledger/platform';
+import { MAX_STANDARDS_PER_ACCREDITATION, MAX_TEXT_LENGTH } from '@ledger/domain';
 
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['ECE', 'OC', 'CE'];
 
@@ -18,7 +19,7 @@ export class AccreditProviderRequest {
   @ApiProperty({ example: 'Instituto de Capacitación de Baja California' })
   @IsString()
   @IsFreeText()
-  @MaxLength(500)
+  @MaxLength(MAX_TEXT_LENGTH)
   name: string;
 
   @ApiProperty({ example: 'ECE322-18' })
@@ -31,7 +32,7 @@ export class AccreditProviderRequest {
   @IsString({ each: true })
   @MaxLength(16, { each: true })
   @ArrayMinSize(1)
-  @ArrayMaxSize(200)
+  @ArrayMaxSize(MAX_STANDARDS_PER_ACCREDITATION)
   standards: string[];
 
   @ApiProperty({ example: '2018-01-01', description: 'Calendar date, inclusive' })

@@ -4,6 +4,7 @@ import { IsDefined, IsObject, IsString, Matches, MaxLength, ValidateNested } fro
 import { IsFreeText } from '../../platform/http/free-text.validator';
 import { ProgramTargetRequest } from '../launch-program/launch-program.request.dto';
 import { CALENDAR_DATE, CALENDAR_DATE_MESSAGE } from '@ledger/platform';
+import { MAX_TEXT_LENGTH } from '@ledger/domain';
 
 export class ChangeProgramTargetRequest {
   @ApiProperty({ type: ProgramTargetRequest, description: 'The new target: `{count}` or `{share, workforce}`' })
@@ -16,7 +17,7 @@ export class ChangeProgramTargetRequest {
   @ApiProperty({ example: 'Censo de la plantilla municipal, junio de 2018' })
   @IsString()
   @IsFreeText()
-  @MaxLength(500)
+  @MaxLength(MAX_TEXT_LENGTH)
   reason: string;
 }
 
@@ -28,6 +29,6 @@ export class ExtendProgramPeriodRequest {
   @ApiProperty({ example: 'Acuerdo de cabildo del 14 de diciembre de 2018' })
   @IsString()
   @IsFreeText()
-  @MaxLength(500)
+  @MaxLength(MAX_TEXT_LENGTH)
   reason: string;
 }

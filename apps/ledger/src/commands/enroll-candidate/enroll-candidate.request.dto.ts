@@ -4,6 +4,7 @@ import { IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, Va
 import { IsFreeText } from '../../platform/http/free-text.validator';
 import type { Employment } from '@ledger/domain';
 import { IDENTIFIER, IDENTIFIER_MESSAGE, INSTANT, INSTANT_MESSAGE } from '@ledger/platform';
+import { MAX_AGENCY_LENGTH, MAX_MUNICIPALITY_LENGTH, MAX_NAME_LENGTH } from '@ledger/domain';
 
 export const EMPLOYMENTS: readonly Employment[] = ['base', 'confianza', 'honorarios', 'other'];
 
@@ -18,7 +19,7 @@ export class JurisdictionRequest {
   @IsOptional()
   @IsString()
   @IsFreeText()
-  @MaxLength(120)
+  @MaxLength(MAX_MUNICIPALITY_LENGTH)
   municipality?: string;
 }
 
@@ -32,7 +33,7 @@ export class EnrollCandidateRequest {
   @ApiProperty({ description: 'Personal data: kept only on the person stream' })
   @IsString()
   @IsFreeText()
-  @MaxLength(200)
+  @MaxLength(MAX_NAME_LENGTH)
   fullName: string;
 
   @ApiProperty({ example: 'EC0105' })
@@ -48,7 +49,7 @@ export class EnrollCandidateRequest {
   @ApiProperty({ example: 'Secretaría de Hacienda del Estado' })
   @IsString()
   @IsFreeText()
-  @MaxLength(200)
+  @MaxLength(MAX_AGENCY_LENGTH)
   agency: string;
 
   @ApiProperty({ type: JurisdictionRequest })

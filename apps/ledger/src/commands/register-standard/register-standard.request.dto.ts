@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
+import { MAX_TEXT_LENGTH, MAX_VALIDITY_YEARS, MIN_VALIDITY_YEARS } from '@ledger/domain';
 
 export class RegisterStandardRequest {
   @ApiProperty({ example: 'EC0105', description: 'EC followed by 4 digits' })
@@ -18,12 +19,12 @@ export class RegisterStandardRequest {
   @ApiProperty({ example: 'Atención al ciudadano en el sector público' })
   @IsString()
   @IsFreeText()
-  @MaxLength(500)
+  @MaxLength(MAX_TEXT_LENGTH)
   title: string;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: 10, description: 'Certificates are valid for this many years' })
+  @ApiProperty({ example: 5, minimum: MIN_VALIDITY_YEARS, maximum: MAX_VALIDITY_YEARS, description: 'Certificates are valid for this many years' })
   @IsInt()
-  @Min(1)
-  @Max(10)
+  @Min(MIN_VALIDITY_YEARS)
+  @Max(MAX_VALIDITY_YEARS)
   validityYears: number;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsFreeText } from '../../platform/http/free-text.validator';
 import { IDENTIFIER, IDENTIFIER_MESSAGE } from '@ledger/platform';
+import { MAX_TEXT_LENGTH } from '@ledger/domain';
 
 export class RevokeEvaluatorAccreditationRequest {
   @ApiProperty({ example: 'EC0105' })
@@ -22,6 +23,6 @@ export class RevokeEvaluatorAccreditationRequest {
   @ApiProperty({ example: 'Conflict of interest found in audit' })
   @IsString()
   @IsFreeText()
-  @MaxLength(500)
+  @MaxLength(MAX_TEXT_LENGTH)
   reason: string;
 }

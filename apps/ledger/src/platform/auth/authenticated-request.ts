@@ -15,7 +15,3 @@ export function actorOf(request: object): Actor {
   return actor;
 }
 
-/** The actor when the route was authenticated; undefined on @Public routes. */
-export function optionalActorOf(request: object): Actor | undefined {
-  return (request as WithActor).actor;
-}
