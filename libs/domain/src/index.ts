@@ -11,6 +11,7 @@ export * from './shared/decider';
 export * from './shared/domain-error';
 export * from './shared/iso-date';
 export * from './shared/states';
+export { buildCurp, type CurpParts } from './shared/curp-builder';
 export * from './shared/curp';
 export * from './shared/folio';
 export * from './shared/printed-folio';

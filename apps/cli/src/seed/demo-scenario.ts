@@ -1,3 +1,4 @@
+import { buildCurp } from '@ledger/domain';
 import { createHash } from 'node:crypto';
 import { seededRandom } from '@ledger/platform';
 import {
@@ -11,7 +12,6 @@ import {
   SURNAMES,
   TIJUANA_AGENCIES,
 } from './demo-names';
-import { buildCurp } from './demo-curp';
 
 /**
  * The demo dataset, written through the ledger's command API so that every
@@ -153,7 +153,7 @@ export class DemoScenario {
       const curp = buildCurp({
         givenName: given, firstSurname: first, secondSurname: second,
         birthDate: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
-        sex: female ? 'M' : 'H', birthState: this.pick(birthStates), differentiator: Math.floor(this.rnd() * 10),
+        sex: female ? 'M' : 'H', state: this.pick(birthStates), differentiator: String(Math.floor(this.rnd() * 10)),
       });
       if (this.usedCurps.has(curp)) continue;
       this.usedCurps.add(curp);
