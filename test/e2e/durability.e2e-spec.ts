@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createTestDatabase } from '../support/test-database';
 import { callersFor, post } from './support/ledger-client';
 import { newSecrets, runCli, startLedgerServer, temporaryDataDir } from './support/ledger-server';
+import { eventually } from '../support/eventually';
 
 /**
  * An acknowledged command survives the process dying at once (SIGKILL: no
@@ -80,9 +81,5 @@ describe('durability', () => {
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually(condition, timeoutMs, 100);
 }

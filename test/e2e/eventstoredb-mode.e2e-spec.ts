@@ -5,6 +5,7 @@ import { EventStoreDbEventStore } from '@ledger/event-store';
 import { post } from './support/ledger-client';
 import { startLedgerServer, temporaryDataDir } from './support/ledger-server';
 import { signToken } from './support/tokens';
+import { eventually } from '../support/eventually';
 
 const CONNECTION_LINE = /^esdb:\/\/127\.0\.0\.1:\d+\?tls=false$/m;
 
@@ -74,9 +75,5 @@ describe('EventStoreDB mode through npm start', () => {
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-  }
+  await eventually(condition, timeoutMs, 100);
 }

@@ -3,6 +3,7 @@ import { Callers, callersFor, competentProcess, enrollmentBody, seedReferenceDat
 import { POSTGRES_MODE, type LedgerUnderTest } from './support/ledger-modes';
 import type { LedgerServer } from './support/ledger-server';
 import { signToken } from './support/tokens';
+import { eventually } from '../support/eventually';
 
 interface Answer {
   status: number;
@@ -220,8 +221,7 @@ describe('the HTTP edge', () => {
     expect([routed.status, unmatched.status]).toEqual([expect.any(Number), 404]);
 
     const lineOf = (correlationId: string) => server.output().split('\n').find((line) => line.includes(`"correlationId":"${correlationId}"`) && line.includes('request completed'));
-    const deadline = Date.now() + 10_000;
-    while ((!lineOf('edge-log-routed') || !lineOf('edge-log-unmatched')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(() => Boolean(lineOf('edge-log-routed') && lineOf('edge-log-unmatched')), 10_000, 50, 'both requests in the access log');
     expect(JSON.parse(lineOf('edge-log-routed') ?? '{}')).toMatchObject({ route: '/v1/people/:subjectId/timeline', req: { method: 'GET' } });
     const unmatchedLine = JSON.parse(lineOf('edge-log-unmatched') ?? '{}');
     expect(unmatchedLine).toMatchObject({ correlationId: 'edge-log-unmatched', res: { statusCode: 404 } });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callersFor, enrollmentBody, nextPerson, seedReferenceData, type Callers } from './support/ledger-client';
 import { startLedgerServer, type LedgerServer } from './support/ledger-server';
+import { eventually } from '../support/eventually';
 
 const WRITERS = 32;
 
@@ -102,9 +103,5 @@ describe('the embedded PostgreSQL killed under load', () => {
 });
 
 async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(check, timeoutMs, 20);
 }

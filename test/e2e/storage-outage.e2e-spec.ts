@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { signToken } from './support/tokens';
 import { startLedgerServer, temporaryDataDir, type LedgerServer } from './support/ledger-server';
+import { eventually } from '../support/eventually';
 
 /**
  * An external PostgreSQL (DATABASE_URL) going away under a running ledger (a
@@ -57,10 +58,10 @@ describe('storage outage', () => {
     expect((await fetch(`${server.baseUrl}/health`)).status).toBe(503);
 
     restartPostmaster(startCommand);
-    const recovered = await eventually(async () => (await registerStandard('EC0217')).status === 201);
+    const recovered = await holdsWithin(async () => (await registerStandard('EC0217')).status === 201);
     expect(recovered).toBe(true);
     // The projector resumes from its checkpoint on its own; read-your-writes then sees both standards.
-    const readBack = await eventually(async () => {
+    const readBack = await holdsWithin(async () => {
       const audit = await fetch(`${server.baseUrl}/v1/audit/events?type=StandardRegistered&limit=10&minPosition=1`, {
         headers: { authorization: `Bearer ${comptroller()}` },
       });
@@ -97,7 +98,7 @@ async function stopPostmaster(clusterDir: string): Promise<void> {
   const pid = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   // SIGINT: PostgreSQL's fast shutdown, as on a restart or a failover.
   process.kill(pid, 'SIGINT');
-  await eventually(async () => {
+  await holdsWithin(async () => {
     try {
       process.kill(pid, 0);
       return false;
@@ -115,11 +116,10 @@ function restartPostmaster([binary, ...args]: string[]): void {
   child.unref();
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
+/** Whether `check` holds within the time (a check that throws, the database being down, counts as not yet). */
+async function holdsWithin(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
+  return eventually(() => check().catch(() => false), timeoutMs, 200).then(
+    () => true,
+    () => false,
+  );
 }

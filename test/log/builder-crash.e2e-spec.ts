@@ -160,11 +160,7 @@ describe.each<CrashMode>([POSTGRESQL, EVENTSTOREDB])('the log builder killed mid
 
   /** Polls until `check` gives a value; on timeout, says what the projector printed. */
   async function waitFor<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-    try {
-      return await eventually(check, 120_000, 50);
-    } catch (error) {
-      throw new Error(`${what}: ${(error as Error).message}; projector output:\n${projector?.output() ?? '(none)'}`);
-    }
+    return eventually(check, 120_000, 50, () => `${what}; projector output:\n${projector?.output() ?? '(none)'}`);
   }
 
   async function allEvents(): Promise<RecordedEvent[]> {

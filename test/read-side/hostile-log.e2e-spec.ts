@@ -6,6 +6,7 @@ import { CertificateQueries, createReadModelDataSource } from '@ledger/read-mode
 import { rootOfLeafHashes } from '@ledger/verifiable-log';
 import type { DataSource } from 'typeorm';
 import { createReadSideFixture, type ReadSideFixture } from './support/read-side-fixture';
+import { eventually } from '../support/eventually';
 
 const NUL = '\u0000';
 const LONE = '\uD800';
@@ -172,9 +173,5 @@ describe('a hostile log', () => {
 });
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(check, timeoutMs, 50);
 }

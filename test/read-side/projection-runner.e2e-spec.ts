@@ -3,6 +3,7 @@ import { ADVISORY_LOCK_NAMESPACE, holderNamesTable, ledgerProjections, ledgerPro
 import { testPool } from '../support/test-pool';
 import { activeSchemas, catchUpReadModels, createReadSideFixture, digestOfSchema, type ReadSideFixture } from './support/read-side-fixture';
 import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
+import { eventually } from '../support/eventually';
 
 describe('projection runner', () => {
   let fixture: ReadSideFixture;
@@ -216,9 +217,5 @@ async function checkpoints(fixture: ReadSideFixture): Promise<string[]> {
 }
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(condition, timeoutMs, 50);
 }

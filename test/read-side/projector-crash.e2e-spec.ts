@@ -4,6 +4,7 @@ import { testPool } from '../support/test-pool';
 import { startProjector } from './support/projector-process';
 import { activeSchemas, catchUpReadModels, createReadSideFixture, digestOfSchema, type ReadSideFixture } from './support/read-side-fixture';
 import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
+import { eventually } from '../support/eventually';
 
 /**
  * A rebuild survives its projector being killed (SIGKILL: no cleanup, a batch
@@ -79,9 +80,5 @@ async function digests(fixture: ReadSideFixture, schemas: Record<string, string>
 }
 
 async function waitFor(condition: () => Promise<boolean>, output: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out; projector output:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(condition, timeoutMs, 20, () => `the projector; its output:\n${output()}`);
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@ledger/platform';
 import { compiledApp } from '../../support/compiled-apps';
+import { eventually } from '../../support/eventually';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -94,19 +95,21 @@ export async function startLedgerServer(options: StartOptions): Promise<LedgerSe
 }
 
 async function waitUntilHealthy(baseUrl: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`ledger exited with ${child.exitCode} before it was ready:\n${output()}`);
-    try {
-      const response = await fetch(`${baseUrl}/health`);
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
+  try {
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`ledger exited with ${child.exitCode} before it was ready:\n${output()}`);
+        // Not listening yet is not yet healthy.
+        return fetch(`${baseUrl}/health`).then((response) => response.status === 200, () => false);
+      },
+      timeoutMs,
+      150,
+      () => `the ledger to be healthy; its output:\n${output()}`,
+    );
+  } catch (error) {
+    await stop(child, 'SIGKILL');
+    throw error;
   }
-  await stop(child, 'SIGKILL');
-  throw new Error(`ledger not healthy after ${timeoutMs} ms:\n${output()}`);
 }
 
 /** Signals the whole process group (npm, node, an embedded PostgreSQL) and waits for the leader to exit. */

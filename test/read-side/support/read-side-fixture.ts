@@ -3,6 +3,7 @@ import { ledgerProjections, ProjectionRunner } from '@ledger/projections';
 import { testPool } from '../../support/test-pool';
 import { createTestDatabase } from '../../support/test-database';
 import { runReadModelMigrations } from '@ledger/read-models';
+import { eventually } from '../../support/eventually';
 
 export interface ReadSideFixture {
   /** The suite's own database: event store and read models side by side, as in embedded mode. */
@@ -78,15 +79,15 @@ export async function catchUpReadModels(fixture: ReadSideFixture, batchSize = 50
   const runner = new ProjectionRunner({ connectionString: fixture.url, store: fixture.store, projections: ledgerProjections, batchSize });
   await runner.start();
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const rows = await fixture.sql<{ checkpoint: string }>(
-        `SELECT checkpoint::text FROM read_models.projection_generations WHERE status = 'active'`,
-      );
-      if (rows.length === ledgerProjections.length && rows.every((row) => BigInt(row.checkpoint) >= head)) return;
-      if (Date.now() > deadline) throw new Error('read models did not catch up in time');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(
+      async () => {
+        const rows = await fixture.sql<{ checkpoint: string }>(`SELECT checkpoint::text FROM read_models.projection_generations WHERE status = 'active'`);
+        return rows.length === ledgerProjections.length && rows.every((row) => BigInt(row.checkpoint) >= head);
+      },
+      60_000,
+      50,
+      'the read models to catch up',
+    );
   } finally {
     await runner.stop();
   }

@@ -19,6 +19,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { startEventStoreDbTestServer, type EventStoreDbTestServer } from './test-server';
+import { eventually } from '@ledger/platform/testing';
 
 describe('@eventstore/db-client against the EventStoreDB test server', () => {
   let server: EventStoreDbTestServer;
@@ -300,9 +301,5 @@ function record(subscription: NodeJS.EventEmitter) {
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await eventually(condition, timeoutMs, 10);
 }

@@ -10,7 +10,7 @@ import { edgeToJson, logProjection } from './log.projection';
 import { LogProofCache, type CachedInclusionProof } from './log-proof-cache';
 import { LogTree } from './log-tree';
 import { runsOf } from './log-runs';
-import { createTestDatabase, testPool } from '@ledger/platform/testing';
+import { createTestDatabase, eventually, testPool } from '@ledger/platform/testing';
 
 /**
  * The proof cache gives exactly what LogTree gives, or nothing: on trees
@@ -414,10 +414,3 @@ function printable(proof: CachedInclusionProof | undefined): unknown {
   return proof && { ...proof, position: String(proof.position), leafHash: proof.leafHash.toString('hex'), hashes: proof.hashes.map((hash) => hash.toString('hex')) };
 }
 
-async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('the condition did not hold in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
