@@ -1,4 +1,4 @@
-import type { LedgerEvent as DomainEvent } from '@ledger/domain';
+import type { LedgerEvent as DomainEvent, LedgerEventType } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Row } from './projection';
 
@@ -22,6 +22,23 @@ export function asLedgerEvent(event: RecordedEvent): RecordedLedgerEvent {
   const data = event.data;
   if (data !== null && typeof data === 'object' && !Array.isArray(data)) return event as RecordedLedgerEvent;
   return { ...event, data: {} } as RecordedLedgerEvent;
+}
+
+/** The recorded events of the types `Types` (a projection's eventTypes), narrowed by `type`. */
+export type FoldedEvent<Types extends readonly LedgerEventType[]> = Extract<RecordedLedgerEvent, { type: Types[number] }>;
+
+/**
+ * A projection's event as its fold reads it: one of the types it declares
+ * (`types`, the same list as its eventTypes), narrowed to that union. A fold
+ * whose switch misses a declared type fails to compile (its default case
+ * hands unexpectedEvent something other than never), and so does a case for
+ * a type not declared. The runner hands a projection only its declared types;
+ * anything else is a wiring mistake and throws. The data's shape is the write
+ * side's (see asLedgerEvent).
+ */
+export function asFoldedEvent<const Types extends readonly LedgerEventType[]>(event: RecordedEvent, types: Types): FoldedEvent<Types> {
+  if (!(types as readonly string[]).includes(event.type)) throw new Error(`${event.type} is not among the event types this projection folds (${types.join(', ')})`);
+  return asLedgerEvent(event) as FoldedEvent<Types>;
 }
 
 /** A list field as folds may iterate it: the array, or nothing when the event holds something else there. */

@@ -1,6 +1,6 @@
-import type { CertificateIssued, CertificateRevoked, CandidateEnrolled, EvaluationRecorded, TrainingRecorded } from '@ledger/domain';
+import type { CandidateEnrolled, CertificateIssued, CertificateRevoked, EvaluationRecorded, LedgerEventType, TrainingRecorded } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
-import { asLedgerEvent, positionOf, unexpectedEvent } from '../ledger-events';
+import { asFoldedEvent, positionOf, unexpectedEvent } from '../ledger-events';
 import { addTo, patch, put, ref, type Projection, type Row, type RowChange, type RowReader, type RowRef } from '../projection';
 import { certificatesTable, certificationCountsTable, processesTable } from './certification.tables';
 
@@ -9,6 +9,9 @@ type Recorded<E extends { type: string; data: unknown }> = RecordedEvent<E['type
 const PROCESSES = processesTable.name;
 const CERTIFICATES = certificatesTable.name;
 const COUNTS = certificationCountsTable.name;
+
+/** What this projection folds: its eventTypes, and the union its fold's switch must cover. */
+const EVENT_TYPES = ['CandidateEnrolled', 'TrainingRecorded', 'EvaluationRecorded', 'CertificateIssued', 'CertificateRevoked'] as const satisfies readonly LedgerEventType[];
 
 /**
  * Certification processes, certificates, and the counts
@@ -20,21 +23,21 @@ export const certificationProjection: Projection = {
   name: 'certification',
   // 2: certificates.printed_folio, the folio of a paper certificate an import brought.
   version: 2,
-  eventTypes: ['CandidateEnrolled', 'TrainingRecorded', 'EvaluationRecorded', 'CertificateIssued', 'CertificateRevoked'],
+  eventTypes: EVENT_TYPES,
   tables: [processesTable, certificatesTable, certificationCountsTable],
   reads,
   fold,
 };
 
 function reads(recorded: RecordedEvent): RowRef[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   if (event.type === 'CertificateIssued') return [ref(PROCESSES, { process_id: event.data.processId })];
   if (event.type === 'CertificateRevoked') return [ref(CERTIFICATES, { folio: event.data.folio })];
   return [];
 }
 
 function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   switch (event.type) {
     case 'CandidateEnrolled':
       return [enrolled(event)];
@@ -47,7 +50,7 @@ function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
     case 'CertificateRevoked':
       return revoked(rows, event);
     default:
-      return unexpectedEvent('certification', event as never);
+      return unexpectedEvent('certification', event);
   }
 }
 

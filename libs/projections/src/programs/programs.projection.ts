@@ -1,29 +1,33 @@
+import type { LedgerEventType } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
-import { asLedgerEvent, listOf, positionOf, unexpectedEvent } from '../ledger-events';
+import { asFoldedEvent, listOf, positionOf, unexpectedEvent } from '../ledger-events';
 import { append, put, ref, type Projection, type Row, type RowChange, type RowReader, type RowRef } from '../projection';
 import { programsTable, programTermsTable } from './programs.tables';
 
 const PROGRAMS = programsTable.name;
 const TERMS = programTermsTable.name;
 
+/** What this projection folds: its eventTypes, and the union its fold's switch must cover. */
+const EVENT_TYPES = ['ProgramLaunched', 'ProgramTargetChanged', 'ProgramPeriodExtended'] as const satisfies readonly LedgerEventType[];
+
 /** Certification programs and the history of their terms (targets changed, periods extended). */
 export const programsProjection: Projection = {
   name: 'programs',
   version: 1,
-  eventTypes: ['ProgramLaunched', 'ProgramTargetChanged', 'ProgramPeriodExtended'],
+  eventTypes: EVENT_TYPES,
   tables: [programsTable, programTermsTable],
   reads,
   fold,
 };
 
 function reads(recorded: RecordedEvent): RowRef[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   if (event.type !== 'ProgramTargetChanged' && event.type !== 'ProgramPeriodExtended') return [];
   return typeof event.data.programId === 'string' ? [ref(PROGRAMS, { program_id: event.data.programId })] : [];
 }
 
 function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   const position = positionOf(event);
   switch (event.type) {
     case 'ProgramLaunched': {
@@ -53,7 +57,7 @@ function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
       return changed(amended, position, { change: event.type, reason: event.data.reason, changed_at: at });
     }
     default:
-      return unexpectedEvent('programs', event as never);
+      return unexpectedEvent('programs', event);
   }
 }
 

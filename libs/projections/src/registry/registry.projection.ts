@@ -1,6 +1,6 @@
-import type { EvaluatorAccredited, EvaluatorAccreditationRevoked, ProviderAccredited } from '@ledger/domain';
+import type { EvaluatorAccreditationRevoked, EvaluatorAccredited, LedgerEventType, ProviderAccredited } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
-import { asLedgerEvent, listOf, positionOf, unexpectedEvent } from '../ledger-events';
+import { asFoldedEvent, listOf, positionOf, unexpectedEvent } from '../ledger-events';
 import { append, patch, put, ref, type Projection, type RowChange, type RowReader, type RowRef } from '../projection';
 import {
   evaluatorAccreditationHeadsTable,
@@ -17,6 +17,9 @@ const STANDARDS = standardsTable.name;
 const HEADS = evaluatorAccreditationHeadsTable.name;
 const STANDARD_HEADS = evaluatorStandardHeadsTable.name;
 
+/** What this projection folds: its eventTypes, and the union its fold's switch must cover. */
+const EVENT_TYPES = ['StandardRegistered', 'StandardRetired', 'ProviderAccredited', 'EvaluatorAccredited', 'EvaluatorAccreditationRevoked'] as const satisfies readonly LedgerEventType[];
+
 /**
  * Standards, providers and evaluators with the history of their
  * accreditations. Version 2: an evaluator's credentials are per provider
@@ -25,7 +28,7 @@ const STANDARD_HEADS = evaluatorStandardHeadsTable.name;
 export const registryProjection: Projection = {
   name: 'registry',
   version: 2,
-  eventTypes: ['StandardRegistered', 'StandardRetired', 'ProviderAccredited', 'EvaluatorAccredited', 'EvaluatorAccreditationRevoked'],
+  eventTypes: EVENT_TYPES,
   tables: [
     standardsTable,
     providersTable,
@@ -39,7 +42,7 @@ export const registryProjection: Projection = {
 };
 
 function reads(recorded: RecordedEvent): RowRef[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   if (event.type !== 'EvaluatorAccreditationRevoked') return [];
   return [revokedHead(event)];
 }
@@ -56,7 +59,7 @@ function revokedHead(event: Recorded<EvaluatorAccreditationRevoked>): RowRef {
 }
 
 function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   switch (event.type) {
     case 'StandardRegistered': {
       const { data } = event;
@@ -90,7 +93,7 @@ function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
     case 'EvaluatorAccreditationRevoked':
       return evaluatorRevoked(rows, event);
     default:
-      return unexpectedEvent('registry', event as never);
+      return unexpectedEvent('registry', event);
   }
 }
 
