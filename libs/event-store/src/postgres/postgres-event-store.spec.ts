@@ -10,7 +10,7 @@ import { testEvent, uniqueName } from '../testing/test-events';
 import * as logWriter from './log-writer';
 import { PostgresEventStore } from './postgres-event-store';
 import { prepareAppend } from './prepare-append';
-import { createTestDatabase } from '@ledger/platform/testing';
+import { createTestDatabase, eventually } from '@ledger/platform/testing';
 
 describeEventStoreContract('PostgreSQL', () => createPostgresTestStore());
 
@@ -29,6 +29,12 @@ describe('PostgresEventStore', () => {
     await sql?.end();
     await subject?.teardown();
   });
+
+  /** Sessions of this suite's database (the listener's, the writers') matching a pg_stat_activity condition. */
+  async function sessions(condition: string): Promise<number> {
+    const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND ${condition}`);
+    return rows[0].n;
+  }
 
   it('numbers positions from 0 without gaps, and reads an empty log as head -1', async () => {
     expect(await store.headPosition()).toBe(-1n);
@@ -194,7 +200,8 @@ describe('PostgresEventStore', () => {
       let laterSettled = false;
       const later = [1, 2, 3].map((n) => store.appendToStream(uniqueName('fast'), [testEvent(type, { n })], { expectedRevision: 'no_stream' }));
       void Promise.allSettled(later).then(() => (laterSettled = true));
-      await sleep(500);
+      // The later appends are queued behind the stalled writer: a session of this database waits on a lock.
+      await eventually(async () => (await sessions(`wait_event_type = 'Lock'`)) > 0, 20_000, 20, 'an append waiting on the stalled writer');
 
       expect(laterSettled).toBe(false);
       expect(delivered).toEqual([]);
@@ -244,6 +251,7 @@ describe('PostgresEventStore', () => {
   });
 
   it('wakes a subscriber in another process by NOTIFY, long before its polling interval', async () => {
+    const listeners = await sessions(`query ILIKE 'LISTEN %'`);
     const listening = new PostgresEventStore(subject.url, { pollIntervalMs: 60_000 });
     const type = uniqueName('Notified');
     const subscription = listening.subscribeToAll({ fromPosition: await store.headPosition(), eventTypes: [type] });
@@ -251,7 +259,8 @@ describe('PostgresEventStore', () => {
     try {
       const firstRead = reader.take(1, undefined, 5_000);
       await subscription.caughtUp();
-      await sleep(200); // let the listener connect: only the NOTIFY can wake the reader now
+      // The listener's session has run LISTEN: from here only the NOTIFY can wake the reader.
+      await eventually(async () => (await sessions(`query ILIKE 'LISTEN %'`)) > listeners, 20_000, 20, 'the new store’s listener to be listening');
       await store.appendToStream(uniqueName('notified'), [testEvent(type, {})]);
       await expect(firstRead).resolves.toHaveLength(1);
     } finally {
@@ -340,4 +349,3 @@ function value<T>(outcome: PromiseSettledResult<T>): T {
   return outcome.value;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -259,7 +259,8 @@ describe('LogProofCache', () => {
     expect(db.count).toBe(warmed);
     const small = await startedCache({ refreshMs: 60_000, maxStaleMs: 600_000, maxBytes: 20 * 16_480 + 1_024 * 8 });
     await eventually(() => small.stats().tiles > 0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Its warm-up done: whatever it loaded, within its bound.
+    await small.warmed();
     expect(small.stats().bytes).toBeLessThanOrEqual(20 * 16_480 + 1_024 * 8);
     // The higher tile and the newest level-0 tiles.
     expect(await small.inclusionProof({ leafIndex: 19_999 })).toBeDefined();
@@ -400,8 +401,8 @@ describe('LogProofCache', () => {
     const cache = await startedCache({ db, refreshMs: 50, maxStaleMs: 400 });
     expect(await cache.inclusionProof({ leafIndex: 3 })).toMatchObject({ treeSize: 1_500 });
     failing = true;
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(cache.latestCheckpoint()).toBeUndefined();
+    // Past maxStaleMs without a successful refresh, the cache stops vouching for its checkpoint.
+    await eventually(() => cache.latestCheckpoint() === undefined, 10_000, 20, 'the checkpoint to go stale');
     expect(await cache.inclusionProof({ leafIndex: 3 }, 1_500)).toBeUndefined();
     failing = false;
     await cache.refresh();
