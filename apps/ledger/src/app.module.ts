@@ -19,6 +19,7 @@ import { AccessLogModule } from './access-log/access-log.module';
 import { ReadSideModule } from './queries/read-side.module';
 import { PagesModule } from './pages/pages.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
+import { ClockModule } from './platform/clock/clock.module';
 
 /** The whole ledger service for one validated configuration. */
 @Module({})
@@ -30,6 +31,8 @@ export class AppModule {
         LedgerConfigModule.forRoot(config),
         LoggerModule.forRoot(loggingOptions(config.logLevel)),
         CqrsModule.forRoot(),
+        // The clock and fresh ids of the command side.
+        ClockModule,
         // GET /metrics, and the registry every module counts in (the event store's appends among them).
         MetricsModule,
         StorageModule,

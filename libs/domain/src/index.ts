@@ -52,6 +52,7 @@ export { providerDecider } from './provider/provider.decider';
 export { evaluatorDecider } from './evaluator/evaluator.decider';
 export { personDecider, MAX_ARCO_REASON_LENGTH, MAX_NAME_LENGTH, MAX_REQUEST_FOLIO_LENGTH } from './person/person.decider';
 export { certificationDecider, MAX_AGENCY_LENGTH, MAX_TRAINING_HOURS, MIN_TRAINING_HOURS } from './certification/certification.decider';
+export * from './certification/interrupted-enrollment';
 export { folioDecider } from './folio/folio.decider';
 export {
   programDecider,

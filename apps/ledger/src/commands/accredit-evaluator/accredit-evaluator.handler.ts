@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Curp, evaluatorDecider, evaluatorStream, personDecider, personStream } from '@ledger/domain';
 import { PositionResponse, positionOf } from '../shared/command-responses';
 import { withConcurrencyRetry } from '../shared/concurrency-retry';
-import { commandMetadata, EventSourcedRepository, eventsOfCommand, lastPositionOf } from '../shared/event-sourced-repository';
+import { EventSourcedRepository, eventsOfCommand, lastPositionOf } from '../shared/event-sourced-repository';
 import { SubjectIds } from '../shared/keyed-ids';
 import { AccreditEvaluatorCommand } from './accredit-evaluator.command';
 
@@ -32,7 +32,7 @@ export class AccreditEvaluatorHandler implements ICommandHandler<AccreditEvaluat
       ]);
       const done = eventsOfCommand(evaluator, caller.commandId);
       if (done.length > 0) return positionOf(done[done.length - 1].position);
-      const metadata = commandMetadata(caller);
+      const metadata = this.repository.metadataFor(caller);
       const credentialEvents = evaluatorDecider.decide({ type: 'AccreditEvaluator', data: { ...credential, subjectId }, metadata }, evaluator.state);
       const personEvents = personDecider.decide({ type: 'RegisterPerson', data: { subjectId, curp: curp.value, fullName }, metadata }, person.state);
       if (personEvents.length > 0) await this.repository.append(person.streamId, personEvents, person.expectedRevision, caller);

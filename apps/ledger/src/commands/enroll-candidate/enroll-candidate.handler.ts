@@ -11,24 +11,21 @@ import {
   standardDecider,
   standardStream,
   decideEnrollment,
+  processForEnrollment,
   type CertificationState,
+  type CommandMetadata,
   type EarlierProcess,
+  type IsoInstant,
   type PersonState,
 } from '@ledger/domain';
+import { parseLedgerEvent } from '@ledger/event-store';
 import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { uuidV5 } from '../../platform/idempotency/command-ids';
 import { withConcurrencyRetry } from '../shared/concurrency-retry';
-import { commandMetadata, EventSourcedRepository, eventsOfCommand, lastPositionOf, loadOf, type LoadedStream } from '../shared/event-sourced-repository';
+import { EventSourcedRepository, eventsOfCommand, lastPositionOf, loadOf, type LoadedStream } from '../shared/event-sourced-repository';
 import { SubjectIds } from '../shared/keyed-ids';
 import { EnrollCandidateCommand, EnrollmentResponse } from './enroll-candidate.command';
 import type { EnrollCandidateRequest } from './enroll-candidate.request.dto';
-
-/**
- * An enrollment opened on the person stream whose certification stream is
- * still empty after this long was interrupted (its writer crashed between the
- * two appends and its client never retried). Younger ones are presumed in flight.
- */
-export const INTERRUPTED_ENROLLMENT_AFTER_MS = 30_000;
 
 interface EarlierStream {
   processId: string;
@@ -51,15 +48,13 @@ interface EarlierStream {
  * 2 finds its own EnrollmentOpened (the domain answers "nothing new") and
  * completes step 2 with the same ids.
  *
- * If the client never retries, the person must not stay blocked: the next
- * enrollment of that person for that standard finds the process listed on
- * the person stream with an empty certification stream, and, once it is
- * older than INTERRUPTED_ENROLLMENT_AFTER_MS, takes that process id over and
- * writes its own CandidateEnrolled there. Step 2's `no_stream` is the fence:
+ * If the client never retries, the person must not stay blocked: the
+ * domain's recovery (processForEnrollment, with the command's clock) lets the
+ * next enrollment of that person for that standard take over a listed process
+ * whose certification stream is still empty long after it was opened, and
+ * write its own CandidateEnrolled there. Step 2's `no_stream` is the fence:
  * if the original writer was merely slow, exactly one of the two appends
  * succeeds and the other is answered from what is stored (or refused).
- * The domain's rule is untouched: an interrupted process still counts as
- * open, and it is completed rather than skipped.
  */
 @CommandHandler(EnrollCandidateCommand)
 export class EnrollCandidateHandler implements ICommandHandler<EnrollCandidateCommand> {
@@ -84,8 +79,9 @@ export class EnrollCandidateHandler implements ICommandHandler<EnrollCandidateCo
       centreId === providerId ? undefined : loadOf(providerStream(centreId), providerDecider),
       loadOf(personStream(subjectId), personDecider),
     ] as const);
+    const metadata = this.repository.metadataFor(caller);
     const earlier = await this.earlierProcesses(person.state, standardCode);
-    const processId = this.processIdFor(caller.commandId, person, earlier);
+    const processId = processIdFor(caller.commandId, person, earlier, metadata);
     const certification =
       earlier.find((candidate) => candidate.processId === processId)?.loaded ??
       (await this.repository.load(certificationStream(processId), certificationDecider));
@@ -98,7 +94,7 @@ export class EnrollCandidateHandler implements ICommandHandler<EnrollCandidateCo
       {
         type: 'EnrollCandidate',
         data: { ...enrollment, processId, subjectId, standard: standard.state, provider: provider.state, centre: centre?.state, earlierProcesses },
-        metadata: commandMetadata(caller),
+        metadata,
       },
       { curp, fullName },
       person.state,
@@ -118,20 +114,20 @@ export class EnrollCandidateHandler implements ICommandHandler<EnrollCandidateCo
       listed.map(async ({ processId }) => ({ processId, loaded: await this.repository.load(certificationStream(processId), certificationDecider) })),
     );
   }
-
-  /** This command's own process id, unless an interrupted enrollment of this person and standard is waiting to be completed. */
-  private processIdFor(commandId: string, person: LoadedStream<PersonState>, earlier: readonly EarlierStream[]): string {
-    const own = uuidV5(`process:${commandId}`);
-    if (earlier.some((candidate) => candidate.processId === own)) return own;
-    const interrupted = earlier.find(
-      (candidate) => candidate.loaded.state.status === 'initial' && openedBefore(person, candidate.processId, Date.now() - INTERRUPTED_ENROLLMENT_AFTER_MS),
-    );
-    return interrupted?.processId ?? own;
-  }
 }
 
-/** True when the person stream recorded the opening of `processId` before `instantMs` (server clock). */
-function openedBefore(person: LoadedStream<PersonState>, processId: string, instantMs: number): boolean {
-  const opened = person.recorded.find((event) => event.type === 'EnrollmentOpened' && (event.data as { processId?: string }).processId === processId);
-  return opened !== undefined && Date.parse(opened.metadata.recordedAt) < instantMs;
+/** This command's own process id, or the interrupted enrollment of this person and standard the domain says to complete. */
+function processIdFor(commandId: string, person: LoadedStream<PersonState>, earlier: readonly EarlierStream[], metadata: CommandMetadata): string {
+  const listed = earlier.map(({ processId, loaded }) => ({ processId, started: loaded.state.status !== 'initial', openedAt: openingOf(person, processId) }));
+  return processForEnrollment(uuidV5(`process:${commandId}`), listed, metadata.now);
+}
+
+/** When the person stream recorded the opening of `processId` (the ledger's clock at the append), if it did. */
+function openingOf(person: LoadedStream<PersonState>, processId: string): IsoInstant | undefined {
+  const opened = person.recorded.find((recorded) => {
+    // Read through the event registry, as the stream was folded: typed data, no cast.
+    const event = parseLedgerEvent(recorded);
+    return event.type === 'EnrollmentOpened' && event.data.processId === processId;
+  });
+  return opened?.metadata.recordedAt;
 }

@@ -22,6 +22,7 @@ import { RecordEvaluationCommand } from '../record-evaluation/record-evaluation.
 import { RevokeCertificateCommand } from '../revoke-certificate/revoke-certificate.command';
 import { EventSourcedRepository } from '../shared/event-sourced-repository';
 import { SubjectIds } from '../shared/keyed-ids';
+import { LedgerClock } from '../../platform/clock/ledger-clock';
 import { columnOfField, parseImportRow, type ImportRow, type RowProblem } from './import-row';
 
 /** Evaluator states the pre-check keeps for a run at most (an archive names tens or hundreds). */
@@ -74,6 +75,7 @@ export class CertificationImport {
     private readonly commandBus: CommandBus,
     private readonly repository: EventSourcedRepository,
     private readonly subjectIds: SubjectIds,
+    private readonly clock: LedgerClock,
   ) {}
 
   /** The id of a run of a file: the same file (by its SHA-256) is the same run, so its events correlate. */
@@ -129,7 +131,7 @@ export class CertificationImport {
     try {
       const curp = Curp.parse(row.enrollment.curp);
       const subjectId = this.subjectIds.ofEpoch(curp, 0);
-      const before = datesOutOfOrder(row) ?? (await this.judgmentRefusal(row, subjectId, evaluatorOf));
+      const before = datesOutOfOrder(row, this.clock.now().getTime()) ?? (await this.judgmentRefusal(row, subjectId, evaluatorOf));
       if (before) return { line, accepted: false, step: 'row', problems: [before] };
       const rowCommand = uuidV5(`import:certification:${subjectId}:${row.enrollment.standardCode}:${row.enrollment.providerId}:${row.enrollment.enrolledAt}`);
       const caller = (stepName: string, actor: Actor): CommandCaller => ({ actor, commandId: childCommandId(rowCommand, stepName), correlationId: runId, causationId: runId });
@@ -200,7 +202,7 @@ export class CertificationImport {
 }
 
 /** The first step dated in the future or before the one it follows (enrolled ≤ evaluated ≤ issued ≤ revoked), as the domain would refuse it later. */
-function datesOutOfOrder(row: ImportRow): RowProblem | undefined {
+function datesOutOfOrder(row: ImportRow, now: number): RowProblem | undefined {
   const steps: [string, string | undefined][] = [
     ['enrolled_at', row.enrollment.enrolledAt],
     ['evaluated_at', row.judgment?.evaluatedAt],
@@ -208,7 +210,6 @@ function datesOutOfOrder(row: ImportRow): RowProblem | undefined {
     ['revoked_at', row.revocation?.revokedAt],
   ];
   let previous: [string, string] | undefined;
-  const now = Date.now();
   for (const [column, value] of steps) {
     if (value === undefined) continue;
     const instant = tryNormaliseInstant(value);

@@ -10,7 +10,7 @@ import {
 } from '@ledger/domain';
 import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { withConcurrencyRetry } from '../shared/concurrency-retry';
-import { commandMetadata, EventSourcedRepository, type LoadedStream } from '../shared/event-sourced-repository';
+import { EventSourcedRepository, type LoadedStream } from '../shared/event-sourced-repository';
 import { FolioCandidates } from '../shared/keyed-ids';
 import { CertificateResponse, IssueCertificateCommand, type ImportedIssuance } from './issue-certificate.command';
 
@@ -42,7 +42,7 @@ export class IssueCertificateHandler implements ICommandHandler<IssueCertificate
 
   private async issue(caller: CommandCaller, processId: string, issuedAt: string | undefined, imported?: ImportedIssuance): Promise<CertificateResponse> {
     const certification = await this.repository.load(certificationStream(processId), certificationDecider);
-    const metadata = commandMetadata(caller);
+    const metadata = this.repository.metadataFor(caller);
     const decideWith = (folio: string) =>
       certificationDecider.decide({ type: 'IssueCertificate', data: { processId, folio, issuedAt, ...imported }, metadata }, certification.state);
     const state = certification.state;

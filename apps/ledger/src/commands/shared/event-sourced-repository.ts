@@ -16,6 +16,7 @@ import type { CommandCaller } from '../../platform/idempotency/command-caller';
 import { eventIdFor } from '../../platform/idempotency/command-ids';
 import { PERSONAL_DATA_VAULT } from '../../privacy/personal-data.module';
 import { withConcurrencyRetry } from './concurrency-retry';
+import { LedgerClock } from '../../platform/clock/ledger-clock';
 
 /** A stream read and folded: the state to decide on and the revision to append at. */
 export interface LoadedStream<S> {
@@ -45,11 +46,6 @@ export function lastPositionOf(loaded: LoadedStream<unknown>): bigint {
   return loaded.recorded.at(-1)?.position ?? -1n;
 }
 
-/** What a decider sees of the caller and the clock. */
-export function commandMetadata(caller: CommandCaller): CommandMetadata {
-  return { actor: caller.actor, now: new Date().toISOString() };
-}
-
 /** A stream to load with loadEach, and the decider that folds it. */
 export interface Load<S = unknown> {
   readonly streamId: string;
@@ -74,7 +70,13 @@ export class EventSourcedRepository {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+    private readonly clock: LedgerClock,
   ) {}
+
+  /** What a decider sees of the caller and the clock. */
+  metadataFor(caller: CommandCaller): CommandMetadata {
+    return { actor: caller.actor, now: this.clock.now().toISOString() };
+  }
 
   /** The stream folded, its personal data opened by the vault (an erased person's reads as null). */
   async load<E extends LedgerEvent, S>(streamId: string, decider: Evolver<E, S>): Promise<LoadedStream<S>> {
@@ -104,7 +106,7 @@ export class EventSourcedRepository {
    * store the same ids and the store keeps the first copy only.
    */
   async append(streamId: string, events: readonly LedgerEvent[], expectedRevision: ExpectedRevision, caller: CommandCaller): Promise<bigint> {
-    const recordedAt = new Date().toISOString();
+    const recordedAt = this.clock.now().toISOString();
     const stored = await this.sealed(streamId, events, expectedRevision);
     const newEvents: NewEvent[] = events.map((event, index) => ({
       id: eventIdFor(caller.commandId, streamId, index),
@@ -163,7 +165,7 @@ export class EventSourcedRepository {
       const loaded = await this.load(streamId, decider);
       const already = eventsOfCommand(loaded, caller.commandId);
       if (already.length > 0) return { position: already[already.length - 1].position, state: loaded.state };
-      const events = decider.decide(commandOf(loaded, commandMetadata(caller)), loaded.state);
+      const events = decider.decide(commandOf(loaded, this.metadataFor(caller)), loaded.state);
       if (events.length === 0) return { position: lastPositionOf(loaded), state: loaded.state };
       const position = await this.append(streamId, events, loaded.expectedRevision, caller);
       return { position, state: events.reduce(decider.evolve, loaded.state) };

@@ -22,10 +22,10 @@ export function uuidV5(name: string, namespace: string = LEDGER_UUID_NAMESPACE):
  * The command id for a request. With an Idempotency-Key it is derived from
  * the caller and the key, so a retry after a crash produces the same event
  * ids and the store keeps the events of the first attempt only; without a key
- * every request is a new command.
+ * every request is a new command, its id a fresh one (the ledger's clock gives it).
  */
-export function commandIdFor(scope: string, idempotencyKey: string | undefined): string {
-  return idempotencyKey === undefined ? randomUUID() : uuidV5(`command:${scope}:${idempotencyKey}`);
+export function commandIdFor(scope: string, idempotencyKey: string | undefined, freshId: () => string = randomUUID): string {
+  return idempotencyKey === undefined ? freshId() : uuidV5(`command:${scope}:${idempotencyKey}`);
 }
 
 /** The id of the `index`-th event a command appends to a stream: deterministic, so re-appends deduplicate. */

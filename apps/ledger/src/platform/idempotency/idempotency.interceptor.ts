@@ -6,6 +6,7 @@ import { actorOf } from '../auth/authenticated-request';
 import { ProblemException } from '../errors/problem.exception';
 import { attachCommandId } from './command-caller';
 import { commandIdFor } from './command-ids';
+import { LedgerClock } from '../clock/ledger-clock';
 import { IdempotencyStore } from './idempotency.store';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -25,6 +26,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
+    private readonly clock: LedgerClock,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -32,7 +34,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const actor = actorOf(request);
     const scope = `${actor.role}:${actor.organizationId}:${actor.id}`;
     const key = readKey(request.headers['idempotency-key']);
-    const commandId = commandIdFor(scope, key);
+    const commandId = commandIdFor(scope, key, () => this.clock.newId());
     attachCommandId(request, commandId);
     if (key === undefined) return next.handle();
     const fingerprint = requestFingerprint(request.method ?? 'POST', request.originalUrl.split('?')[0], request.body);
