@@ -62,7 +62,9 @@ export function followPaceOf(projection: Projection): number {
   return projection.followEveryMs ?? 0;
 }
 
-export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'json' | 'jsonb' | 'bytea';
+/** The SQL types of read-model columns, as @ledger/read-models declares them. */
+export type { ColumnType } from '@ledger/read-models';
+import type { ColumnType } from '@ledger/read-models';
 
 /** A column value as the fold sees it: instants are canonical ISO strings, dates `YYYY-MM-DD`, bigints decimal strings. */
 export type Value = string | number | boolean | null | Uint8Array | readonly unknown[] | { readonly [key: string]: unknown };

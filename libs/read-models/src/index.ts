@@ -19,3 +19,5 @@ export * from './enrollments/enrollment-queries';
 export * from './registry/accreditation-queries';
 export * from './read-position';
 export * from './credentials/certificate-credential';
+export * from './tables/table-columns';
+export * from './tables/certificates.columns';

@@ -1,3 +1,4 @@
+import { CERTIFICATE_COLUMNS } from '@ledger/read-models';
 import type { TableDefinition } from '../projection';
 
 /** One row per certification process, as it stands now; its steps are its stream's rows in audit_events. */
@@ -31,36 +32,11 @@ export const processesTable: TableDefinition = {
   primaryKey: ['process_id'],
 };
 
-/**
- * One row per certificate. `issued_position` and `revoked_position` keep when
- * the ledger learned each fact, so a report at an earlier position can ignore
- * what was recorded later; a revoked certificate stays revoked, so one
- * revocation per row is the whole history.
- */
+/** One row per certificate: its columns are read-models' declaration (CERTIFICATE_COLUMNS), which the queries select from. */
 export const certificatesTable: TableDefinition = {
   name: 'certificates',
   published: true,
-  columns: {
-    folio: 'text',
-    process_id: 'text',
-    subject_id: 'text',
-    standard_code: 'text',
-    provider_id: 'text',
-    evaluator_id: 'text',
-    agency: 'text',
-    state: 'text',
-    municipality: 'text',
-    employment: 'text',
-    issued_at: 'timestamptz',
-    valid_until: 'timestamptz',
-    revoked_at: 'timestamptz',
-    revocation_reason: 'text',
-    issued_position: 'bigint',
-    revoked_position: 'bigint',
-    position: 'bigint',
-    /** The folio printed on a paper certificate an import brought (CertificateIssued.printedFolio), else null. */
-    printed_folio: 'text',
-  },
+  columns: CERTIFICATE_COLUMNS,
   primaryKey: ['folio'],
   // Lists walk issue order; a broad filter (state, standard, status) finds a page's rows along it
   // quickly, a narrow one (agency, evaluator, dates) needs its own index.

@@ -1,6 +1,7 @@
 import { Folio, tryNormaliseInstant } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
-import { CertificateEntity } from '../entities/certificate.entity';
+import { CERTIFICATE_COLUMNS, type CertificateRowOf } from '../tables/certificates.columns';
+import { selectColumns } from '../tables/table-columns';
 import { notFound } from '../query-error';
 import { inReadSnapshot, type ReadModelReader } from '../read-position';
 import { standingOn, type EvaluatorAccreditationView } from '../registry/accreditation-queries';
@@ -54,24 +55,30 @@ export class ProvenanceQueries {
   }
 }
 
+/** What the provenance reads of the certificate itself. */
+const PROVENANCE_COLUMNS = ['process_id', 'subject_id', 'standard_code', 'provider_id', 'state', 'position'] as const satisfies readonly (keyof typeof CERTIFICATE_COLUMNS)[];
+
 /** A certificate's provenance read through `reader` (inside a snapshot the caller holds), by a folio already normalised. */
 export async function provenanceOf(reader: ReadModelReader, folio: string, scope: { readonly state?: string } = {}): Promise<CertificateProvenance> {
-  const certificate = await reader.getRepository(CertificateEntity).findOneBy({ folio });
+  const [certificate] = (await reader.query(
+    `SELECT ${selectColumns(CERTIFICATE_COLUMNS, 'c', PROVENANCE_COLUMNS)} FROM read_models.certificates c WHERE c.folio = $1`,
+    [folio],
+  )) as CertificateRowOf<(typeof PROVENANCE_COLUMNS)[number]>[];
   if (!certificate || (scope.state !== undefined && certificate.state !== scope.state)) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio}`);
-  const steps = await eventsOfStream(reader, `certification-${certificate.processId}`);
+  const steps = await eventsOfStream(reader, `certification-${certificate.process_id}`);
   const [assignment] = await eventsOfStream(reader, `folio-${folio}`);
   const first = (type: string) => steps.find((step) => step.type === type) ?? null;
   return {
     folio,
-    processId: certificate.processId,
-    subjectId: certificate.subjectId,
-    standardCode: certificate.standardCode,
+    processId: certificate.process_id,
+    subjectId: certificate.subject_id,
+    standardCode: certificate.standard_code,
     enrollment: stepOf(first('CandidateEnrolled')),
     trainings: steps.filter((step) => step.type === 'TrainingRecorded').map((step) => stepOf(step)!),
     evaluations: await Promise.all(
       steps
         .filter((step) => step.type === 'EvaluationRecorded')
-        .map((step) => evaluationOf(reader, step, certificate.standardCode, certificate.providerId)),
+        .map((step) => evaluationOf(reader, step, certificate.standard_code, certificate.provider_id)),
     ),
     folioAssignment: stepOf(assignment ?? null),
     issuance: stepOf(first('CertificateIssued')),

@@ -5,6 +5,8 @@ import { invalidField, notFound } from '../query-error';
 import { inOneStatement } from '../read-position';
 import { SqlConditions } from '../sql-builder';
 import { addCertificateFilters, type CertificateFilters, type CertificateStatus, type CertificateViewer, type StatusSql } from './certificate-filters';
+import { CERTIFICATE_COLUMNS, type CertificateRowOf } from '../tables/certificates.columns';
+import { selectColumns } from '../tables/table-columns';
 
 /** The printed folio as the import recorded it (NFC, spaces collapsed), or 400 naming printedFolio. */
 function printedFolioOf(value: string): string {
@@ -51,26 +53,8 @@ export interface PublicCertificateView {
   revokedAt?: string;
 }
 
-interface CertificateRow {
-  folio: string;
-  status: CertificateStatus;
-  standard_code: string;
-  holder_name: string | null;
-  subject_id: string;
-  provider_id: string;
-  evaluator_id: string;
-  agency: string | null;
-  state: string | null;
-  municipality: string | null;
-  employment: string | null;
-  issued_at: string;
-  valid_until: string;
-  revoked_at: string | null;
-  revocation_reason: string | null;
-  printed_folio: string | null;
-  issued_position: string;
-  position: string;
-}
+type CertificateRow = CertificateRowOf<(typeof LISTED)[number]> & { status: CertificateStatus; holder_name: string | null };
+
 
 /** Status now: revoked wins, then expiry against the request's instant (a placeholder). */
 export function currentStatusSql(alias: string, now: string): StatusSql {
@@ -94,10 +78,12 @@ const CERTIFICATE_PROJECTIONS = ['certification', 'people'];
 /** The public answer also names the standard and the provider. */
 const VERIFICATION_PROJECTIONS = ['certification', 'people', 'registry'];
 
-const CERTIFICATE_COLUMNS = `c.folio, c.standard_code, n.full_name AS holder_name, c.subject_id, c.provider_id, c.evaluator_id,
-  c.agency, c.state, c.municipality, c.employment,
-  read_models.iso_instant(c.issued_at) AS issued_at, read_models.iso_instant(c.valid_until) AS valid_until,
-  read_models.iso_instant(c.revoked_at) AS revoked_at, c.revocation_reason, c.printed_folio, c.issued_position::text, c.position::text`;
+/** The certificate columns a view shows, selected from CERTIFICATE_COLUMNS; the holder's name comes from its own table. */
+const LISTED = [
+  'folio', 'standard_code', 'subject_id', 'provider_id', 'evaluator_id', 'agency', 'state', 'municipality', 'employment',
+  'issued_at', 'valid_until', 'revoked_at', 'revocation_reason', 'printed_folio', 'issued_position', 'position',
+] as const satisfies readonly (keyof typeof CERTIFICATE_COLUMNS)[];
+const CERTIFICATE_SELECT = `${selectColumns(CERTIFICATE_COLUMNS, 'c', LISTED)}, n.full_name AS holder_name`;
 
 export class CertificateQueries {
   constructor(private readonly dataSource: DataSource) {}
@@ -123,7 +109,7 @@ export class CertificateQueries {
     const rows = await inOneStatement<CertificateRow>(
       this.dataSource,
       CERTIFICATE_PROJECTIONS,
-      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS}
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_SELECT}
          FROM read_models.certificates c ${holderNameJoin('c')}
         WHERE ${where.sql} ORDER BY c.issued_position LIMIT ${limit + 1}`,
       where.parameters.values,
@@ -139,7 +125,7 @@ export class CertificateQueries {
     const [row] = await inOneStatement<CertificateRow>(
       this.dataSource,
       CERTIFICATE_PROJECTIONS,
-      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS} FROM read_models.certificates c ${holderNameJoin('c')} WHERE ${where.sql}`,
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_SELECT} FROM read_models.certificates c ${holderNameJoin('c')} WHERE ${where.sql}`,
       where.parameters.values,
     );
     // Another provider's certificate answers like a missing one: its existence is not the caller's business.
@@ -158,7 +144,7 @@ export class CertificateQueries {
     const [row] = await inOneStatement<CertificateRow & { standard_title: string | null; provider_name: string | null }>(
       this.dataSource,
       VERIFICATION_PROJECTIONS,
-      `SELECT ${statusColumn(status)}, ${CERTIFICATE_COLUMNS}, s.title AS standard_title, p.name AS provider_name
+      `SELECT ${statusColumn(status)}, ${CERTIFICATE_SELECT}, s.title AS standard_title, p.name AS provider_name
          FROM read_models.certificates c ${holderNameJoin('c')}
          LEFT JOIN read_models.standards s ON s.code = c.standard_code
          LEFT JOIN read_models.providers p ON p.provider_id = c.provider_id
@@ -200,7 +186,7 @@ function certificateOf(row: CertificateRow): CertificateView {
     issuedAt: row.issued_at,
     validUntil: row.valid_until,
     ...(row.revoked_at ? { revokedAt: row.revoked_at, revocationReason: row.revocation_reason ?? '' } : {}),
-    ...(row.printed_folio !== null && row.printed_folio !== undefined ? { printedFolio: row.printed_folio } : {}),
+    ...(row.printed_folio !== null ? { printedFolio: row.printed_folio } : {}),
     position: row.position,
   };
 }

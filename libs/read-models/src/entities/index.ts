@@ -1,12 +1,10 @@
 import { AuditEventEntity } from './audit-event.entity';
-import { CertificateEntity } from './certificate.entity';
 import { HolderNameEntity } from './holder-name.entity';
 import { ProcessEntity } from './process.entity';
 import { ProjectionGenerationEntity } from './projection-generation.entity';
 import { EvaluatorAccreditationEntity, ProviderEntity, StandardEntity } from './registry.entities';
 
 export * from './audit-event.entity';
-export * from './certificate.entity';
 export * from './holder-name.entity';
 export * from './process.entity';
 export * from './projection-generation.entity';
@@ -15,7 +13,6 @@ export * from './registry.entities';
 /** Every read-model entity, for the DataSource. */
 export const readModelEntities = [
   AuditEventEntity,
-  CertificateEntity,
   HolderNameEntity,
   ProcessEntity,
   ProjectionGenerationEntity,

@@ -6,6 +6,8 @@ import { reachedPosition } from '../projection-positions';
 import { awaitFirstRead, recordReadPosition } from '../read-position';
 import { invalidField } from '../query-error';
 import { SqlConditions } from '../sql-builder';
+import { CERTIFICATE_COLUMNS, type CertificateRowOf } from '../tables/certificates.columns';
+import { selectColumns } from '../tables/table-columns';
 
 /** The projections a report reads: certificates, and names as the ledger knew them. */
 export const REPORT_PROJECTIONS = ['certification', 'people'] as const;
@@ -96,19 +98,10 @@ export class TransparencyReports {
   }
 }
 
-interface ReportRowSql {
-  folio: string;
-  holder_name: string | null;
-  standard_code: string;
-  provider_id: string;
-  agency: string | null;
-  state: string | null;
-  municipality: string | null;
-  employment: string | null;
-  issued_at: string;
-  valid_until: string;
-  status: CertificateStatus;
-}
+/** The certificate columns a report row shows, selected from CERTIFICATE_COLUMNS. */
+const REPORTED = ['folio', 'standard_code', 'provider_id', 'agency', 'state', 'municipality', 'employment', 'issued_at', 'valid_until'] as const satisfies readonly (keyof typeof CERTIFICATE_COLUMNS)[];
+
+type ReportRowSql = CertificateRowOf<(typeof REPORTED)[number]> & { holder_name: string | null; status: CertificateStatus };
 
 /** The certificates of the report with their status as of the cutoff, known at the position. */
 /** The report's query for the filters (checked now), as a function of the position it is read at (its first parameter). */
@@ -129,8 +122,7 @@ function reportQuery(filters: CertificateFilters, viewer: CertificateViewer, cut
   };
   where.where(`c.issued_position <= ${at}::bigint`).where(`c.issued_at < ${before}::timestamptz`);
   addCertificateFilters(where, 'c', filters, viewer, status);
-  const sql = `SELECT c.folio, n.full_name AS holder_name, c.standard_code, c.provider_id, c.agency, c.state, c.municipality,
-      c.employment, read_models.iso_instant(c.issued_at) AS issued_at, read_models.iso_instant(c.valid_until) AS valid_until,
+  const sql = `SELECT ${selectColumns(CERTIFICATE_COLUMNS, 'c', REPORTED)}, n.full_name AS holder_name,
       CASE WHEN ${status.revoked} THEN 'revoked' WHEN ${status.expired} THEN 'expired' ELSE 'valid' END AS status
     FROM read_models.certificates c ${holderNameJoin('c', `${at}::bigint`)}
     WHERE ${where.sql}`;

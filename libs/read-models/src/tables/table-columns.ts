@@ -1,0 +1,42 @@
+/** The SQL types read-model columns have (the projections' DDL uses the same names). */
+export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz' | 'date' | 'json' | 'jsonb' | 'bytea';
+
+/** A table's columns, in table order: the one declaration a projection's DDL, a query's column list and its row type derive from. */
+export type Columns = Readonly<Record<string, ColumnType>>;
+
+/** How a column arrives in a query's row when selected with selectColumns: instants as ISO text, bigints as decimal text. */
+type Selected<T extends ColumnType> = T extends 'integer'
+  ? number
+  : T extends 'boolean'
+    ? boolean
+    : T extends 'json' | 'jsonb'
+      ? unknown
+      : T extends 'bytea'
+        ? Buffer
+        : string;
+
+/**
+ * The row a query gets for `Names` of `C`, selected with selectColumns: every
+ * column may be null except those in `NotNull` (the key, and what the fold
+ * always writes).
+ */
+export type SelectedRow<C extends Columns, Names extends keyof C & string, NotNull extends Names = never> = {
+  -readonly [K in Names]: K extends NotNull ? Selected<C[K]> : Selected<C[K]> | null;
+};
+
+/**
+ * The SELECT list of `names` of a table aliased `alias`, each under its own
+ * name: instants through read_models.iso_instant (canonical ISO text, the
+ * same on every server), bigints as text (positions pass 2^53 on EventStoreDB).
+ */
+export function selectColumns<C extends Columns>(columns: C, alias: string, names: readonly (keyof C & string)[]): string {
+  return names
+    .map((name) => {
+      const type = columns[name];
+      if (type === undefined) throw new Error(`no column ${name}`);
+      if (type === 'timestamptz') return `read_models.iso_instant(${alias}.${name}) AS ${name}`;
+      if (type === 'bigint') return `${alias}.${name}::text AS ${name}`;
+      return `${alias}.${name}`;
+    })
+    .join(', ');
+}
