@@ -9,6 +9,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   moduleNameMapper: {
+    // Handler and service specs construct the ledger's classes without Nest (ES modules Jest cannot load): its decorators
+    // become no-ops (apps/ledger/src/testing/nest-decorators.stub.ts). The end-to-end suites run the real framework.
+    '^@nestjs/(common|cqrs|swagger|core)$': '<rootDir>/apps/ledger/src/testing/nest-decorators.stub.ts',
     '^@ledger/domain$': '<rootDir>/libs/domain/src',
     '^@ledger/domain/testing$': '<rootDir>/libs/domain/src/testing',
     '^@ledger/event-store$': '<rootDir>/libs/event-store/src',
