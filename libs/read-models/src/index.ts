@@ -21,3 +21,4 @@ export * from './read-position';
 export * from './credentials/certificate-credential';
 export * from './tables/table-columns';
 export * from './tables/certificates.columns';
+export * from './tables/processes.columns';

@@ -1,33 +1,11 @@
-import { CERTIFICATE_COLUMNS } from '@ledger/read-models';
+import { CERTIFICATE_COLUMNS, PROCESS_COLUMNS } from '@ledger/read-models';
 import type { TableDefinition } from '../projection';
 
-/** One row per certification process, as it stands now; its steps are its stream's rows in audit_events. */
+/** One row per certification process, as it stands now: its columns are read-models' declaration (PROCESS_COLUMNS). */
 export const processesTable: TableDefinition = {
   name: 'processes',
   published: true,
-  columns: {
-    process_id: 'text',
-    subject_id: 'text',
-    standard_code: 'text',
-    standard_version: 'text',
-    validity_years: 'integer',
-    provider_id: 'text',
-    centre_id: 'text',
-    agency: 'text',
-    state: 'text',
-    municipality: 'text',
-    employment: 'text',
-    enrolled_at: 'timestamptz',
-    status: 'text',
-    last_result: 'text',
-    evaluator_id: 'text',
-    evaluated_at: 'timestamptz',
-    folio: 'text',
-    issued_at: 'timestamptz',
-    revoked_at: 'timestamptz',
-    enrolled_position: 'bigint',
-    position: 'bigint',
-  },
+  columns: PROCESS_COLUMNS,
   // Read by process id only.
   primaryKey: ['process_id'],
 };

@@ -1,12 +1,10 @@
 import { AuditEventEntity } from './audit-event.entity';
 import { HolderNameEntity } from './holder-name.entity';
-import { ProcessEntity } from './process.entity';
 import { ProjectionGenerationEntity } from './projection-generation.entity';
 import { EvaluatorAccreditationEntity, ProviderEntity, StandardEntity } from './registry.entities';
 
 export * from './audit-event.entity';
 export * from './holder-name.entity';
-export * from './process.entity';
 export * from './projection-generation.entity';
 export * from './registry.entities';
 
@@ -14,7 +12,6 @@ export * from './registry.entities';
 export const readModelEntities = [
   AuditEventEntity,
   HolderNameEntity,
-  ProcessEntity,
   ProjectionGenerationEntity,
   StandardEntity,
   ProviderEntity,
