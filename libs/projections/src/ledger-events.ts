@@ -65,17 +65,6 @@ export function envelopeColumns(event: RecordedEvent): Row {
   };
 }
 
-export const ENVELOPE_COLUMNS = {
-  occurred_at: 'timestamptz',
-  recorded_at: 'timestamptz',
-  actor_id: 'text',
-  actor_role: 'text',
-  actor_org: 'text',
-  command_id: 'text',
-  correlation_id: 'text',
-  causation_id: 'text',
-} as const;
-
 export function unexpectedEvent(projection: string, event: never): never {
   throw new Error(`${projection} does not handle ${(event as RecordedEvent).type}`);
 }

@@ -22,3 +22,4 @@ export * from './credentials/certificate-credential';
 export * from './tables/table-columns';
 export * from './tables/certificates.columns';
 export * from './tables/processes.columns';
+export * from './tables/audit-events.columns';

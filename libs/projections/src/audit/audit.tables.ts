@@ -1,4 +1,4 @@
-import { ENVELOPE_COLUMNS } from '../ledger-events';
+import { AUDIT_EVENT_COLUMNS } from '@ledger/read-models';
 import type { TableDefinition } from '../projection';
 
 /**
@@ -11,17 +11,7 @@ import type { TableDefinition } from '../projection';
 export const auditEventsTable: TableDefinition = {
   name: 'audit_events',
   published: true,
-  columns: {
-    position: 'bigint',
-    event_id: 'text',
-    type: 'text',
-    stream_id: 'text',
-    revision: 'bigint',
-    ...ENVELOPE_COLUMNS,
-    schema_version: 'integer',
-    subject_id: 'text',
-    details: 'json',
-  },
+  columns: AUDIT_EVENT_COLUMNS,
   primaryKey: ['position'],
   // A type or role filter matches a large share of rows, found quickly along the position order.
   indexes: [['stream_id', 'position'], ['subject_id', 'position'], ['actor_id', 'position'], ['actor_org', 'position'], ['occurred_at']],

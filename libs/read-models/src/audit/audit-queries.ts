@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { instantOf } from '../certificates/certificate-filters';
-import { AuditEventEntity } from '../entities/audit-event.entity';
+import { AUDIT_EVENT_COLUMNS, type AuditEventRowOf } from '../tables/audit-events.columns';
+import { selectColumns } from '../tables/table-columns';
+import { SqlConditions } from '../sql-builder';
 import { decodeCursor, pageOf, pageSize, type Page } from '../pagination';
 import { notFound } from '../query-error';
 import { inReadSnapshot, type ReadModelReader } from '../read-position';
@@ -49,21 +51,21 @@ export interface AuditScope {
 
 /**
  * The audit rows of one state, for a query over `audit_events` aliased `e`
- * (`:scopeState` bound to the state): the events of certification processes
+ * (`state` the placeholder the state is bound to): the events of certification processes
  * enrolled in that state and of their folios, and the events of people with
  * a process there, except those naming a process elsewhere (an enrollment
  * opened in another state). Registries (standards, providers, evaluators)
  * belong to no state and are left out.
  */
-export const AUDIT_STATE_SQL = `(
+export const auditStateSql = (state: string): string => `(
   (e.stream_id LIKE 'certification-%' AND EXISTS (
-     SELECT 1 FROM read_models.processes sp WHERE sp.process_id = substr(e.stream_id, 15) AND sp.state = :scopeState))
+     SELECT 1 FROM read_models.processes sp WHERE sp.process_id = substr(e.stream_id, 15) AND sp.state = ${state}))
   OR (e.stream_id LIKE 'folio-%' AND EXISTS (
-     SELECT 1 FROM read_models.certificates sc WHERE sc.folio = substr(e.stream_id, 7) AND sc.state = :scopeState))
+     SELECT 1 FROM read_models.certificates sc WHERE sc.folio = substr(e.stream_id, 7) AND sc.state = ${state}))
   OR (e.stream_id LIKE 'person-%' AND EXISTS (
-       SELECT 1 FROM read_models.processes sp WHERE sp.subject_id = e.subject_id AND sp.state = :scopeState)
+       SELECT 1 FROM read_models.processes sp WHERE sp.subject_id = e.subject_id AND sp.state = ${state})
      AND (e.details->>'processId' IS NULL OR EXISTS (
-       SELECT 1 FROM read_models.processes sq WHERE sq.process_id = e.details->>'processId' AND sq.state = :scopeState)))
+       SELECT 1 FROM read_models.processes sq WHERE sq.process_id = e.details->>'processId' AND sq.state = ${state})))
 )`;
 
 /** A scoped read needs the processes and certificates at the same position as the audit rows. */
@@ -85,19 +87,18 @@ export class AuditQueries {
     const after = decodeCursor(page.cursor);
     const from = filters.from ? instantOf(filters.from, 'from') : undefined;
     const to = filters.to ? endOf(filters.to) : undefined;
-    const rows = await inReadSnapshot(this.dataSource, projectionsFor(scope), (reader) => {
-      const query = reader.getRepository(AuditEventEntity).createQueryBuilder('e').orderBy('e.position', 'ASC').limit(limit + 1);
-      if (scope.state !== undefined) query.andWhere(AUDIT_STATE_SQL, { scopeState: scope.state });
-      if (filters.actorId) query.andWhere('e.actor_id = :actorId', { actorId: filters.actorId });
-      if (filters.role) query.andWhere('e.actor_role = :role', { role: filters.role });
-      if (filters.organizationId) query.andWhere('e.actor_org = :organizationId', { organizationId: filters.organizationId });
-      if (filters.type) query.andWhere('e.type = :type', { type: filters.type });
-      if (filters.streamId) query.andWhere('e.stream_id = :streamId', { streamId: filters.streamId });
-      if (from) query.andWhere('e.occurred_at >= :from', { from });
-      if (to) query.andWhere('e.occurred_at < :to', { to });
-      if (after !== undefined) query.andWhere('e.position > :after', { after });
-      return query.getMany();
-    });
+    const where = new SqlConditions();
+    if (scope.state !== undefined) where.where(auditStateSql(where.parameters.add(scope.state)));
+    where
+      .whereIf(filters.actorId, 'e.actor_id = ?')
+      .whereIf(filters.role, 'e.actor_role = ?')
+      .whereIf(filters.organizationId, 'e.actor_org = ?')
+      .whereIf(filters.type, 'e.type = ?')
+      .whereIf(filters.streamId, 'e.stream_id = ?')
+      .whereIf(from, 'e.occurred_at >= ?::timestamptz')
+      .whereIf(to, 'e.occurred_at < ?::timestamptz')
+      .whereIf(after, 'e.position > ?::bigint');
+    const rows = await inReadSnapshot(this.dataSource, projectionsFor(scope), (reader) => auditRows(reader, where, limit + 1));
     return pageOf(rows, limit, auditEventOf, (row) => row.position);
   }
 
@@ -105,40 +106,51 @@ export class AuditQueries {
   async timeline(subjectId: string, page: PageRequest, scope: AuditScope = {}): Promise<Page<TimelineEntryView>> {
     const limit = pageSize(page.limit);
     const after = decodeCursor(page.cursor);
-    const rows = await inReadSnapshot(this.dataSource, projectionsFor(scope), (reader) => {
-      const query = reader
-        .getRepository(AuditEventEntity)
-        .createQueryBuilder('e')
-        .where('e.subject_id = :subjectId', { subjectId })
-        .orderBy('e.position', 'ASC')
-        .limit(limit + 1);
-      // A person with nothing in the scope's state is, for that comptroller, a person the ledger knows nothing about (404).
-      if (scope.state !== undefined) query.andWhere(AUDIT_STATE_SQL, { scopeState: scope.state });
-      if (after !== undefined) query.andWhere('e.position > :after', { after });
-      return query.getMany();
-    });
+    const where = new SqlConditions().where('e.subject_id = ?', subjectId);
+    // A person with nothing in the scope's state is, for that comptroller, a person the ledger knows nothing about (404).
+    if (scope.state !== undefined) where.where(auditStateSql(where.parameters.add(scope.state)));
+    where.whereIf(after, 'e.position > ?::bigint');
+    const rows = await inReadSnapshot(this.dataSource, projectionsFor(scope), (reader) => auditRows(reader, where, limit + 1));
     if (rows.length === 0 && after === undefined) throw notFound('PERSON_NOT_FOUND', 'The ledger holds no event about this subject');
-    return pageOf(rows, limit, (row) => ({ ...auditEventOf(row), details: row.details }), (row) => row.position);
+    return pageOf(rows, limit, timelineEntryOf, (row) => row.position);
   }
 }
 
 /** Every event of one stream, in order: a process's steps, a folio's assignment. */
 export async function eventsOfStream(reader: ReadModelReader, streamId: string): Promise<TimelineEntryView[]> {
-  const rows = await reader.getRepository(AuditEventEntity).find({ where: { streamId }, order: { position: 'ASC' } });
-  return rows.map((row) => ({ ...auditEventOf(row), details: row.details }));
+  return (await auditRows(reader, new SqlConditions().where('e.stream_id = ?', streamId))).map(timelineEntryOf);
 }
 
-export function auditEventOf(row: AuditEventEntity): AuditEventView {
+/** The audit columns a view shows, selected from AUDIT_EVENT_COLUMNS. */
+const SHOWN = [
+  'position', 'type', 'stream_id', 'occurred_at', 'recorded_at', 'actor_id', 'actor_role', 'actor_org', 'command_id', 'correlation_id', 'causation_id', 'details',
+] as const satisfies readonly (keyof typeof AUDIT_EVENT_COLUMNS)[];
+const AUDIT_SELECT = selectColumns(AUDIT_EVENT_COLUMNS, 'e', SHOWN);
+type AuditRow = AuditEventRowOf<(typeof SHOWN)[number]>;
+
+/** The rows `where` selects, in log order, at most `limit`. */
+async function auditRows(reader: ReadModelReader, where: SqlConditions, limit?: number): Promise<AuditRow[]> {
+  const sql = `SELECT ${AUDIT_SELECT} FROM read_models.audit_events e WHERE ${where.sql} ORDER BY e.position${limit === undefined ? '' : ` LIMIT ${limit}`}`;
+  return (await reader.query(sql, where.parameters.values)) as AuditRow[];
+}
+
+function timelineEntryOf(row: AuditRow): TimelineEntryView {
+  const details = row.details;
+  // The fold writes an object; anything else read back shows as no details rather than failing the page.
+  return { ...auditEventOf(row), details: details !== null && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {} };
+}
+
+export function auditEventOf(row: AuditRow): AuditEventView {
   return {
     position: row.position,
     type: row.type,
-    stream: row.streamId,
-    occurredAt: row.occurredAt?.toISOString() ?? null,
-    recordedAt: row.recordedAt?.toISOString() ?? null,
-    actor: { id: row.actorId, role: row.actorRole, organizationId: row.actorOrg },
-    commandId: row.commandId,
-    correlationId: row.correlationId,
-    causationId: row.causationId,
+    stream: row.stream_id,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    actor: { id: row.actor_id, role: row.actor_role, organizationId: row.actor_org },
+    commandId: row.command_id,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
   };
 }
 
