@@ -1,6 +1,5 @@
 export * from './migrations';
 export * from './run-migrations';
-export * from './entities';
 export * from './read-model-data-source';
 export * from './query-error';
 export * from './pagination';

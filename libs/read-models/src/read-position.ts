@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { reachedPosition, reachedPositionSql } from './projection-positions';
 
 /** What query services read through: a DataSource or a transaction's EntityManager. */
-export type ReadModelReader = Pick<EntityManager, 'query' | 'getRepository'>;
+export type ReadModelReader = Pick<EntityManager, 'query'>;
 
 /**
  * The request's side of a read: where the position an answer was read at
