@@ -22,3 +22,6 @@ export * from './tables/table-columns';
 export * from './tables/certificates.columns';
 export * from './tables/processes.columns';
 export * from './tables/audit-events.columns';
+export * from './tables/findings.columns';
+export * from './tables/programs.columns';
+export * from './tables/registry.columns';

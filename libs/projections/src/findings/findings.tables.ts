@@ -1,3 +1,4 @@
+import { FINDING_COLUMNS } from '@ledger/read-models';
 import type { TableDefinition } from '../projection';
 
 /**
@@ -9,27 +10,7 @@ import type { TableDefinition } from '../projection';
 export const findingsTable: TableDefinition = {
   name: 'findings',
   published: true,
-  columns: {
-    finding_id: 'text',
-    kind: 'text',
-    severity: 'text',
-    subject_type: 'text',
-    subject_id: 'text',
-    provider_id: 'text',
-    evaluator_id: 'text',
-    /** The business day the finding is about (Mexico City time). */
-    occurred_on: 'date',
-    summary: 'text',
-    /** The figures behind the summary: counts, the threshold, the usual volume… */
-    details: 'jsonb',
-    /** The states of the candidates involved, for a comptroller scoped to one. */
-    states: 'jsonb',
-    event_count: 'integer',
-    /** The event that made it a finding. */
-    raised_position: 'bigint',
-    /** The latest event added to it. */
-    position: 'bigint',
-  },
+  columns: FINDING_COLUMNS,
   primaryKey: ['finding_id'],
   indexes: [['raised_position', 'finding_id'], ['kind', 'raised_position'], ['provider_id'], ['evaluator_id'], ['occurred_on']],
 };

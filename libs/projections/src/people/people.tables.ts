@@ -1,3 +1,4 @@
+import { HOLDER_NAME_COLUMNS } from '@ledger/read-models';
 import type { TableDefinition } from '../projection';
 
 /**
@@ -10,13 +11,7 @@ import type { TableDefinition } from '../projection';
 export const holderNamesTable: TableDefinition = {
   name: 'holder_names',
   published: true,
-  columns: {
-    subject_id: 'text',
-    position: 'bigint',
-    full_name: 'text',
-    effective_at: 'timestamptz',
-    erased: 'boolean',
-  },
+  columns: HOLDER_NAME_COLUMNS,
   primaryKey: ['subject_id', 'position'],
 };
 

@@ -1,24 +1,11 @@
+import { PROGRAM_COLUMNS, PROGRAM_TERM_COLUMNS } from '@ledger/read-models';
 import type { TableDefinition } from '../projection';
-
-const TERMS = {
-  program_id: 'text',
-  name: 'text',
-  state: 'text',
-  municipality: 'text',
-  standards: 'jsonb',
-  starts_on: 'date',
-  ends_on: 'date',
-  /** `{count}` or `{share, workforce}`, as launched or last amended. */
-  target: 'jsonb',
-  launched_at: 'timestamptz',
-  launched_position: 'bigint',
-} as const;
 
 /** Each program's terms as they stand now (the latest event of its stream). */
 export const programsTable: TableDefinition = {
   name: 'programs',
   published: true,
-  columns: { ...TERMS, position: 'bigint' },
+  columns: PROGRAM_COLUMNS,
   primaryKey: ['program_id'],
 };
 
@@ -30,13 +17,6 @@ export const programsTable: TableDefinition = {
 export const programTermsTable: TableDefinition = {
   name: 'program_terms',
   published: true,
-  columns: {
-    ...TERMS,
-    position: 'bigint',
-    /** ProgramLaunched, ProgramTargetChanged or ProgramPeriodExtended. */
-    change: 'text',
-    reason: 'text',
-    changed_at: 'timestamptz',
-  },
+  columns: PROGRAM_TERM_COLUMNS,
   primaryKey: ['program_id', 'position'],
 };

@@ -1,19 +1,10 @@
+import { EVALUATOR_ACCREDITATION_COLUMNS, PROVIDER_COLUMNS, STANDARD_COLUMNS } from '@ledger/read-models';
 import type { TableDefinition } from '../projection';
 
 export const standardsTable: TableDefinition = {
   name: 'standards',
   published: true,
-  columns: {
-    code: 'text',
-    version: 'text',
-    title: 'text',
-    validity_years: 'integer',
-    status: 'text',
-    registered_at: 'timestamptz',
-    retired_at: 'timestamptz',
-    retirement_reason: 'text',
-    position: 'bigint',
-  },
+  columns: STANDARD_COLUMNS,
   primaryKey: ['code'],
 };
 
@@ -21,18 +12,7 @@ export const standardsTable: TableDefinition = {
 export const providersTable: TableDefinition = {
   name: 'providers',
   published: true,
-  columns: {
-    provider_id: 'text',
-    kind: 'text',
-    name: 'text',
-    accreditation_code: 'text',
-    standards: 'jsonb',
-    valid_from: 'date',
-    valid_until: 'date',
-    parent_provider_id: 'text',
-    accredited_at: 'timestamptz',
-    position: 'bigint',
-  },
+  columns: PROVIDER_COLUMNS,
   primaryKey: ['provider_id'],
 };
 
@@ -53,20 +33,7 @@ export const providerAccreditationsTable: TableDefinition = {
 export const evaluatorAccreditationsTable: TableDefinition = {
   name: 'evaluator_accreditations',
   published: true,
-  columns: {
-    evaluator_id: 'text',
-    standard_code: 'text',
-    position: 'bigint',
-    subject_id: 'text',
-    provider_id: 'text',
-    credential_folio: 'text',
-    valid_from: 'date',
-    valid_until: 'date',
-    accredited_at: 'timestamptz',
-    revoked_at: 'timestamptz',
-    revocation_reason: 'text',
-    revoked_position: 'bigint',
-  },
+  columns: EVALUATOR_ACCREDITATION_COLUMNS,
   primaryKey: ['evaluator_id', 'standard_code', 'position'],
   indexes: [['credential_folio']],
 };

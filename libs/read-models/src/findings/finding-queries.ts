@@ -4,6 +4,10 @@ import type { AuditScope } from '../audit/audit-queries';
 import { decodeCursor, encodeCursor, pageSize, parsePosition, type Page } from '../pagination';
 import { invalidField } from '../query-error';
 import { inReadSnapshot } from '../read-position';
+import { FINDING_COLUMNS, type FindingRow } from '../tables/findings.columns';
+import { selectColumns } from '../tables/table-columns';
+
+const FINDING_SELECT = selectColumns(FINDING_COLUMNS, 'f', Object.keys(FINDING_COLUMNS) as (keyof typeof FINDING_COLUMNS)[]);
 
 const FINDING_PROJECTIONS = ['findings'];
 /** A finding lists at most this many of its events' positions; eventCount says how many there are. */
@@ -42,23 +46,6 @@ export interface FindingFilters {
   readonly to?: string;
 }
 
-interface FindingRow {
-  finding_id: string;
-  kind: string;
-  severity: string;
-  subject_type: string;
-  subject_id: string;
-  provider_id: string | null;
-  evaluator_id: string | null;
-  occurred_on: string | null;
-  summary: string;
-  details: Record<string, unknown>;
-  states: string[];
-  event_count: number;
-  raised_position: string;
-  position: string;
-}
-
 /** `raised_position:finding_id`: findings are listed in the order they were raised. */
 const FINDING_CURSOR = /^(0|[1-9]\d{0,18}):F-[0-9A-F]{20}$/;
 
@@ -93,9 +80,7 @@ export class FindingQueries {
     }
     const rows = await inReadSnapshot(this.dataSource, FINDING_PROJECTIONS, async (reader) => {
       const found: FindingRow[] = await reader.query(
-        `SELECT f.finding_id, f.kind, f.severity, f.subject_type, f.subject_id, f.provider_id, f.evaluator_id,
-                to_char(f.occurred_on, 'YYYY-MM-DD') AS occurred_on, f.summary, f.details, f.states, f.event_count,
-                f.raised_position::text AS raised_position, f.position::text AS position
+        `SELECT ${FINDING_SELECT}
            FROM read_models.findings f ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY f.raised_position, f.finding_id LIMIT ${limit + 1}`,
         values,

@@ -5,6 +5,8 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
 import { reachedPosition } from '../projection-positions';
 import { invalidField, notFound } from '../query-error';
 import { awaitFirstRead, recordReadPosition } from '../read-position';
+import { PROGRAM_TERM_COLUMNS, PROGRAM_TERMS_SELECTED, type ProgramTermsRowOf } from '../tables/programs.columns';
+import { selectColumns } from '../tables/table-columns';
 
 /** Progress reads programs and certificates, both as known at one position. */
 export const PROGRAM_PROJECTIONS = ['programs', 'certification'] as const;
@@ -86,23 +88,9 @@ export interface ProgressRequest {
   readonly atPosition?: bigint;
 }
 
-interface TermsRow {
-  program_id: string;
-  name: string;
-  state: string;
-  municipality: string | null;
-  standards: string[];
-  starts_on: string;
-  ends_on: string;
-  target: ProgramTarget;
-  launched_at: string;
-  launched_position: string;
-  position: string;
-}
+type TermsRow = ProgramTermsRowOf<ProgramTarget>;
 
-const TERMS_COLUMNS = `program_id, name, state, municipality, standards, to_char(starts_on, 'YYYY-MM-DD') AS starts_on,
-  to_char(ends_on, 'YYYY-MM-DD') AS ends_on, target, read_models.iso_instant(launched_at) AS launched_at,
-  launched_position::text, position::text`;
+const TERMS_COLUMNS = selectColumns(PROGRAM_TERM_COLUMNS, 'p', PROGRAM_TERMS_SELECTED);
 
 /**
  * Programs and their progress, bitemporal like the transparency report: the

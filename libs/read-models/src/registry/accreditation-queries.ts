@@ -2,31 +2,22 @@ import { isoDateOf } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
 import { instantOf } from '../certificates/certificate-filters';
 import { inReadSnapshot, type ReadModelReader } from '../read-position';
+import { EVALUATOR_ACCREDITATION_COLUMNS, type EvaluatorAccreditationRow } from '../tables/registry.columns';
+import { selectColumns } from '../tables/table-columns';
 
-/** A credential row as the query reads it; `valid_from` is null where the log held none, or in a generation from before the column. */
-interface CredentialRow {
-  evaluator_id: string;
-  standard_code: string;
-  position: string;
-  provider_id: string;
-  credential_folio: string;
-  valid_from: string | null;
-  valid_until: string;
-  accredited_at: string;
-  revoked_at: string | null;
-  revocation_reason: string | null;
-  revoked_position: string | null;
-}
+type CredentialRow = EvaluatorAccreditationRow;
 
 /**
  * `valid_from` is read through to_jsonb so that the query also answers
  * from a generation built before the column existed (the active one while a
  * rebuild of the registry catches up, after an upgrade).
  */
-const CREDENTIAL_COLUMNS = `a.evaluator_id, a.standard_code, a.position::text AS position, a.provider_id, a.credential_folio,
-  to_jsonb(a) ->> 'valid_from' AS valid_from, a.valid_until::text AS valid_until,
-  read_models.iso_instant(a.accredited_at) AS accredited_at, read_models.iso_instant(a.revoked_at) AS revoked_at,
-  a.revocation_reason, a.revoked_position::text AS revoked_position`;
+const CREDENTIAL_COLUMNS = selectColumns(
+  EVALUATOR_ACCREDITATION_COLUMNS,
+  'a',
+  ['evaluator_id', 'standard_code', 'position', 'provider_id', 'credential_folio', 'valid_from', 'valid_until', 'accredited_at', 'revoked_at', 'revocation_reason', 'revoked_position'],
+  { valid_from: "to_jsonb(a) ->> 'valid_from'" },
+);
 
 export interface EvaluatorAccreditationView {
   evaluatorId: string;

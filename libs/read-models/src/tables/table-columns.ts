@@ -27,15 +27,25 @@ export type SelectedRow<C extends Columns, Names extends keyof C & string, NotNu
 /**
  * The SELECT list of `names` of a table aliased `alias`, each under its own
  * name: instants through read_models.iso_instant (canonical ISO text, the
- * same on every server), bigints as text (positions pass 2^53 on EventStoreDB).
+ * same on every server), dates as `YYYY-MM-DD`, bigints as text (positions
+ * pass 2^53 on EventStoreDB).
  */
-export function selectColumns<C extends Columns>(columns: C, alias: string, names: readonly (keyof C & string)[]): string {
+export function selectColumns<C extends Columns>(
+  columns: C,
+  alias: string,
+  names: readonly (keyof C & string)[],
+  /** An expression of its own for a column, selected under the column's name. */
+  expressions: Partial<Record<keyof C & string, string>> = {},
+): string {
   return names
     .map((name) => {
+      const expression = expressions[name];
+      if (expression !== undefined) return `${expression} AS ${name}`;
       const type = columns[name];
       if (type === undefined) throw new Error(`no column ${name}`);
       if (type === 'timestamptz') return `read_models.iso_instant(${alias}.${name}) AS ${name}`;
       if (type === 'bigint') return `${alias}.${name}::text AS ${name}`;
+      if (type === 'date') return `to_char(${alias}.${name}, 'YYYY-MM-DD') AS ${name}`;
       return `${alias}.${name}`;
     })
     .join(', ');
