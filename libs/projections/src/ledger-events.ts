@@ -1,5 +1,5 @@
 import type { LedgerEvent as DomainEvent, LedgerEventType } from '@ledger/domain';
-import type { RecordedEvent } from '@ledger/event-store';
+import { EVENT_REGISTRY, type RecordedEvent } from '@ledger/event-store';
 import type { Row } from './projection';
 
 /** A stored event of the ledger, narrowed by `type` like the domain's unions. */
@@ -16,11 +16,15 @@ export type RecordedLedgerEvent = DomainEvent extends infer E
  * in the log: data that is not an object (possible in an event written straight
  * into the store) is read as an empty object, and folds read nested fields
  * with care, so that such an event yields rows with missing values rather
- * than an exception.
+ * than an exception. Only the projections that fold every type (the audit
+ * trail) use it directly; the others go through asFoldedEvent, which also
+ * checks the type is one they declare.
  */
 export function asLedgerEvent(event: RecordedEvent): RecordedLedgerEvent {
   const data = event.data;
-  if (data !== null && typeof data === 'object' && !Array.isArray(data)) return event as RecordedLedgerEvent;
+  // A type the registry does not know keeps its envelope and shows no data: no fold reads what nobody has checked.
+  const known = Object.hasOwn(EVENT_REGISTRY, event.type);
+  if (known && data !== null && typeof data === 'object' && !Array.isArray(data)) return event as RecordedLedgerEvent;
   return { ...event, data: {} } as RecordedLedgerEvent;
 }
 

@@ -1,7 +1,8 @@
+import type { LedgerEventType } from '@ledger/domain';
 import { createHash } from 'node:crypto';
 import type { FindingThresholds } from '@ledger/platform';
 import type { RecordedEvent } from '@ledger/event-store';
-import { asLedgerEvent, positionOf, type RecordedLedgerEvent } from '../ledger-events';
+import { asFoldedEvent, unexpectedEvent, positionOf, type RecordedLedgerEvent } from '../ledger-events';
 import { append, put, ref, type Projection, type Row, type RowChange, type RowReader, type RowRef } from '../projection';
 import {
   evaluatorDaysTable,
@@ -42,6 +43,9 @@ const EVIDENCE = evidenceDigestsTable.name;
 const PROVIDER_DAYS = providerDaysTable.name;
 const PROVIDERS = providerVolumesTable.name;
 
+/** What this projection folds: its eventTypes, and the union its folds' switches cover. */
+const EVENT_TYPES = ['CandidateEnrolled', 'EvaluationRecorded', 'CertificateIssued'] as const satisfies readonly LedgerEventType[];
+
 /**
  * Audit findings (DOMAIN.md, "Audit findings"): patterns the rules cannot
  * refuse but a comptroller should look at, raised as the log grows, each
@@ -57,7 +61,7 @@ export function findingsProjection(thresholds: FindingThresholds): Projection {
     name: 'findings',
     version: 1,
     settings: settingsOf(thresholds),
-    eventTypes: ['CandidateEnrolled', 'EvaluationRecorded', 'CertificateIssued'],
+    eventTypes: EVENT_TYPES,
     tables: [findingsTable, findingEventsTable, findingProcessesTable, evaluatorDaysTable, evaluatorJudgmentsTable, evidenceDigestsTable, providerDaysTable, providerVolumesTable],
     reads,
     fold: (rows, recorded) => fold(thresholds, rows, recorded),
@@ -95,7 +99,7 @@ function issuedOneByOne(event: RecordedLedgerEvent & { type: 'CertificateIssued'
 }
 
 function reads(recorded: RecordedEvent): RowRef[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   switch (event.type) {
     case 'EvaluationRecorded': {
       const processId = text(event.data.processId);
@@ -124,7 +128,7 @@ function reads(recorded: RecordedEvent): RowRef[] {
 }
 
 function fold(thresholds: FindingThresholds, rows: RowReader, recorded: RecordedEvent): RowChange[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   switch (event.type) {
     case 'CandidateEnrolled': {
       const processId = text(event.data.processId);
@@ -145,7 +149,7 @@ function fold(thresholds: FindingThresholds, rows: RowReader, recorded: Recorded
     case 'CertificateIssued':
       return issued(thresholds, rows, event);
     default:
-      return [];
+      return unexpectedEvent('findings', event);
   }
 }
 

@@ -1,10 +1,14 @@
+import type { LedgerEventType } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { ERASED_NAME, isErasedData } from '@ledger/personal-data';
-import { asLedgerEvent, listOf, positionOf } from '../ledger-events';
+import { asFoldedEvent, unexpectedEvent, listOf, positionOf } from '../ledger-events';
 import { patch, put, ref, type Projection, type RowChange, type RowReader, type RowRef } from '../projection';
 import { holderNamesTable, peopleSubjectsTable } from './people.tables';
 
 const SUBJECTS = peopleSubjectsTable.name;
+
+/** What this projection folds: its eventTypes, and the union its fold's switch covers. */
+const EVENT_TYPES = ['PersonRegistered', 'PersonalDataRectified', 'PersonalDataErased'] as const satisfies readonly LedgerEventType[];
 
 /**
  * Holder names, keyed by the opaque subjectId. Personal data enters the read
@@ -17,14 +21,14 @@ const SUBJECTS = peopleSubjectsTable.name;
 export const peopleProjection: Projection = {
   name: 'people',
   version: 2,
-  eventTypes: ['PersonRegistered', 'PersonalDataRectified', 'PersonalDataErased'],
+  eventTypes: EVENT_TYPES,
   tables: [holderNamesTable, peopleSubjectsTable],
   reads,
   fold,
 };
 
 function subjectIdOf(recorded: RecordedEvent): string | undefined {
-  const subjectId = (asLedgerEvent(recorded).data as { subjectId?: unknown }).subjectId;
+  const subjectId: unknown = asFoldedEvent(recorded, EVENT_TYPES).data.subjectId;
   return typeof subjectId === 'string' ? subjectId : undefined;
 }
 
@@ -34,7 +38,7 @@ function reads(recorded: RecordedEvent): RowRef[] {
 }
 
 function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
-  const event = asLedgerEvent(recorded);
+  const event = asFoldedEvent(recorded, EVENT_TYPES);
   const subjectId = subjectIdOf(recorded);
   const subject = subjectId === undefined ? undefined : rows.get(SUBJECTS, { subject_id: subjectId });
   const positions = listOf(subject?.name_positions as readonly string[] | undefined);
@@ -61,6 +65,6 @@ function fold(rows: RowReader, recorded: RecordedEvent): RowChange[] {
       return [...purged, put(SUBJECTS, { subject_id: subjectId, name_positions: positions, erased: true })];
     }
     default:
-      return [];
+      return unexpectedEvent('people', event);
   }
 }
