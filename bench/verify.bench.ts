@@ -69,6 +69,7 @@ import { runReadModelMigrations } from '@ledger/read-models';
 import { formatSignerKey, generateNoteKey, openCheckpoint, parseSignerKey, verifierKeyOf, verifyInclusion, type NoteSignerKey } from '@ledger/verifiable-log';
 import { migrateLedgerSchema } from '@ledger/ledger-schema';
 import { seedEventStore, SyntheticLedger } from '@ledger/projections/testing';
+import { startLedger } from './support/ledger-process';
 import {
   autocannon,
   cpuSecondsOfTree,
@@ -336,34 +337,17 @@ async function proofsOverHttp(url: string, dataDir: string, key: NoteSignerKey, 
 
   const port = await freePort();
   const secret = () => randomBytes(32).toString('base64url');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: url,
-    LEDGER_DATA_DIR: dataDir,
-    PORT: String(port),
-    LEDGER_RATE_LIMIT: 'off',
+  const logFile = join(dataDir, 'ledger.log');
+  const ledger = startLedger(url, port, dataDir, { tokenKey: secret(), subjectKey: secret(), folioKey: secret(), masterKey: secret() }, logFile, children, {
     // The tree is built; the other projections, left empty here, must not be folded from the first event while it is measured.
     LEDGER_PROJECTOR: 'off',
     LEDGER_LOG_KEY: formatSignerKey(key),
     LEDGER_LOG_ORIGIN: key.name,
-    LEDGER_TOKEN_KEY: secret(),
-    LEDGER_SUBJECT_KEY: secret(),
-    LEDGER_FOLIO_KEY: secret(),
     LOG_LEVEL: 'warn',
-  };
-  delete env.EVENTSTORE_CONNECTION_STRING;
-  const ledger = track(
-    children,
-    spawn(process.execPath, [...nodeArgsFrom('BENCH_SERVER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      detached: true,
-    }),
-  );
+  });
   try {
     const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/health`, ledger, 120_000);
+    await waitForHttp(`${base}/health`, ledger, 120_000, logFile);
     await checkOneProof(base, paths[0], key);
     process.stdout.write(`inclusion proofs: ledger server, ${treeSize.toLocaleString('en')} leaves, ${options.connections} connections, ${options.httpSeconds} s\n`);
     const proofs = await load(base, paths, options);

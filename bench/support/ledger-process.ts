@@ -13,6 +13,8 @@ export function startLedger(
   secrets: { tokenKey: string; subjectKey: string; folioKey: string; masterKey: string },
   logFile: string,
   children: Set<ChildProcess>,
+  /** Settings of the bench's own, over the defaults above (e.g. LEDGER_PROJECTOR=off with a log key given). */
+  extraEnv: NodeJS.ProcessEnv = {},
 ): ChildProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -26,6 +28,7 @@ export function startLedger(
     LEDGER_MASTER_KEY: secrets.masterKey,
   };
   for (const name of ['EVENTSTORE_CONNECTION_STRING', 'LEDGER_PROJECTOR', 'LEDGER_LOG_KEY', 'LEDGER_LOG_ORIGIN', 'LEDGER_OIDC_ISSUER', 'LEDGER_OIDC_AUDIENCE']) delete env[name];
+  Object.assign(env, extraEnv);
   const log = openSync(logFile, 'a');
   const args = [...nodeArgsFrom('BENCH_SERVER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'];
   const child = track(children, spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', log, log], detached: true }));

@@ -1,6 +1,6 @@
 import mexico from '/console/vendor/mexico.js';
 import { ENGLISH } from '/console/console-en.js';
-import { base64Bytes, ProofFailure, verifyCertificateBundle, verifyConsistency } from '/console/log-proof.js';
+import { base64Bytes, ProofFailure, sameBytes, verifyCertificateBundle, verifyConsistency } from '/console/log-proof.js';
 
 // The comptrollers' console: reads the ledger's HTTP API with the caller's token, like any client, and shows it.
 // Text only (textContent), never markup from an answer. The token stays in this tab (sessionStorage).
@@ -542,7 +542,7 @@ async function consistentWithLastSeen(checkpoint) {
     if (!(await verifyConsistency({ size1: small.size, size2: large.size, root1: small.root, root2: large.root, proof }))) {
       throw new Error(`${t('el registro no es consistente con el punto de control que este navegador vio antes')} (${NUMBER.format(seen.treeSize)} ${t('hojas')}): ${t('su historia pudo reescribirse')}`);
     }
-  } else if (seenRoot && btoa(String.fromCharCode(...seenRoot)) !== current.rootHash) {
+  } else if (seenRoot && !sameBytes(seenRoot, checkpoint.rootHash)) {
     throw new Error(`${t('dos puntos de control firmados de')} ${NUMBER.format(seen.treeSize)} ${t('hojas con raíces distintas: una historia bifurcada')}`);
   }
   if (!seenRoot || checkpoint.treeSize > seen.treeSize) localStorage.setItem(LOG_CHECKPOINT, JSON.stringify(current));

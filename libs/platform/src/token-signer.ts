@@ -14,10 +14,17 @@ export interface TokenRequest {
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
 /**
- * Signs a ledger (development) token, an HS256 JWT (RFC 7519) with the
- * ledger's token key, for `ledger token`, the seed and the tests; the ledger
- * verifies it with its JWT library like any other token.
+ * An HS256 JWT (RFC 7519) of `payload`, signed with `key`: a JWT is small
+ * enough to build by hand, and the ledger verifies it with its JWT library
+ * (@nestjs/jwt) like any other token, which also shows it accepts any
+ * standard HS256 token, not only its own library's.
  */
+export function signHs256Jwt(key: string, payload: Readonly<Record<string, unknown>>): string {
+  const signed = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}`;
+  return `${signed}.${createHmac('sha256', key).update(signed).digest('base64url')}`;
+}
+
+/** Signs a ledger (development) token with the ledger's token key, for `ledger token` and the seed. */
 export function signLedgerToken(tokenKey: string, request: TokenRequest, now: Date = new Date()): string {
   const issuedAt = Math.floor(now.getTime() / 1000);
   const claims = {
@@ -28,6 +35,5 @@ export function signLedgerToken(tokenKey: string, request: TokenRequest, now: Da
     exp: issuedAt + request.ttlSeconds,
     sub: request.sub,
   };
-  const signed = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
-  return `${signed}.${createHmac('sha256', tokenKey).update(signed).digest('base64url')}`;
+  return signHs256Jwt(tokenKey, claims);
 }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { makeCurpPerson } from '@ledger/domain/testing';
+import { enrollmentRequest, makeCurpPerson } from '@ledger/domain/testing';
 import type { LedgerServer } from './ledger-server';
 import { signToken, TestRole } from './tokens';
 
@@ -49,16 +49,7 @@ export function post(server: LedgerServer, path: string, authorization: string |
 }
 
 export function enrollmentBody(person = nextPerson(), overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ...person,
-    standardCode: 'EC0105',
-    providerId: PROVIDER_ID,
-    agency: 'Secretaría de Hacienda',
-    jurisdiction: { state: 'BC', municipality: 'Tijuana' },
-    employment: 'base',
-    enrolledAt: '2018-10-01T15:00:00Z',
-    ...overrides,
-  };
+  return enrollmentRequest(person, overrides);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CENTRE_ID, makeCurpPerson, PROVIDER_ID } from '@ledger/domain/testing';
+import { CENTRE_ID, enrollmentRequest, makeCurpPerson, PROVIDER_ID } from '@ledger/domain/testing';
 import type { Actor } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { createPostgresTestStore, type PostgresTestStore } from '@ledger/event-store/testing';
@@ -116,7 +116,7 @@ describe('the command handlers, with a fixed clock', () => {
 
     const processes: string[] = [];
     for (const index of [11, 12]) {
-      const enrollment = { ...makeCurpPerson(index), standardCode: 'EC0105', providerId: PROVIDER_ID, agency: 'Secretaría de Hacienda', jurisdiction: { state: 'BC', municipality: 'Tijuana' }, employment: 'base', enrolledAt: '2026-11-02T15:00:00Z' };
+      const enrollment = enrollmentRequest(makeCurpPerson(index), { enrolledAt: '2026-11-02T15:00:00Z' });
       let processId = '';
       await step(async () => ({ processId } = await h.enroll.execute(new EnrollCandidateCommand(caller(registrar), enrollment as never))));
       processes.push(processId);

@@ -122,3 +122,17 @@ export function evaluationRecorded(overrides: Partial<EvaluationRecorded['data']
     },
   };
 }
+
+/** An EnrollCandidate request as a registrar sends it (POST /v1/enrollments) for `person`: a public servant of Tijuana's treasury. */
+export function enrollmentRequest(person: { curp: string; fullName: string }, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...person,
+    standardCode: 'EC0105',
+    providerId: PROVIDER_ID,
+    agency: 'Secretaría de Hacienda',
+    jurisdiction: { state: 'BC', municipality: 'Tijuana' },
+    employment: 'base',
+    enrolledAt: '2018-10-01T15:00:00Z',
+    ...overrides,
+  };
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { centreAccredited, CENTRE_ID, makeCurpPerson, providerAccredited, PROVIDER_ID, standardRegistered } from '@ledger/domain/testing';
+import { centreAccredited, CENTRE_ID, enrollmentRequest, makeCurpPerson, providerAccredited, PROVIDER_ID, standardRegistered } from '@ledger/domain/testing';
 import { DomainError, INTERRUPTED_ENROLLMENT_AFTER_MS, providerStream, standardStream, type Actor, type LedgerEvent } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import { createPostgresTestStore, testMetadata, type PostgresTestStore } from '@ledger/event-store/testing';
@@ -35,16 +35,7 @@ describe('EnrollCandidateHandler, with a fixed clock', () => {
     return new EnrollCandidateHandler(new EventSourcedRepository(store, vault, clock), new SubjectIds(secrets as never, store));
   }
 
-  const enrollment = (): EnrollCandidateRequest =>
-    ({
-      ...person,
-      standardCode: 'EC0105',
-      providerId: PROVIDER_ID,
-      agency: 'Secretaría de Hacienda',
-      jurisdiction: { state: 'BC', municipality: 'Tijuana' },
-      employment: 'base',
-      enrolledAt: '2026-11-30T15:00:00Z',
-    }) as EnrollCandidateRequest;
+  const enrollment = (): EnrollCandidateRequest => enrollmentRequest(person, { enrolledAt: '2026-11-30T15:00:00Z' }) as unknown as EnrollCandidateRequest;
 
   async function seed(streamId: string, events: readonly LedgerEvent[]): Promise<void> {
     await subject.store.appendToStream(streamId, events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: testMetadata() })));
