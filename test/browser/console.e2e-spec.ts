@@ -6,6 +6,7 @@ import { callersFor, type Callers } from '../e2e/support/ledger-client';
 import { POSTGRES_MODE, type LedgerUnderTest } from '../e2e/support/ledger-modes';
 import { runCli, temporaryDataDir, type LedgerServer } from '../e2e/support/ledger-server';
 import { signToken } from '../e2e/support/tokens';
+import { eventually } from '../support/eventually';
 import { launchChromium, screenshotPath } from './support/browser';
 
 jest.setTimeout(180_000);
@@ -65,6 +66,11 @@ describe('the comptrollers’ console (/console), on the demo', () => {
     head = (await ledger.store.headPosition()).toString();
     // The read models have the whole demo before the browser asks.
     expect((await api(`/v1/programs?minPosition=${head}`)).status).toBe(200);
+    // And the verifiable log has signed a checkpoint covering all of it, so that the proofs the Folio page checks are of today's statuses.
+    await eventually(async () => {
+      const checkpoint = (await request(server.baseUrl).get('/v1/log/checkpoint')).text;
+      return Number(checkpoint.split('\n')[1]) > Number(head) ? true : undefined;
+    }, 60_000, 200, 'a checkpoint covering the seeded demo');
     browser = await launchChromium();
   });
 
@@ -188,6 +194,17 @@ describe('the comptrollers’ console (/console), on the demo', () => {
     await page.locator('#log-proof.error').waitFor();
     expect(await page.locator('#log-proof').textContent()).toContain('La clave del registro cambió desde su última visita (0badc0de → ');
     await page.evaluate((trusted) => (globalThis as unknown as InPage).localStorage.setItem('ledger.console.logKey', trusted), key);
+    // A remembered checkpoint that is not one (junk, or a size that is no count) is forgotten, not trusted nor fatal.
+    for (const junk of ['not json', '{"treeSize":"7","rootHash":"AA"}', JSON.stringify({ treeSize: -1, rootHash: seen.rootHash }), '{"treeSize":1e999}']) {
+      await page.evaluate((value) => (globalThis as unknown as InPage).localStorage.setItem('ledger.console.logCheckpoint', value), junk);
+      await page.reload();
+      await page.locator('#log-proof.verified').waitFor();
+    }
+    // A folio of control characters and escapes in the URL: the page says the API's refusal, as text.
+    await page.goto(`${server.baseUrl}/console?view=folio&folio=%00%1B%5B31m%3Cscript%3E`);
+    await page.locator('#folio-error:not([hidden])').waitFor();
+    expect(await page.locator('#timeline li').count()).toBe(0);
+    expect(await page.locator('#log-proof').textContent()).toBe('');
 
     await page.goto(`${server.baseUrl}/console?view=folio&folio=0000-0000-0000-0`);
     await page.locator('#folio-error:not([hidden])').waitFor();

@@ -132,6 +132,30 @@ describe('GET /metrics', () => {
     expect(labelValues.filter((value) => value.includes(folio) || processes.some((id) => value.includes(id)) || /[A-Z]{4}\d{6}[HM]/.test(value))).toEqual([]);
   });
 
+  it('keeps one series for any number of unknown paths, and no caller-written text in its labels, whatever the requests hold', async () => {
+    const ledger = server!;
+    const before = await scrape(ledger);
+    const hostile = [
+      ...Array.from({ length: 60 }, (_, n) => `/v1/nowhere-${n}-${randomUUID()}`),
+      `/v1/public/certificates/${'A'.repeat(5_000)}`,
+      '/v1/public/certificates/%00%1B%5B31m',
+      `/${'x'.repeat(2_000)}?curp=${nextPerson().curp}`,
+      '/metrics/../v1/certificates',
+    ];
+    for (const path of hostile) expect((await request(ledger.baseUrl).get(path)).status).toBeLessThan(500);
+    // A body of the wrong type, and one far too big, on a command route: counted as refused, by code.
+    expect((await post(ledger, '/v1/enrollments', callers.registrar, [1, 2, 3])).status).toBe(400);
+    expect((await request(ledger.baseUrl).post('/v1/enrollments').set('Authorization', callers.registrar).set('Content-Type', 'application/json').send(`{"agency":"${'a'.repeat(1_100_000)}"}`)).status).toBe(413);
+    const after = await scrape(ledger);
+    const unmatched = after.filter((sample) => sample.name === 'http_request_duration_seconds_count' && sample.labels.route === 'unmatched');
+    expect(unmatched.map((sample) => `${sample.labels.method} ${sample.labels.status_code}`).sort()).toEqual([...new Set(unmatched.map((sample) => `${sample.labels.method} ${sample.labels.status_code}`))].sort());
+    expect(valueOf(after, 'http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status_code: '404' }) - valueOf(before, 'http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status_code: '404' })).toBeGreaterThanOrEqual(60);
+    expect(after.filter((sample) => sample.name === 'http_request_duration_seconds_count').length - before.filter((sample) => sample.name === 'http_request_duration_seconds_count').length).toBeLessThanOrEqual(4);
+    const labels = after.flatMap((sample) => Object.values(sample.labels));
+    expect(labels.filter((value) => value.includes('nowhere') || value.includes('AAAA') || value.includes('curp') || /[\u0000-\u001f]/.test(value))).toEqual([]);
+    expect(labels.every((value) => value.length < 100)).toBe(true);
+  });
+
   it('with no projector, reports the lag in events exactly; and behind LEDGER_METRICS_TOKEN, answers only the scraper that sends it', async () => {
     await server!.kill();
     server = undefined;
@@ -148,6 +172,11 @@ describe('GET /metrics', () => {
     expect(refused.body.code).toBe('UNAUTHENTICATED');
     expect((await request(server.baseUrl).get('/metrics').set('Authorization', `Bearer ${metricsToken}x`)).status).toBe(401);
     expect((await request(server.baseUrl).get('/metrics').set('Authorization', callersFor(server).comptroller)).status).toBe(401);
+    // Near misses and junk: another case, the bare token, a prefix, a 6 KB header; each a 401 problem, never a 500.
+    for (const authorization of [`bearer ${metricsToken}`, metricsToken, `Bearer ${metricsToken.slice(0, -1)}`, `Bearer ${'x'.repeat(6_000)}`, 'Bearer ']) {
+      const answer = await request(server.baseUrl).get('/metrics').set('Authorization', authorization);
+      expect({ authorization: authorization.slice(0, 20), status: answer.status, code: answer.body.code }).toEqual({ authorization: authorization.slice(0, 20), status: 401, code: 'UNAUTHENTICATED' });
+    }
 
     const samples = await scrape(server, `Bearer ${metricsToken}`);
     expect((await store.headPosition()) - head).toBe(40n);

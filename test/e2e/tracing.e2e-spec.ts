@@ -72,9 +72,10 @@ describe('traces over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     callers = callersFor(ledger.server);
   });
 
+  let collectorClosed = false;
   afterAll(async () => {
     await ledger?.stop();
-    await collector?.close();
+    if (!collectorClosed) await collector?.close();
   });
 
   it('exports a command as a server span by route template, with its queries in the same trace, and no bound value', async () => {
@@ -97,5 +98,16 @@ describe('traces over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     expect(everything).not.toContain(body.curp as string);
     expect(everything).not.toContain(body.fullName as string);
     expect(collector.spans.some((span) => span.kind === 2 && String(span.attribute('url.path') ?? span.attribute('http.target')).startsWith('/health'))).toBe(false);
+  });
+
+  it('keeps answering when the collector goes away: spans that cannot be sent are dropped, requests are not', async () => {
+    await collector.close();
+    collectorClosed = true;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(ledger.server, '/v1/enrollments', callers.registrar, enrollmentBody())));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(201));
+    // Past a batch's export (100 ms here), to a collector that refuses the connection.
+    await eventually(async () => ((await request(ledger.server.baseUrl).get('/health/ready')).status === 200 ? true : undefined), 30_000);
+    expect((await request(ledger.server.baseUrl).get('/health')).body).toEqual({ status: 'ok' });
+    expect(ledger.server.output()).not.toMatch(/Unhandled rejection|ECONNREFUSED.*\n\s+at /);
   });
 });

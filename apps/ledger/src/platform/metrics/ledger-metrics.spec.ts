@@ -64,6 +64,25 @@ describe('LedgerMetrics', () => {
     expect(outcomes.map((s) => [s.labels.route, s.labels.outcome, s.value])).toEqual([['/v1/enrollments', 'CURP_CHECK_DIGIT', 1]]);
   });
 
+  it('given Nest’s catch-all answering an unknown path, then it counts as unmatched, not under its wildcard', async () => {
+    const metrics = new LedgerMetrics();
+    const answered = response(404);
+    metrics.observeRequest({ method: 'GET', route: { path: '{/*splat}' }, baseUrl: '' } as unknown as IncomingMessage, answered);
+    Object.assign(answered, { writableFinished: true });
+    answered.emit('finish');
+    const counts = (await series(metrics, 'http_request_duration_seconds')).filter((s) => s.metric === 'http_request_duration_seconds_count');
+    expect(counts.map((s) => s.labels.route)).toEqual(['unmatched']);
+  });
+
+  it('given a read side that fails or never answers in time, when scraped, then the scrape still answers, without its gauges', async () => {
+    const metrics = new LedgerMetrics();
+    metrics.observeReadSide(() => Promise.reject(new Error('the read models do not answer')));
+    const { body } = await metrics.scrape();
+    expect(body).toContain('# TYPE ledger_projection_parked_events gauge');
+    expect(body).not.toMatch(/^ledger_projection_parked_events\{/m);
+    expect(body).toMatch(/^process_cpu_seconds_total /m);
+  });
+
   it('given no read side yet, when scraped, then its gauges are empty and the scrape still answers', async () => {
     const { body, contentType } = await new LedgerMetrics().scrape();
     expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
