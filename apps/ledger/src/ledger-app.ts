@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { LedgerConfig } from '@ledger/platform';
+import { CertificateQueries } from '@ledger/read-models';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { answerClientErrors } from './platform/http/client-error';
@@ -13,8 +14,9 @@ import { setUpOpenApi } from './platform/openapi/openapi';
 import { publicRoutesLimiter } from './platform/rate-limit/rate-limits';
 import { TokenVerifier } from './platform/auth/token-verifier';
 import { LogAnswers } from './log/log-answers';
-import { countedOnce, inclusionProofFastPath } from './log/inclusion-proof.route';
-import { answerFirst, type ExpressApplication } from './platform/http/fast-lane';
+import { inclusionProofFastPath } from './log/inclusion-proof.route';
+import { answerFirst, countedOnce, type ExpressApplication } from './platform/http/fast-lane';
+import { publicVerificationFastPath } from './queries/public-verification.route';
 import { Health, healthFastPath } from './platform/health/health.controller';
 import { LedgerMetrics } from './platform/metrics/ledger-metrics';
 
@@ -53,9 +55,9 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);
-  // /health while healthy, and inclusion proofs the tree cache holds, are answered ahead of Express, after the same security
-  // headers, correlation id and rate limit, exactly as the controllers answer them; every other request goes on to Express
-  // and Nest as above.
+  // /health while healthy, inclusion proofs the tree cache holds, and public verifications of certificates the registry
+  // holds are answered ahead of Express, after the same security headers, correlation id and rate limit, exactly as the
+  // controllers answer them; every other request goes on to Express and Nest as above.
   const express = app.getHttpAdapter().getInstance() as ExpressApplication;
   const metrics = app.get(LedgerMetrics);
   answerFirst(
@@ -67,6 +69,7 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
     },
     healthFastPath(app.get(Health), express),
     inclusionProofFastPath({ answers: app.get(LogAnswers), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
+    publicVerificationFastPath({ certificates: app.get(CertificateQueries), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
   );
   return app;
 }

@@ -43,6 +43,7 @@ describe('loadLedgerConfig', () => {
       logOrigin: 'certification-ledger.local/log',
       checkpointIntervalMs: 5000,
       readyMaxUnsignedSeconds: 30,
+      publicAnswers: 100_000,
       publicUrl: 'https://ledger.example.gob.mx/registro',
       devTokens: true,
       findingThresholds: { ...DEFAULT_FINDING_THRESHOLDS, maxJudgmentsPerDay: 20 },
@@ -209,6 +210,15 @@ describe('loadLedgerConfig', () => {
     expect(loadLedgerConfig({ LEDGER_READY_MAX_UNSIGNED: ' ' }).readyMaxUnsignedSeconds).toBe(30);
     for (const wrong of ['0', '-1', '2.5', '1e2', '90000', 'later']) {
       expect(() => loadLedgerConfig({ LEDGER_READY_MAX_UNSIGNED: wrong })).toThrow(/LEDGER_READY_MAX_UNSIGNED must be a whole number from 1 to 86400/);
+    }
+  });
+
+  it('keeps 100,000 public verifications by default, any number up to two million, or none', () => {
+    expect(loadLedgerConfig({}).publicAnswers).toBe(100_000);
+    expect(loadLedgerConfig({ LEDGER_PUBLIC_ANSWERS: '0' }).publicAnswers).toBe(0);
+    expect(loadLedgerConfig({ LEDGER_PUBLIC_ANSWERS: ' 250000 ' }).publicAnswers).toBe(250_000);
+    for (const wrong of ['-1', '2.5', '1e5', '2000001', 'all', '0x10']) {
+      expect(() => loadLedgerConfig({ LEDGER_PUBLIC_ANSWERS: wrong })).toThrow(/LEDGER_PUBLIC_ANSWERS must be a whole number from 0 to 2000000/);
     }
   });
 });

@@ -68,6 +68,12 @@ export interface LedgerConfig {
    */
   readonly readyMaxUnsignedSeconds: number;
   /**
+   * How many public verifications (`GET /v1/public/certificates/{folio}`)
+   * the ledger keeps in memory while nothing they were read from can have
+   * changed: LEDGER_PUBLIC_ANSWERS, 0 to keep none.
+   */
+  readonly publicAnswers: number;
+  /**
    * The ledger's public base URL as clients reach it (`https://ledger.example.gob.mx`,
    * no trailing slash). Signed credentials name their routes under it, so it
    * is configured, never taken from a request's Host header.
@@ -167,6 +173,11 @@ export class ConfigurationError extends Error {
   }
 }
 
+/** Public verifications kept by default: about a state's registry, some 60 MB (about 600 bytes each, measured). */
+export const DEFAULT_PUBLIC_ANSWERS = 100_000;
+/** At most this many (some 1.2 GB): more is a typo. */
+export const MAX_PUBLIC_ANSWERS = 2_000_000;
+
 /** A secret shorter than this is too easy to guess for an HMAC key. */
 export const MIN_SECRET_LENGTH = 32;
 
@@ -202,6 +213,7 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
       { min: 1, max: 86_400, fallback: readyMaxUnsignedSecondsFor(checkpointIntervalMs) },
       problems,
     ),
+    publicAnswers: readWholeNumber('LEDGER_PUBLIC_ANSWERS', env.LEDGER_PUBLIC_ANSWERS, { min: 0, max: MAX_PUBLIC_ANSWERS, fallback: DEFAULT_PUBLIC_ANSWERS }, problems),
     publicUrl: readPublicUrl(env.LEDGER_PUBLIC_URL, port, problems),
     oidc: readOidc(env, problems),
     devTokens: readChoice('LEDGER_DEV_TOKENS', env.LEDGER_DEV_TOKENS?.toLowerCase(), ['on', 'off'], 'on', problems) === 'on',

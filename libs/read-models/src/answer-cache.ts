@@ -28,19 +28,33 @@ const DEFAULT_MAX_ENTRIES = 512;
 export class AnswerCache<T extends { position: string }> {
   private readonly entries = new Map<string, { change: number; answer: T }>();
 
+  private readonly projections: readonly string[];
+
+  /**
+   * `projections`: what the answers are read from; an answer's position is
+   * the lowest of theirs, as inOneStatement and inReadSnapshot read it.
+   * A `maxEntries` of 0 keeps nothing.
+   */
   constructor(
     private readonly changes: ReadModelChanges,
-    private readonly projection: string,
+    projections: string | readonly string[],
     private readonly maxEntries = DEFAULT_MAX_ENTRIES,
-  ) {}
+  ) {
+    this.projections = typeof projections === 'string' ? [projections] : projections;
+  }
 
-  async answer(key: string, compute: () => Promise<T>): Promise<T> {
+  /**
+   * The answer kept for `key`, or `compute`'s. `stands`, when given, is what
+   * else a kept answer depends on (the clock, for a status that expires): a
+   * kept answer it says no to is computed again.
+   */
+  async answer(key: string, compute: () => Promise<T>, stands?: (answer: T) => boolean): Promise<T> {
     // Read-your-writes first: the wait is what may make an entry too old.
     await awaitFirstRead();
     const change = this.changes.changeCount();
-    if (change === undefined) return compute();
+    if (change === undefined || this.maxEntries <= 0) return compute();
     const hit = this.entries.get(key);
-    if (hit && hit.change === change && BigInt(hit.answer.position) >= this.changes.knownPosition(this.projection)) {
+    if (hit && hit.change === change && BigInt(hit.answer.position) >= this.knownPosition() && (!stands || stands(hit.answer))) {
       this.entries.delete(key);
       this.entries.set(key, hit);
       recordReadPosition(BigInt(hit.answer.position));
@@ -51,6 +65,16 @@ export class AnswerCache<T extends { position: string }> {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { change, answer });
     return answer;
+  }
+
+  /** Where the answers' projections are known to stand together: the lowest of their known positions. */
+  private knownPosition(): bigint {
+    let lowest: bigint | undefined;
+    for (const projection of this.projections) {
+      const known = this.changes.knownPosition(projection);
+      if (lowest === undefined || known < lowest) lowest = known;
+    }
+    return lowest ?? -1n;
   }
 }
 

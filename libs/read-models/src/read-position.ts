@@ -90,20 +90,29 @@ export async function inOneStatement<T extends object>(dataSource: DataSource, p
   return (await inOneStatementAt<T>(dataSource, projections, sql, parameters)).rows;
 }
 
-/** inOneStatement, and the position it read at. */
+/**
+ * inOneStatement, and the position it read at. With `prepared`, the
+ * statement is prepared under that name on each pooled connection (the
+ * pool TypeORM's driver holds) and only bound and run after the first
+ * time: for the hottest answers, whose planning costs PostgreSQL more than
+ * running them. A name stands for one statement text, always the same.
+ */
 export async function inOneStatementAt<T extends object>(
   dataSource: DataSource,
   projections: readonly string[],
   sql: string,
   parameters: readonly unknown[],
+  prepared?: string,
 ): Promise<{ rows: T[]; position: bigint }> {
   await awaitFirstRead();
-  const rows: (T & { [REACHED]: string | null; [FOUND]: boolean | null })[] = await dataSource.query(
-    `SELECT reached."${REACHED}", q.*
+  const text = `SELECT reached."${REACHED}", q.*
        FROM (${reachedPositionSql(`$${parameters.length + 1}`, REACHED)}) reached
-       LEFT JOIN LATERAL (SELECT TRUE AS "${FOUND}", x.* FROM (${sql}) x) q ON TRUE`,
-    [...parameters, projections],
-  );
+       LEFT JOIN LATERAL (SELECT TRUE AS "${FOUND}", x.* FROM (${sql}) x) q ON TRUE`;
+  const values = [...parameters, projections];
+  const pool = prepared === undefined ? undefined : driverPool(dataSource);
+  const rows: (T & { [REACHED]: string | null; [FOUND]: boolean | null })[] = pool && prepared !== undefined
+    ? (await pool.query({ name: prepared, text, values })).rows
+    : await dataSource.query(text, values);
   const position = BigInt(rows[0]?.[REACHED] ?? -1);
   recordReadPosition(position);
   const found = rows.filter((row) => row[FOUND]).map((row) => {
@@ -111,6 +120,16 @@ export async function inOneStatementAt<T extends object>(
     return rest as unknown as T;
   });
   return { rows: found, position };
+}
+
+/** What a named statement runs on: pg's pool, as TypeORM's PostgreSQL driver keeps it (`master`), when there is one. */
+interface NamedQueryPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: never[] }>;
+}
+
+function driverPool(dataSource: DataSource): NamedQueryPool | undefined {
+  const master = (dataSource.driver as { master?: Partial<NamedQueryPool> } | undefined)?.master;
+  return typeof master?.query === 'function' ? (master as NamedQueryPool) : undefined;
 }
 
 /** Column names no query of the read models uses. */

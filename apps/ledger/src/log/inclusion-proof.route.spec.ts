@@ -4,8 +4,8 @@ import { securityHeadersMiddleware } from '../platform/http/security-headers';
 import { correlationIdMiddleware } from '../platform/logging/correlation-id';
 import { publicRoutesLimiter, type Middleware } from '../platform/rate-limit/rate-limits';
 import { RateLimitedError } from '../platform/rate-limit/rate-limited.error';
-import { answerFirst, type ExpressApplication } from '../platform/http/fast-lane';
-import { countedOnce, inclusionProofFastPath, plainInclusionQuery } from './inclusion-proof.route';
+import { answerFirst, countedOnce, type ExpressApplication } from '../platform/http/fast-lane';
+import { inclusionProofFastPath, plainInclusionQuery } from './inclusion-proof.route';
 import type { LogAnswers } from './log-answers';
 import type { InclusionProofResponse } from './log.dto';
 

@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { parsePosition } from '@ledger/read-models';
-import { hasBody, isConditional, sendAsExpressWould, type ExpressApplication, type FastPath } from '../platform/http/fast-lane';
+import { countedAhead, hasBody, isConditional, sendAsExpressWould, type ExpressApplication, type FastPath } from '../platform/http/fast-lane';
 import type { Middleware } from '../platform/rate-limit/rate-limits';
 import type { LogAnswers } from './log-answers';
 import type { InclusionProofResponse } from './log.dto';
@@ -60,25 +59,6 @@ export function plainInclusionQuery(url: string): PlainInclusionQuery | undefine
   return index === null ? undefined : { of: { leafIndex: index }, treeSize: size };
 }
 
-/** The verdict of the public rate limiter on a request the fast path already counted, for the Express chain to pass on. */
-const COUNTED = Symbol('counted by the inclusion proof fast path');
-interface Counted {
-  [COUNTED]?: { readonly refusal: unknown };
-}
-
-/**
- * The public rate limiter as the Express chain runs it: a request the fast
- * path counted already (then handed on, as it could not answer it) is not
- * counted again; its verdict, a refusal included, is passed on.
- */
-export function countedOnce(limiter: Middleware): Middleware {
-  return (request, response, next) => {
-    const counted = (request as IncomingMessage & Counted)[COUNTED];
-    if (counted) return next(counted.refusal);
-    limiter(request, response, next);
-  };
-}
-
 export interface InclusionProofFastPathOptions {
   readonly answers: LogAnswers;
   /** The application Nest runs: its ETag function and its request's `ip` (trust proxy as configured). */
@@ -109,37 +89,18 @@ export interface InclusionProofFastPathOptions {
  */
 export function inclusionProofFastPath(options: InclusionProofFastPathOptions): FastPath {
   const send = sendAsExpressWould(options.express, '/v1/log/proofs/inclusion');
-  // The client address Express gives its requests (request.ip, trust proxy honoured), which the limiter keys by.
-  const expressRequest = Object.getPrototypeOf(options.express.request) as object;
-  const ipOf = Object.getOwnPropertyDescriptor(expressRequest, 'ip')?.get;
-  if (!ipOf) throw new Error("Express's request has no ip getter: the fast path cannot count requests as the rate limiter does");
-  const limiterView = (request: IncomingMessage): IncomingMessage =>
-    Object.create(request, {
-      app: { value: options.express },
-      ip: {
-        get(this: IncomingMessage) {
-          return ipOf.call(this);
-        },
-      },
-    }) as IncomingMessage;
-
+  const counted = countedAhead(options.express, options.limiter);
   return (request, response, onward) => {
     const url = request.url ?? '';
     if (request.method !== 'GET' || !url.startsWith(INCLUSION_PROOF_QUERY)) return onward();
     const query = plainInclusionQuery(url);
     if (!query || hasBody(request) || isConditional(request)) return onward();
     // Onward, Express's chain runs the security headers, the correlation id and (once: countedOnce) the limiter's verdict.
-    const answer = () =>
-      options.answers.cachedInclusionProof(query.of, query.treeSize).then(
+    counted(request, response, onward, () =>
+      void options.answers.cachedInclusionProof(query.of, query.treeSize).then(
         (proof) => (proof ? send(request, response, JSON.stringify(proof)) : onward()),
         () => onward(),
-      );
-    const limiter = options.limiter;
-    if (!limiter) return void answer();
-    limiter(limiterView(request), response, (refusal) => {
-      (request as IncomingMessage & Counted)[COUNTED] = { refusal };
-      if (refusal !== undefined) return onward();
-      void answer();
-    });
+      ),
+    );
   };
 }

@@ -102,7 +102,11 @@ const infrastructure: Provider[] = [
 ];
 
 const queryServices: Provider[] = [
-  { provide: CertificateQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new CertificateQueries(ds) },
+  {
+    provide: CertificateQueries,
+    inject: [READ_MODELS, CHECKPOINT_WATCHER, LEDGER_CONFIG],
+    useFactory: (ds: DataSource, watcher: CheckpointWatcher, config: LedgerConfig) => new CertificateQueries(ds, { changes: watcher, publicAnswers: config.publicAnswers }),
+  },
   {
     provide: CertificationStatsQueries,
     inject: [READ_MODELS, CHECKPOINT_WATCHER],

@@ -2,7 +2,8 @@ import { Folio, isDomainError, parsePrintedFolio } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, pageOf, pageSize, type Page } from '../pagination';
 import { invalidField, notFound } from '../query-error';
-import { inOneStatement } from '../read-position';
+import { AnswerCache, type ReadModelChanges } from '../answer-cache';
+import { inOneStatement, inOneStatementAt } from '../read-position';
 import { SqlConditions } from '../sql-builder';
 import { addCertificateFilters, type CertificateFilters, type CertificateStatus, type CertificateViewer, type StatusSql } from './certificate-filters';
 import { CERTIFICATE_COLUMNS, type CertificateRowOf } from '../tables/certificates.columns';
@@ -85,8 +86,34 @@ const LISTED = [
 ] as const satisfies readonly (keyof typeof CERTIFICATE_COLUMNS)[];
 const CERTIFICATE_SELECT = `${selectColumns(CERTIFICATE_COLUMNS, 'c', LISTED)}, n.full_name AS holder_name`;
 
+/** A public verification as read, with the position it was read at (what AnswerCache keeps). */
+interface Verification {
+  readonly view: PublicCertificateView;
+  readonly position: string;
+  /** When a valid certificate's answer turns expired (validUntil, in ms); for the others the clock changes nothing. */
+  readonly validUntilMs: number;
+}
+
+export interface CertificateQueriesOptions {
+  /**
+   * With `changes`, public verifications are kept while nothing they were
+   * read from can have changed (AnswerCache), up to `publicAnswers` of them
+   * (none when it is 0 or not given).
+   */
+  readonly changes?: ReadModelChanges;
+  readonly publicAnswers?: number;
+}
+
 export class CertificateQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly verifications?: AnswerCache<Verification>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: CertificateQueriesOptions = {},
+  ) {
+    const kept = options.publicAnswers ?? 0;
+    this.verifications = options.changes && kept > 0 ? new AnswerCache<Verification>(options.changes, VERIFICATION_PROJECTIONS, kept) : undefined;
+  }
 
   /**
    * A page of certificates in issue order. Beside the filters stats and
@@ -140,8 +167,16 @@ export class CertificateQueries {
    */
   async verify(input: string, now = new Date().toISOString()): Promise<PublicCertificateView> {
     const folio = Folio.parse(input).value;
+    if (!this.verifications) return (await this.readVerification(folio, now)).view;
+    const at = Date.parse(now);
+    // Revoked stays revoked; valid holds up to validUntil and expired after it, as the status SQL compares them.
+    const stands = ({ view, validUntilMs }: Verification) => view.status === 'revoked' || (view.status === 'valid' ? at <= validUntilMs : at > validUntilMs);
+    return (await this.verifications.answer(folio, () => this.readVerification(folio, now), stands)).view;
+  }
+
+  private async readVerification(folio: string, now: string): Promise<Verification> {
     const status = currentStatusSql('c', '$2');
-    const [row] = await inOneStatement<CertificateRow & { standard_title: string | null; provider_name: string | null }>(
+    const { rows, position } = await inOneStatementAt<CertificateRow & { standard_title: string | null; provider_name: string | null }>(
       this.dataSource,
       VERIFICATION_PROJECTIONS,
       `SELECT ${statusColumn(status)}, ${CERTIFICATE_SELECT}, s.title AS standard_title, p.name AS provider_name
@@ -150,9 +185,11 @@ export class CertificateQueries {
          LEFT JOIN read_models.providers p ON p.provider_id = c.provider_id
         WHERE c.folio = $1`,
       [folio, now],
+      'ledger_public_verification',
     );
+    const [row] = rows;
     if (!row) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio} is registered`);
-    return {
+    const view: PublicCertificateView = {
       folio: row.folio,
       holderName: row.holder_name,
       standardCode: row.standard_code,
@@ -164,6 +201,7 @@ export class CertificateQueries {
       status: row.status,
       ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
     };
+    return { view, position: position.toString(), validUntilMs: Date.parse(row.valid_until) };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { takeCorrelationId } from '../logging/correlation-id';
 import { labelRoute } from '../metrics/route-label';
+import type { Middleware } from '../rate-limit/rate-limits';
 import { AUTHENTICATED_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, securityHeadersForRawAnswers } from './security-headers';
 
 /**
@@ -34,8 +35,11 @@ export function isConditional(request: IncomingMessage): boolean {
   return request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined;
 }
 
-/** Sends a body as the controller of a public route does through Express's res.json. */
-export type JsonSender = (request: IncomingMessage, response: ServerResponse, body: string) => void;
+/**
+ * Sends a body as the controller of a public route does through Express's
+ * res.json, with the headers the route's interceptors set (name, value, …).
+ */
+export type JsonSender = (request: IncomingMessage, response: ServerResponse, body: string, routeHeaders?: readonly string[]) => void;
 
 /**
  * The answer of a public route's controller, header for header: the
@@ -51,10 +55,11 @@ export function sendAsExpressWould(express: ExpressApplication, route: string): 
   const etagOf = express.get('etag fn') as ((body: string) => string | undefined) | undefined;
   // The fast path writes them with the rest in one writeHead.
   const securityHeaders = Object.entries(securityHeadersForRawAnswers()).flatMap(([name, value]) => (name.toLowerCase() === 'cache-control' ? [] : [name, value]));
-  return (request, response, body) => {
+  return (request, response, body, routeHeaders = []) => {
     labelRoute(request, route);
     const headers = [
       ...securityHeaders,
+      ...routeHeaders,
       'Cache-Control',
       request.headers.authorization === undefined ? PUBLIC_CACHE_CONTROL : AUTHENTICATED_CACHE_CONTROL,
       'X-Correlation-Id',
@@ -69,6 +74,58 @@ export function sendAsExpressWould(express: ExpressApplication, route: string): 
     response.writeHead(200, headers);
     response.end(body, 'utf8');
   };
+}
+
+/** The verdict of the public rate limiter on a request a fast path already counted. */
+const COUNTED = Symbol('counted by a fast path');
+interface Counted {
+  [COUNTED]?: { readonly refusal: unknown };
+}
+
+/**
+ * The public rate limiter as the Express chain runs it: a request a fast
+ * path counted already (then handed on, as it could not answer it) is not
+ * counted again; its verdict, a refusal included, is passed on.
+ */
+export function countedOnce(limiter: Middleware): Middleware {
+  return (request, response, next) => {
+    const counted = (request as IncomingMessage & Counted)[COUNTED];
+    if (counted) return next(counted.refusal);
+    limiter(request, response, next);
+  };
+}
+
+/**
+ * The public routes' limiter as a fast path runs it, counting a request
+ * exactly as the Express chain would (its client address is Express's
+ * `request.ip`, trust proxy honoured): `answer` when the request is within
+ * its budget, `onward` when it is not, where countedOnce passes the refusal
+ * on, so that a 429 is still Nest's problem+json. No limiter (the limit is
+ * off): `answer` at once.
+ */
+export function countedAhead(
+  express: ExpressApplication,
+  limiter: Middleware | undefined,
+): (request: IncomingMessage, response: ServerResponse, onward: () => void, answer: () => void) => void {
+  if (!limiter) return (_request, _response, _onward, answer) => answer();
+  const expressRequest = Object.getPrototypeOf(express.request) as object;
+  const ipOf = Object.getOwnPropertyDescriptor(expressRequest, 'ip')?.get;
+  if (!ipOf) throw new Error("Express's request has no ip getter: a fast path cannot count requests as the rate limiter does");
+  const limiterView = (request: IncomingMessage): IncomingMessage =>
+    Object.create(request, {
+      app: { value: express },
+      ip: {
+        get(this: IncomingMessage) {
+          return ipOf.call(this);
+        },
+      },
+    }) as IncomingMessage;
+  return (request, response, onward, answer) =>
+    limiter(limiterView(request), response, (refusal) => {
+      (request as IncomingMessage & Counted)[COUNTED] = { refusal };
+      if (refusal !== undefined) return onward();
+      answer();
+    });
 }
 
 /**

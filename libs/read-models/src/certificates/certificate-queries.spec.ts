@@ -1,0 +1,143 @@
+import { Folio } from '@ledger/domain';
+import type { DataSource } from 'typeorm';
+import type { ReadModelChanges } from '../answer-cache';
+import { withReadPositionSink } from '../read-position';
+import { CertificateQueries } from './certificate-queries';
+
+/** Changes moved by hand. */
+class Changes implements ReadModelChanges {
+  count: number | undefined = 0;
+  readonly known = new Map<string, bigint>();
+  changeCount(): number | undefined {
+    return this.count;
+  }
+  knownPosition(projection: string): bigint {
+    return this.known.get(projection) ?? -1n;
+  }
+}
+
+interface Row {
+  folio: string;
+  valid_until: string;
+  revoked_at: string | null;
+}
+
+/**
+ * A read-model database of a few certificates, answering the verification's
+ * one statement as PostgreSQL would: the position reached, then the row with
+ * its status compared against the statement's instant ($2), revoked first.
+ */
+function registry(rows: Row[], position = '40') {
+  const statements: unknown[][] = [];
+  const dataSource = {
+    query: async (_sql: string, parameters: unknown[]) => {
+      statements.push(parameters);
+      const [folio, now] = parameters as [string, string];
+      const row = rows.find((candidate) => candidate.folio === folio);
+      if (!row) return [{ __reached_position: position, __row_found: null }];
+      const status = row.revoked_at ? 'revoked' : Date.parse(row.valid_until) < Date.parse(now) ? 'expired' : 'valid';
+      return [
+        {
+          __reached_position: position,
+          __row_found: true,
+          status,
+          folio: row.folio,
+          standard_code: 'EC0105',
+          subject_id: 'a'.repeat(64),
+          provider_id: 'ECE322-18',
+          evaluator_id: 'eval-0007',
+          issued_at: '2024-01-10T18:00:00.000Z',
+          valid_until: row.valid_until,
+          revoked_at: row.revoked_at,
+          holder_name: 'María Pérez',
+          standard_title: 'Atención al ciudadano en el sector público',
+          provider_name: 'ECE de Baja California',
+        },
+      ];
+    },
+  } as unknown as DataSource;
+  return { dataSource, statements };
+}
+
+const folio = (seed: number) => Folio.fromBytes(Buffer.alloc(8, seed)).value;
+
+describe('CertificateQueries.verify, with its answers kept', () => {
+  const VALID_UNTIL = '2029-01-10T18:00:00.000Z';
+  const valid = folio(1);
+  const revoked = folio(2);
+  const setUp = (publicAnswers = 10) => {
+    const changes = new Changes();
+    const { dataSource, statements } = registry([
+      { folio: valid, valid_until: VALID_UNTIL, revoked_at: null },
+      { folio: revoked, valid_until: VALID_UNTIL, revoked_at: '2025-03-01T00:00:00.000Z' },
+    ]);
+    return { changes, statements, queries: new CertificateQueries(dataSource, { changes, publicAnswers }) };
+  };
+
+  it('answers a folio again without a query while nothing changed, whatever its spelling, and records the position it was read at', async () => {
+    const { queries, statements } = setUp();
+    const first = await queries.verify(valid, '2026-01-01T00:00:00.000Z');
+    expect(first).toMatchObject({ folio: valid, status: 'valid', holderName: 'María Pérez' });
+    const recorded: bigint[] = [];
+    const again = await withReadPositionSink({ record: (position) => recorded.push(position) }, () => queries.verify(valid.toLowerCase(), '2026-06-01T00:00:00.000Z'));
+    expect(again).toEqual(first);
+    expect(recorded).toEqual([40n]);
+    expect(statements).toHaveLength(1);
+  });
+
+  it('reads again once the clock passes validUntil: a kept valid answer never outlives the certificate', async () => {
+    const { queries, statements } = setUp();
+    expect((await queries.verify(valid, VALID_UNTIL)).status).toBe('valid');
+    expect((await queries.verify(valid, VALID_UNTIL)).status).toBe('valid');
+    expect(statements).toHaveLength(1);
+    expect((await queries.verify(valid, '2029-01-10T18:00:00.001Z')).status).toBe('expired');
+    expect(statements).toHaveLength(2);
+    // Expired is kept from then on, as is revoked whatever the clock says.
+    expect((await queries.verify(valid, '2030-01-01T00:00:00.000Z')).status).toBe('expired');
+    expect(statements).toHaveLength(2);
+    expect((await queries.verify(revoked, '2026-01-01T00:00:00.000Z')).status).toBe('revoked');
+    expect((await queries.verify(revoked, '2031-01-01T00:00:00.000Z')).status).toBe('revoked');
+    expect(statements).toHaveLength(3);
+  });
+
+  it('reads again once a read model may have changed, or one of the three it reads is known to be further than the answer', async () => {
+    const { queries, statements, changes } = setUp();
+    const now = '2026-01-01T00:00:00.000Z';
+    await queries.verify(valid, now);
+    changes.count = 1;
+    await queries.verify(valid, now);
+    expect(statements).toHaveLength(2);
+    await queries.verify(valid, now);
+    expect(statements).toHaveLength(2);
+    // The answer stands at 40; the people projection is known at 41 (a rectified name, say), the others further still.
+    for (const projection of ['certification', 'registry']) changes.known.set(projection, 50n);
+    await queries.verify(valid, now);
+    expect(statements).toHaveLength(2);
+    changes.known.set('people', 41n);
+    await queries.verify(valid, now);
+    expect(statements).toHaveLength(3);
+  });
+
+  it('keeps no answer for a folio the registry does not hold, nor any while changes cannot be known, nor with publicAnswers 0', async () => {
+    const unknown = folio(3);
+    const { queries, statements, changes } = setUp();
+    const now = '2026-01-01T00:00:00.000Z';
+    for (let n = 0; n < 2; n += 1) await expect(queries.verify(unknown, now)).rejects.toMatchObject({ code: 'CERTIFICATE_NOT_FOUND' });
+    expect(statements).toHaveLength(2);
+    changes.count = undefined;
+    await queries.verify(valid, now);
+    await queries.verify(valid, now);
+    expect(statements).toHaveLength(4);
+    const off = setUp(0);
+    await off.queries.verify(valid, now);
+    await off.queries.verify(valid, now);
+    expect(off.statements).toHaveLength(2);
+  });
+
+  it('refuses a mistyped folio before any query', async () => {
+    const { queries, statements } = setUp();
+    const typo = `${valid.slice(0, -1)}${valid.endsWith('0') ? '1' : '0'}`;
+    await expect(queries.verify(typo)).rejects.toMatchObject({ code: 'FOLIO_CHECK' });
+    expect(statements).toHaveLength(0);
+  });
+});
