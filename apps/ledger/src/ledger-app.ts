@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { LedgerConfig } from '@ledger/platform';
-import { CertificateQueries } from '@ledger/read-models';
+import { CertificateQueries, CertificationStatsQueries } from '@ledger/read-models';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { answerClientErrors } from './platform/http/client-error';
@@ -17,6 +17,8 @@ import { LogAnswers } from './log/log-answers';
 import { inclusionProofFastPath } from './log/inclusion-proof.route';
 import { answerFirst, countedOnce, type ExpressApplication } from './platform/http/fast-lane';
 import { publicVerificationFastPath } from './queries/public-verification.route';
+import { StatsQueryReader, statsFastPath } from './queries/stats.route';
+import { createRequestValidationPipe } from './platform/errors/request-validation';
 import { Health, healthFastPath } from './platform/health/health.controller';
 import { LedgerMetrics } from './platform/metrics/ledger-metrics';
 
@@ -55,8 +57,8 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);
-  // /health while healthy, inclusion proofs the tree cache holds, and public verifications of certificates the registry
-  // holds are answered ahead of Express, after the same security headers, correlation id and rate limit, exactly as the
+  // /health while healthy, inclusion proofs the tree cache holds, public verifications of certificates the registry holds,
+  // and a comptroller's certificate counts are answered ahead of Express, after the same security headers, correlation id and rate limit, exactly as the
   // controllers answer them; every other request goes on to Express and Nest as above.
   const express = app.getHttpAdapter().getInstance() as ExpressApplication;
   const metrics = app.get(LedgerMetrics);
@@ -70,6 +72,12 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
     healthFastPath(app.get(Health), express),
     inclusionProofFastPath({ answers: app.get(LogAnswers), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
     publicVerificationFastPath({ certificates: app.get(CertificateQueries), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
+    statsFastPath({
+      stats: app.get(CertificationStatsQueries),
+      authenticate: (header) => tokens.authenticate(header),
+      queries: new StatsQueryReader(express.get('query parser fn') as (query: string) => unknown, createRequestValidationPipe()),
+      express,
+    }),
   );
   return app;
 }
