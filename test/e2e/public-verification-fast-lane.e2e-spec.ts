@@ -1,24 +1,10 @@
 import request from 'supertest';
+import { comparable, fetchAnswer, type Answer } from './support/http-answers';
 import { FOLIO_ALPHABET, folioCheckSymbol } from '@ledger/domain';
 import { callersFor, competentProcess, post, seedReferenceData, type Callers } from './support/ledger-client';
 import { POSTGRES_MODE, type LedgerUnderTest } from './support/ledger-modes';
 import type { LedgerServer } from './support/ledger-server';
 import { eventually } from '../support/eventually';
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-/** Every header but those that differ from one answer to the next. */
-function comparable(answer: Answer): Record<string, string> {
-  const headers: Record<string, string> = {};
-  answer.headers.forEach((value, name) => {
-    if (!['date', 'x-correlation-id', 'ratelimit'].includes(name)) headers[name] = value;
-  });
-  return headers;
-}
 
 /**
  * Public verification as the ledger answers it ahead of Express (the fast
@@ -37,10 +23,7 @@ describe('public verification in the fast lane', () => {
   let folio: string;
   let issuedAt: string;
 
-  const call = async (path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> => {
-    const response = await fetch(`${server.baseUrl}${path}`, { method, headers });
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  };
+  const call = (path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> => fetchAnswer(server.baseUrl, path, headers, method);
 
   async function issue(): Promise<{ folio: string; position: string }> {
     const processId = await competentProcess(server, callers);

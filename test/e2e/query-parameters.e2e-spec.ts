@@ -143,6 +143,10 @@ describe('query and path parameters', () => {
       { path: `/v1/certificates?minPosition=${ahead}&issuedTo=9999-12-31`, field: 'issuedTo' },
       { path: `/v1/audit/events?minPosition=${ahead}&cursor=abc`, field: 'cursor' },
       { path: `/v1/stats/certifications?minPosition=${ahead}&groupBy=colour`, field: 'groupBy' },
+      // Counts and pages are kept in memory: a malformed one is still judged before the wait, not after it.
+      { path: `/v1/stats/certifications?minPosition=${ahead}&issuedTo=9999-12-31`, field: 'issuedTo' },
+      { path: `/v1/certificates?minPosition=${ahead}&cursor=abc`, field: 'cursor' },
+      { path: `/v1/certificates?minPosition=${ahead}&printedFolio=%3Cscript%3E`, field: 'printedFolio' },
       { path: `/v1/reports/transparency?asOf=2019-01-01&atPosition=${ahead}&issuedTo=9999-12-31`, field: 'issuedTo' },
       { path: `/v1/reports/transparency?asOf=2019-02-29&minPosition=${ahead}`, field: 'asOf' },
     ];

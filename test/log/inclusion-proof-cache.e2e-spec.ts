@@ -1,4 +1,5 @@
 import { get } from 'node:http';
+import { comparable, fetchAnswer, type Answer } from '../e2e/support/http-answers';
 import { logLeafHashOf, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { inclusionProofOfLeafHashes, openCheckpoint, parseVerifierKey, verifyInclusion, type Checkpoint, type NoteVerifierKey } from '@ledger/verifiable-log';
 import { callersFor, competentProcess, post, seedReferenceData, type Callers } from '../e2e/support/ledger-client';
@@ -6,24 +7,8 @@ import { eventStoreDbMode, POSTGRES_MODE, type LedgerMode, type LedgerUnderTest 
 import type { LedgerServer } from '../e2e/support/ledger-server';
 import { eventually } from '../support/eventually';
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-async function call(server: LedgerServer, path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(`${server.baseUrl}${path}`, { headers });
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
-
-/** Every header but those that differ from one answer to the next. */
-function comparable(answer: Answer): Record<string, string> {
-  const headers: Record<string, string> = {};
-  answer.headers.forEach((value, name) => {
-    if (!['date', 'x-correlation-id', 'ratelimit'].includes(name)) headers[name] = value;
-  });
-  return headers;
+function call(server: LedgerServer, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return fetchAnswer(server.baseUrl, path, headers);
 }
 
 /**

@@ -17,7 +17,9 @@ import { LogAnswers } from './log/log-answers';
 import { inclusionProofFastPath } from './log/inclusion-proof.route';
 import { answerFirst, countedOnce, type ExpressApplication } from './platform/http/fast-lane';
 import { publicVerificationFastPath } from './queries/public-verification.route';
-import { StatsQueryReader, statsFastPath } from './queries/stats.route';
+import { queryFastPath } from './queries/query-fast-path';
+import { certificateListRoute, certificationStatsRoute } from './queries/query-fast-routes';
+import { AccessLog } from './access-log/access-log.service';
 import { createRequestValidationPipe } from './platform/errors/request-validation';
 import { Health, healthFastPath } from './platform/health/health.controller';
 import { LedgerMetrics } from './platform/metrics/ledger-metrics';
@@ -58,10 +60,18 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);
   // /health while healthy, inclusion proofs the tree cache holds, public verifications of certificates the registry holds,
-  // and a comptroller's certificate counts are answered ahead of Express, after the same security headers, correlation id and rate limit, exactly as the
-  // controllers answer them; every other request goes on to Express and Nest as above.
+  // certificate counts and pages of certificates are answered ahead of Express, after the same security headers,
+  // correlation id and rate limit, exactly as the controllers answer them; every other request goes on to Express and
+  // Nest as above.
   const express = app.getHttpAdapter().getInstance() as ExpressApplication;
   const metrics = app.get(LedgerMetrics);
+  // What the authenticated query routes of the fast lane read tokens and queries with: the guard's check, Express's parser, the application's pipe.
+  const queryLane = {
+    authenticate: (header: string | undefined) => tokens.authenticate(header),
+    parseQuery: express.get('query parser fn') as (query: string) => unknown,
+    validation: createRequestValidationPipe(),
+    express,
+  };
   answerFirst(
     app.getHttpServer(),
     // Every request is timed, whichever lane answers it.
@@ -72,12 +82,8 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
     healthFastPath(app.get(Health), express),
     inclusionProofFastPath({ answers: app.get(LogAnswers), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
     publicVerificationFastPath({ certificates: app.get(CertificateQueries), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
-    statsFastPath({
-      stats: app.get(CertificationStatsQueries),
-      authenticate: (header) => tokens.authenticate(header),
-      queries: new StatsQueryReader(express.get('query parser fn') as (query: string) => unknown, createRequestValidationPipe()),
-      express,
-    }),
+    queryFastPath(certificationStatsRoute(app.get(CertificationStatsQueries)), queryLane),
+    queryFastPath(certificateListRoute(app.get(CertificateQueries), app.get(AccessLog)), queryLane),
   );
   return app;
 }

@@ -78,7 +78,8 @@ export class AnswerCache<T extends { position: string }> {
   }
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a value and everything it holds: what a cache shares between requests cannot be changed by one of them. */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const member of Object.values(value)) deepFreeze(member);

@@ -101,11 +101,15 @@ const infrastructure: Provider[] = [
   { provide: CHECKPOINT_SIGNER, inject: [LEDGER_CONFIG, LEDGER_SECRETS, LEDGER_DATABASE, READ_MODELS], useFactory: startCheckpointSigner },
 ];
 
+/** Pages of certificates kept while nothing they show can have changed: a comptroller's dashboard asks the same few (about 35 KB a page of 50). */
+const CERTIFICATE_PAGES_KEPT = 512;
+
 const queryServices: Provider[] = [
   {
     provide: CertificateQueries,
     inject: [READ_MODELS, CHECKPOINT_WATCHER, LEDGER_CONFIG],
-    useFactory: (ds: DataSource, watcher: CheckpointWatcher, config: LedgerConfig) => new CertificateQueries(ds, { changes: watcher, publicAnswers: config.publicAnswers }),
+    useFactory: (ds: DataSource, watcher: CheckpointWatcher, config: LedgerConfig) =>
+      new CertificateQueries(ds, { changes: watcher, publicAnswers: config.publicAnswers, listAnswers: CERTIFICATE_PAGES_KEPT }),
   },
   {
     provide: CertificationStatsQueries,

@@ -141,3 +141,80 @@ describe('CertificateQueries.verify, with its answers kept', () => {
     expect(statements).toHaveLength(0);
   });
 });
+
+describe('CertificateQueries.list, with its pages kept', () => {
+  const rows = [
+    { folio: folio(11), valid_until: '2027-01-10T18:00:00.000Z', revoked_at: null, issued_position: '5' },
+    { folio: folio(12), valid_until: '2029-01-10T18:00:00.000Z', revoked_at: null, issued_position: '9' },
+    { folio: folio(13), valid_until: '2025-01-10T18:00:00.000Z', revoked_at: null, issued_position: '12' },
+    { folio: folio(14), valid_until: '2020-01-10T18:00:00.000Z', revoked_at: '2019-01-01T00:00:00.000Z', issued_position: '15' },
+  ];
+  /** A page query answered as PostgreSQL would: every row, its status against the statement's instant ($1). */
+  const setUp = (listAnswers = 10) => {
+    const changes = new Changes();
+    const statements: unknown[][] = [];
+    const dataSource = {
+      query: async (_sql: string, parameters: unknown[]) => {
+        statements.push(parameters);
+        const now = Date.parse(parameters[0] as string);
+        return rows.map((row) => ({
+          __reached_position: '40',
+          __row_found: true,
+          status: row.revoked_at ? 'revoked' : Date.parse(row.valid_until) < now ? 'expired' : 'valid',
+          folio: row.folio,
+          standard_code: 'EC0105',
+          subject_id: 'b'.repeat(64),
+          provider_id: 'ECE322-18',
+          evaluator_id: 'eval-0007',
+          agency: null,
+          state: 'BC',
+          municipality: null,
+          employment: null,
+          issued_at: '2022-01-10T18:00:00.000Z',
+          valid_until: row.valid_until,
+          revoked_at: row.revoked_at,
+          revocation_reason: row.revoked_at ? 'Evidencia apócrifa' : null,
+          printed_folio: null,
+          issued_position: row.issued_position,
+          position: row.issued_position,
+          holder_name: 'María Pérez',
+        }));
+      },
+    } as unknown as DataSource;
+    return { changes, statements, queries: new CertificateQueries(dataSource, { changes, listAnswers }) };
+  };
+
+  it('gives a page again without a query while nothing changed and every status on it still holds', async () => {
+    const { queries, statements } = setUp();
+    const first = await queries.list({}, {}, { limit: 10 }, '2026-01-01T00:00:00.000Z');
+    expect(first.items.map((item) => item.status)).toEqual(['valid', 'valid', 'expired', 'revoked']);
+    expect(await queries.list({}, {}, { limit: 10 }, '2026-12-31T00:00:00.000Z')).toEqual(first);
+    expect(statements).toHaveLength(1);
+    // The first valid row expires: the page is read again, and says so.
+    const later = await queries.list({}, {}, { limit: 10 }, '2027-01-10T18:00:00.001Z');
+    expect(later.items.map((item) => item.status)).toEqual(['expired', 'valid', 'expired', 'revoked']);
+    expect(statements).toHaveLength(2);
+    // A clock set back before an expired row's validUntil reads again too.
+    await queries.list({}, {}, { limit: 10 }, '2024-06-01T00:00:00.000Z');
+    expect(statements).toHaveLength(3);
+  });
+
+  it('keeps a page per filters, viewer, limit and cursor, and none for a status filter (it picks rows by the clock)', async () => {
+    const { queries, statements, changes } = setUp();
+    const now = '2026-01-01T00:00:00.000Z';
+    await queries.list({}, {}, { limit: 10 }, now);
+    await queries.list({}, { state: 'BC' }, { limit: 10 }, now);
+    await queries.list({}, { ownProviderId: 'ECE322-18' }, { limit: 10 }, now);
+    await queries.list({ state: 'BC' }, {}, { limit: 10 }, now);
+    await queries.list({}, {}, { limit: 20 }, now);
+    expect(statements).toHaveLength(5);
+    await queries.list({}, { state: 'BC' }, { limit: 10 }, now);
+    expect(statements).toHaveLength(5);
+    await queries.list({ status: 'valid' }, {}, { limit: 10 }, now);
+    await queries.list({ status: 'valid' }, {}, { limit: 10 }, now);
+    expect(statements).toHaveLength(7);
+    changes.count = 1;
+    await queries.list({}, { state: 'BC' }, { limit: 10 }, now);
+    expect(statements).toHaveLength(8);
+  });
+});

@@ -94,18 +94,30 @@ interface Verification {
   readonly validUntilMs: number;
 }
 
+/** A page of certificates as read, with what AnswerCache keeps beside it. */
+interface ListedPage {
+  readonly page: Page<CertificateView>;
+  readonly position: string;
+  /** The page's statuses hold while the clock is within these (ms): no valid row past its validUntil, no expired row before it. */
+  readonly validFromMs: number;
+  readonly validUntilMs: number;
+}
+
 export interface CertificateQueriesOptions {
   /**
    * With `changes`, public verifications are kept while nothing they were
    * read from can have changed (AnswerCache), up to `publicAnswers` of them
-   * (none when it is 0 or not given).
+   * (none when it is 0 or not given), and so are up to `listAnswers` pages
+   * of certificates (none when 0 or not given).
    */
   readonly changes?: ReadModelChanges;
   readonly publicAnswers?: number;
+  readonly listAnswers?: number;
 }
 
 export class CertificateQueries {
   private readonly verifications?: AnswerCache<Verification>;
+  private readonly pages?: AnswerCache<ListedPage>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -113,6 +125,8 @@ export class CertificateQueries {
   ) {
     const kept = options.publicAnswers ?? 0;
     this.verifications = options.changes && kept > 0 ? new AnswerCache<Verification>(options.changes, VERIFICATION_PROJECTIONS, kept) : undefined;
+    const pages = options.listAnswers ?? 0;
+    this.pages = options.changes && pages > 0 ? new AnswerCache<ListedPage>(options.changes, CERTIFICATE_PROJECTIONS, pages) : undefined;
   }
 
   /**
@@ -126,6 +140,22 @@ export class CertificateQueries {
     page: { limit?: number; cursor?: string },
     now = new Date().toISOString(),
   ): Promise<Page<CertificateView>> {
+    // The parameters are judged first, so that a malformed request is refused at once, never after a wait for minPosition.
+    const statement = this.pageStatement(filters, viewer, page, now);
+    // A status filter picks rows by the clock: such pages change without any event.
+    if (!this.pages || filters.status !== undefined) return (await this.readPage(statement)).page;
+    const at = Date.parse(now);
+    const key = JSON.stringify([filters, viewer, page.limit ?? null, page.cursor ?? null]);
+    const stands = (listed: ListedPage) => listed.validFromMs < at && at <= listed.validUntilMs;
+    return (await this.pages.answer(key, () => this.readPage(statement), stands)).page;
+  }
+
+  private pageStatement(
+    filters: CertificateFilters & { readonly printedFolio?: string },
+    viewer: CertificateViewer,
+    page: { limit?: number; cursor?: string },
+    now: string,
+  ): { sql: string; values: readonly unknown[]; limit: number } {
     const limit = pageSize(page.limit);
     const printedFolio = filters.printedFolio === undefined ? undefined : printedFolioOf(filters.printedFolio);
     const where = new SqlConditions();
@@ -133,15 +163,27 @@ export class CertificateQueries {
     addCertificateFilters(where, 'c', filters, viewer, status);
     where.whereIf(printedFolio, 'c.printed_folio = ?');
     where.whereIf(decodeCursor(page.cursor), 'c.issued_position > ?::bigint');
-    const rows = await inOneStatement<CertificateRow>(
-      this.dataSource,
-      CERTIFICATE_PROJECTIONS,
-      `SELECT ${statusColumn(status)}, ${CERTIFICATE_SELECT}
+    return {
+      sql: `SELECT ${statusColumn(status)}, ${CERTIFICATE_SELECT}
          FROM read_models.certificates c ${holderNameJoin('c')}
         WHERE ${where.sql} ORDER BY c.issued_position LIMIT ${limit + 1}`,
-      where.parameters.values,
-    );
-    return pageOf(rows, limit, certificateOf, (row) => row.issued_position);
+      values: where.parameters.values,
+      limit,
+    };
+  }
+
+  private async readPage(statement: { sql: string; values: readonly unknown[]; limit: number }): Promise<ListedPage> {
+    const { rows, position } = await inOneStatementAt<CertificateRow>(this.dataSource, CERTIFICATE_PROJECTIONS, statement.sql, statement.values);
+    const listed = pageOf(rows, statement.limit, certificateOf, (row) => row.issued_position);
+    // Revoked rows hold whatever the clock says; a valid one until its validUntil, an expired one from just after it.
+    let validFromMs = -Infinity;
+    let validUntilMs = Infinity;
+    for (const item of listed.items) {
+      const until = Date.parse(item.validUntil);
+      if (item.status === 'valid') validUntilMs = Math.min(validUntilMs, until);
+      else if (item.status === 'expired') validFromMs = Math.max(validFromMs, until);
+    }
+    return { page: listed, position: position.toString(), validFromMs, validUntilMs };
   }
 
   async byFolio(input: string, viewer: CertificateViewer, now = new Date().toISOString()): Promise<CertificateView> {

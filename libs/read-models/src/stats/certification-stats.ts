@@ -53,26 +53,30 @@ export class CertificationStatsQueries {
   }
 
   async count(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer = {}, now = new Date().toISOString()): Promise<CertificationStats> {
+    // The filters are judged first, so that a malformed request is refused at once, never after a wait for minPosition.
+    const statement = this.statementFor(groupBy, filters, viewer, now);
     // A status filter compares with the clock: such counts change without any event.
-    if (!this.cache || filters.status !== undefined) return this.compute(groupBy, filters, viewer, now);
-    return this.cache.answer(JSON.stringify([groupBy, filters, viewer]), () => this.compute(groupBy, filters, viewer, now));
+    if (!this.cache || filters.status !== undefined) return this.run(groupBy, statement);
+    return this.cache.answer(JSON.stringify([groupBy, filters, viewer]), () => this.run(groupBy, statement));
   }
 
-  private async compute(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer, now: string): Promise<CertificationStats> {
+  private statementFor(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer, now: string): { sql: string; values: readonly unknown[] } {
     const where = new SqlConditions();
     addCertificateFilters(where, 'k', filters, viewer, countsStatusSql(where.parameters, now));
     const keys = groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} AS d${index}`);
     const grouping = groupBy.length === 0 ? '' : `GROUP BY ${groupBy.map((_, index) => index + 1).join(', ')}`;
     const ordering = groupBy.length === 0 ? '' : `ORDER BY ${groupBy.map((_, index) => `${index + 1} NULLS FIRST`).join(', ')}`;
-    // The counts and the position they stand at, in one statement (one snapshot).
-    const { rows, position } = await inOneStatementAt<Record<string, string | null>>(
-      this.dataSource,
-      ['certification'],
-      `SELECT ${[...keys, 'sum(k.certificates)::text AS count'].join(', ')}
+    return {
+      sql: `SELECT ${[...keys, 'sum(k.certificates)::text AS count'].join(', ')}
          FROM read_models.certification_counts k WHERE ${where.sql} ${grouping}
        HAVING sum(k.certificates) > 0 ${ordering}`,
-      where.parameters.values,
-    );
+      values: where.parameters.values,
+    };
+  }
+
+  private async run(groupBy: readonly StatsDimension[], statement: { sql: string; values: readonly unknown[] }): Promise<CertificationStats> {
+    // The counts and the position they stand at, in one statement (one snapshot).
+    const { rows, position } = await inOneStatementAt<Record<string, string | null>>(this.dataSource, ['certification'], statement.sql, statement.values);
     const groups = rows.map((row) => ({
       key: Object.fromEntries(groupBy.map((dimension, index) => [dimension, row[`d${index}`]])),
       count: Number(row.count),

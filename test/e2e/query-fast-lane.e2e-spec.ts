@@ -1,23 +1,9 @@
 import { callersFor, enrollmentBody, nextPerson, post, seedReferenceData, type Callers } from './support/ledger-client';
+import { comparable, fetchAnswer, type Answer } from './support/http-answers';
 import { POSTGRES_MODE, type LedgerUnderTest } from './support/ledger-modes';
 import type { LedgerServer } from './support/ledger-server';
 import { signToken } from './support/tokens';
 import { eventually } from '../support/eventually';
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-/** Every header but those that differ from one answer to the next. */
-function comparable(answer: Answer): Record<string, string> {
-  const headers: Record<string, string> = {};
-  answer.headers.forEach((value, name) => {
-    if (!['date', 'x-correlation-id'].includes(name)) headers[name] = value;
-  });
-  return headers;
-}
 
 interface Stats {
   groups: { key: Record<string, string | null>; count: number }[];
@@ -26,26 +12,32 @@ interface Stats {
 
 const total = (answer: Answer) => (JSON.parse(answer.text) as Stats).groups.reduce((sum, group) => sum + group.count, 0);
 
+interface Entry {
+  actor: { id: string; role: string };
+  route: string;
+  subjectIds: string[];
+  correlationId: string;
+}
+
 /**
- * Certificate counts as the ledger answers them ahead of Express (the fast
- * lane) for a comptroller: each answer is the one Nest's controller gives
- * for the same query (reached through a trailing slash, which Nest routes to
- * the same handler), every header included; a state comptroller sees its
- * state only, as through Nest; what the fast lane cannot answer as the
- * controller would (no token, a bad one, another role, a query to refuse or
- * to wait for) goes to Nest; and new certificates are counted.
+ * Certificate counts and pages of certificates as the ledger answers them
+ * ahead of Express (the fast lane): each answer is the one Nest's
+ * controller gives for the same query (reached through a trailing slash,
+ * which Nest routes to the same handler), every header included; a state
+ * comptroller sees its state only and a certifier its own provider's, as
+ * through Nest; a page's read is in the access log as Nest records it;
+ * what the fast lane cannot answer as the controller would (no token, a bad
+ * one, another role, a query to refuse or to wait for) goes to Nest; and new
+ * certificates are counted and listed.
  */
-describe('certificate counts in the fast lane', () => {
+describe('certificate counts and pages in the fast lane', () => {
   let ledger: LedgerUnderTest;
   let server: LedgerServer;
   let callers: Callers;
   let bajaCalifornia: string;
   let lastPosition: string;
 
-  const call = async (path: string, headers: Record<string, string> = {}): Promise<Answer> => {
-    const response = await fetch(`${server.baseUrl}${path}`, { headers });
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  };
+  const call = (path: string, headers: Record<string, string> = {}): Promise<Answer> => fetchAnswer(server.baseUrl, path, headers);
 
   async function certify(state: string): Promise<string> {
     const enrolled = await post(server, '/v1/enrollments', callers.registrar, enrollmentBody(nextPerson(state), { jurisdiction: { state } }));
@@ -77,6 +69,12 @@ describe('certificate counts in the fast lane', () => {
   afterAll(async () => {
     await ledger?.stop();
   });
+
+  const accessEntries = async (correlationId: string): Promise<Entry[]> => {
+    const answer = await call(`/v1/audit/access?correlationId=${correlationId}`, { Authorization: callers.comptroller });
+    expect(answer.status).toBe(200);
+    return (JSON.parse(answer.text) as { items: Entry[] }).items;
+  };
 
   it('answers as the controller does, header for header, for the whole country and for a state, and logs no line', async () => {
     const queries = ['groupBy=state', 'groupBy=state,standard', 'groupBy=provider&standard=EC0105', '', 'state=QR&issuedFrom=2018-01-01'];
@@ -140,5 +138,75 @@ describe('certificate counts in the fast lane', () => {
       return total(answer) === before + 1 ? answer : undefined;
     });
     expect(BigInt(fast.headers.get('ledger-position')!)).toBeGreaterThanOrEqual(BigInt(position));
+  });
+
+  it('lists certificates as the controller does, header for header, for each viewer, and records the holders of each page as Nest does', async () => {
+    const otherCertifier = callers.otherCertifier;
+    const viewers = [['country', callers.comptroller], ['state', bajaCalifornia], ['certifier', callers.certifier], ['other', otherCertifier]] as const;
+    const queries = ['', 'limit=2', 'state=QR', 'standard=EC0105&limit=1', 'employment=base'];
+    for (const [index, query] of queries.entries()) {
+      for (const [who, token] of viewers) {
+        const fast = await call(`/v1/certificates?${query}`, { Authorization: token, 'X-Correlation-Id': `list-fast-${who}-${index}` });
+        const routed = await call(`/v1/certificates/?${query}`, { Authorization: token, 'X-Correlation-Id': `list-nest-${who}-${index}` });
+        expect({ query, who, fast: fast.status, routed: routed.status }).toEqual({ query, who, fast: 200, routed: 200 });
+        expect(fast.text).toBe(routed.text);
+        expect(comparable(fast)).toEqual(comparable(routed));
+      }
+    }
+    const page = (answer: Answer) => JSON.parse(answer.text) as { items: { folio: string; subjectId: string; jurisdiction: { state: string } }[]; nextCursor: string | null };
+    expect(page(await call('/v1/certificates', { Authorization: callers.comptroller })).items.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(page(await call('/v1/certificates', { Authorization: bajaCalifornia })).items.map((item) => item.jurisdiction.state))).toEqual(new Set(['BC']));
+    expect(page(await call('/v1/certificates', { Authorization: otherCertifier })).items).toEqual([]);
+    // The next page, by the cursor the first gave.
+    const first = page(await call('/v1/certificates?limit=2', { Authorization: callers.comptroller }));
+    const second = await call(`/v1/certificates?limit=2&cursor=${first.nextCursor}`, { Authorization: callers.comptroller });
+    expect(second.text).toBe((await call(`/v1/certificates/?limit=2&cursor=${first.nextCursor}`, { Authorization: callers.comptroller })).text);
+    expect(page(second).items.map((item) => item.folio)).not.toContain(first.items[0].folio);
+
+    // Each page read is in the access log, the same entry whichever lane answered: actor, route, the page's holders.
+    for (const [index] of queries.entries()) {
+      for (const [who, token] of viewers) {
+        const shown = page(await call(`/v1/certificates?${queries[index]}`, { Authorization: token })).items.map((item) => item.subjectId);
+        const [fast, routed] = await eventually(async () => {
+          const found = [await accessEntries(`list-fast-${who}-${index}`), await accessEntries(`list-nest-${who}-${index}`)];
+          return found.every((entries) => entries.length === (shown.length > 0 ? 1 : 0)) ? found : undefined;
+        });
+        const strip = (entries: Entry[]) => entries.map(({ actor, route, subjectIds }) => ({ actor, route, subjectIds: [...subjectIds].sort() }));
+        expect({ query: queries[index], who, fast: strip(fast) }).toEqual({ query: queries[index], who, fast: strip(routed) });
+        if (shown.length > 0) expect(fast[0]).toMatchObject({ route: '/v1/certificates', subjectIds: expect.arrayContaining(shown) });
+      }
+    }
+    const output = () => server.output();
+    await eventually(() => output().includes(`"correlationId":"list-nest-other-${queries.length - 1}"`));
+    expect(output()).not.toContain('"correlationId":"list-fast-');
+  });
+
+  it('leaves to Nest the pages it cannot give as the controller would', async () => {
+    const cases: [string, Record<string, string>, number, string | undefined][] = [
+      ['', {}, 401, 'UNAUTHENTICATED'],
+      ['', { Authorization: callers.registrar }, 403, 'ROLE_NOT_ALLOWED'],
+      ['', { Authorization: callers.evaluator }, 403, 'ROLE_NOT_ALLOWED'],
+      ['limit=0', { Authorization: callers.comptroller }, 400, undefined],
+      ['limit=501', { Authorization: callers.comptroller }, 400, undefined],
+      ['limit=ten', { Authorization: callers.comptroller }, 400, undefined],
+      ['cursor=bm90LW91cnM', { Authorization: callers.comptroller }, 400, 'INVALID_CURSOR'],
+      ['printedFolio=%00', { Authorization: callers.comptroller }, 400, undefined],
+      ['groupBy=state', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['state=B%0AC', { Authorization: callers.comptroller }, 400, undefined],
+      ['minPosition=99999999999999999999', { Authorization: callers.comptroller }, 400, undefined],
+    ];
+    for (const [query, headers, status, code] of cases) {
+      const answer = await call(`/v1/certificates?${query}`, headers);
+      expect({ query, status: answer.status, type: answer.headers.get('content-type') }).toEqual({ query, status, type: expect.stringContaining('application/problem+json') });
+      if (code) expect({ query, code: (JSON.parse(answer.text) as { code: string }).code }).toEqual({ query, code });
+    }
+  });
+
+  it('lists a new certificate at once for a request that waits for it, and soon for any other', async () => {
+    const count = async (query = '') => (JSON.parse((await call(`/v1/certificates?limit=500${query}`, { Authorization: callers.comptroller })).text) as { items: unknown[] }).items.length;
+    const before = await count();
+    const position = await certify('QR');
+    expect(await count(`&minPosition=${position}`)).toBe(before + 1);
+    await eventually(async () => ((await count()) === before + 1 ? true : undefined));
   });
 });
