@@ -71,7 +71,7 @@ export function publicVerificationFastPath(options: PublicVerificationFastPathOp
         },
       };
       void withReadPositionSink(sink, () => options.certificates.verify(folio)).then(
-        (view) => (position === undefined ? onward() : send(request, response, JSON.stringify(view), [LEDGER_POSITION_HEADER, position.toString()])),
+        (view) => (position === undefined ? onward() : send(request, response, view, [LEDGER_POSITION_HEADER, position.toString()])),
         () => onward(),
       );
     });

@@ -124,7 +124,7 @@ export function queryFastPath<Q, A>(route: QueryRoute<Q, A>, options: QueryFastP
       const answered = await withReadPositionSink(sink, () => route.answer(query, actor));
       if (position === undefined) return undefined;
       route.record?.(answered, actor, takeCorrelationId(request));
-      send(request, response, JSON.stringify(answered), [LEDGER_POSITION_HEADER, position.toString()]);
+      send(request, response, answered as object, [LEDGER_POSITION_HEADER, position.toString()]);
       return true;
     }
   };

@@ -39,7 +39,21 @@ export function isConditional(request: IncomingMessage): boolean {
  * Sends a body as the controller of a public route does through Express's
  * res.json, with the headers the route's interceptors set (name, value, …).
  */
-export type JsonSender = (request: IncomingMessage, response: ServerResponse, body: string, routeHeaders?: readonly string[]) => void;
+export type JsonSender = (request: IncomingMessage, response: ServerResponse, body: string | object, routeHeaders?: readonly string[]) => void;
+
+/** A body as sent: its JSON text, byte length and ETag. */
+interface SentBody {
+  readonly text: string;
+  readonly length: string;
+  readonly etag: string | undefined;
+}
+
+/**
+ * Kept answers (frozen, shared by every request that gets them) are
+ * serialised once: a page of fifty certificates is 35 KB of JSON to write
+ * and hash, and answering it again from memory should not cost that again.
+ */
+const sentBodies = new WeakMap<object, SentBody>();
 
 /**
  * The answer of a public route's controller, header for header: the
@@ -47,7 +61,7 @@ export type JsonSender = (request: IncomingMessage, response: ServerResponse, bo
  * auth guard gives a public route (no-cache asked without a token, no-store
  * with one), the correlation id, and the body as Express's res.json sends it
  * (a string, its Content-Type and Content-Length, Express's own ETag
- * function), status 200. All in one writeHead, then one write of head and
+ * function; an object is the JSON of it), status 200. All in one writeHead, then one write of head and
  * body together: setting a dozen headers one by one cost a fifth of an
  * inclusion proof's CPU time.
  */
@@ -55,8 +69,18 @@ export function sendAsExpressWould(express: ExpressApplication, route: string): 
   const etagOf = express.get('etag fn') as ((body: string) => string | undefined) | undefined;
   // The fast path writes them with the rest in one writeHead.
   const securityHeaders = Object.entries(securityHeadersForRawAnswers()).flatMap(([name, value]) => (name.toLowerCase() === 'cache-control' ? [] : [name, value]));
+  const bodyOf = (text: string): SentBody => ({ text, length: String(Buffer.byteLength(text, 'utf8')), etag: etagOf?.(text) });
+  const sentBodyOf = (body: string | object): SentBody => {
+    if (typeof body === 'string') return bodyOf(body);
+    const known = sentBodies.get(body);
+    if (known) return known;
+    const sent = bodyOf(JSON.stringify(body));
+    if (Object.isFrozen(body)) sentBodies.set(body, sent);
+    return sent;
+  };
   return (request, response, body, routeHeaders = []) => {
     labelRoute(request, route);
+    const sent = sentBodyOf(body);
     const headers = [
       ...securityHeaders,
       ...routeHeaders,
@@ -67,12 +91,11 @@ export function sendAsExpressWould(express: ExpressApplication, route: string): 
       'Content-Type',
       'application/json; charset=utf-8',
       'Content-Length',
-      String(Buffer.byteLength(body, 'utf8')),
+      sent.length,
     ];
-    const etag = etagOf?.(body);
-    if (etag) headers.push('ETag', etag);
+    if (sent.etag) headers.push('ETag', sent.etag);
     response.writeHead(200, headers);
-    response.end(body, 'utf8');
+    response.end(sent.text, 'utf8');
   };
 }
 
