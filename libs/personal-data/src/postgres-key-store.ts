@@ -37,11 +37,12 @@ export class PostgresKeyStore implements PersonalDataKeyStore {
 
   async ensureKey(subjectId: string, candidate: NewDataKey): Promise<DataKeyRecord> {
     // Two writers may race for a new subject: the first insert wins and both get the winner's key (the loser by a read).
-    const { rows } = await this.pool.query<KeyRow>(
-      `INSERT INTO ${KEYS_TABLE} (subject_id, key_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)
+    const { rows } = await this.pool.query<KeyRow>({
+      name: 'ledger_ensure_data_key',
+      text: `INSERT INTO ${KEYS_TABLE} (subject_id, key_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)
        ON CONFLICT (subject_id) DO NOTHING RETURNING ${COLUMNS}`,
-      [subjectId, candidate.keyId, candidate.wrappedKey, candidate.masterKeyId],
-    );
+      values: [subjectId, candidate.keyId, candidate.wrappedKey, candidate.masterKeyId],
+    });
     if (rows[0]) return recordOf(rows[0]);
     const [record] = await this.findBySubjects([subjectId]);
     if (!record) throw new Error('the key store lost a key it had just stored');
@@ -51,7 +52,7 @@ export class PostgresKeyStore implements PersonalDataKeyStore {
   async findBySubjects(subjectIds: readonly string[]): Promise<DataKeyRecord[]> {
     if (subjectIds.length === 0) return [];
     if (subjectIds.length > MAX_SUBJECTS_PER_QUERY) throw new RangeError(`at most ${MAX_SUBJECTS_PER_QUERY} subjects per lookup`);
-    const { rows } = await this.pool.query<KeyRow>(`SELECT ${COLUMNS} FROM ${KEYS_TABLE} WHERE subject_id = ANY($1::text[])`, [subjectIds]);
+    const { rows } = await this.pool.query<KeyRow>({ name: 'ledger_find_data_keys', text: `SELECT ${COLUMNS} FROM ${KEYS_TABLE} WHERE subject_id = ANY($1::text[])`, values: [subjectIds] });
     return rows.map(recordOf);
   }
 

@@ -59,7 +59,11 @@ const READ_STORED_ENTRIES = `
    ORDER BY e.position
    LIMIT $2`;
 
-/** Reads of the log. Plain statements: the append lock makes every snapshot free of gaps. */
+/**
+ * Reads of the log. Plain statements: the append lock makes every snapshot
+ * free of gaps. The hot ones are named, so that PostgreSQL parses and plans
+ * each once per connection rather than on every call.
+ */
 export class LogReader {
   constructor(private readonly pool: Pool) {}
 
@@ -69,13 +73,17 @@ export class LogReader {
     const sql = `SELECT ${COLUMNS} FROM ${EVENTS_TABLE}
       WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2
       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`;
-    return this.select(sql, [streamId, from, limitOf(options.maxCount)]);
+    return this.select(sql, [streamId, from, limitOf(options.maxCount)], backwards ? 'ledger_read_stream_backwards' : 'ledger_read_stream');
   }
 
   async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
     const streams = new Map<string, RecordedEvent[]>(streamIds.map((streamId) => [streamId, []]));
     if (streams.size === 0) return streams;
-    const events = await this.select(`SELECT ${COLUMNS} FROM ${EVENTS_TABLE} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, revision`, [[...streams.keys()]]);
+    const events = await this.select(
+      `SELECT ${COLUMNS} FROM ${EVENTS_TABLE} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, revision`,
+      [[...streams.keys()]],
+      'ledger_read_streams',
+    );
     for (const event of events) streams.get(event.streamId)?.push(event);
     return streams;
   }
@@ -88,7 +96,7 @@ export class LogReader {
     const sql = `SELECT ${COLUMNS} FROM ${EVENTS_TABLE}
       WHERE position ${backwards ? '<=' : '>='} $1
       ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT $2`;
-    return this.select(sql, [from, limitOf(options.maxCount)]);
+    return this.select(sql, [from, limitOf(options.maxCount)], backwards ? 'ledger_read_all_backwards' : 'ledger_read_all');
   }
 
   async headPosition(): Promise<Position> {
@@ -100,7 +108,7 @@ export class LogReader {
 
   /** Up to `limit` events after `after` (exclusive) of the given types (null: every non-system type). */
   async readPage(after: Position, eventTypes: readonly string[] | null, limit: number): Promise<LogPage> {
-    const { rows } = await this.pool.query<EventRecordRow & { head: string }>(READ_PAGE, [after, eventTypes, limit]);
+    const { rows } = await this.pool.query<EventRecordRow & { head: string }>({ name: 'ledger_read_page', text: READ_PAGE, values: [after, eventTypes, limit] });
     const events = rows.filter((row) => row.position !== null).map(toRecordedEvent);
     return { events, head: BigInt(rows[0].head) };
   }
@@ -111,8 +119,9 @@ export class LogReader {
     return rows;
   }
 
-  private async select(sql: string, params: unknown[]): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRecordRow>(sql, params);
+  /** `name`: the statement is prepared once per connection under it (one name, one text), and only bound and run after that. */
+  private async select(sql: string, params: unknown[], name: string): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRecordRow>({ name, text: sql, values: params });
     return rows.map(toRecordedEvent);
   }
 }

@@ -70,10 +70,11 @@ const READ_LOG_STATE = `
        FROM ${EVENTS_TABLE} WHERE id = ANY($2::uuid[])) AS stored`;
 
 async function readLogState(db: Queryable, appends: readonly PendingAppend[]): Promise<LogState> {
-  const { rows } = await db.query<{ streams: [string, string][]; stored: [string, string, string, string][] }>(READ_LOG_STATE, [
-    streamIdsOf(appends),
-    appends.flatMap((append) => append.events.map((event) => event.id)),
-  ]);
+  const { rows } = await db.query<{ streams: [string, string][]; stored: [string, string, string, string][] }>({
+    name: 'ledger_read_log_state',
+    text: READ_LOG_STATE,
+    values: [streamIdsOf(appends), appends.flatMap((append) => append.events.map((event) => event.id))],
+  });
   const { streams, stored } = rows[0];
   return {
     streamRevisions: new Map(streams.map(([streamId, revision]) => [streamId, BigInt(revision)])),
@@ -95,6 +96,7 @@ async function insertDecided(
 ): Promise<Position | null> {
   const checkedStreams = streamIdsOf(appends);
   const { rows: result } = await db.query<{ head: string | null }>({
+    name: 'ledger_append_decided',
     text: 'SELECT event_store.append_decided($1, $2, $3, $4, $5, $6, $7, $8)::text AS head',
     values: [
       checkedStreams,
