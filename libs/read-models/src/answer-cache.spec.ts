@@ -75,4 +75,13 @@ describe('AnswerCache', () => {
     expect(order[0]).toBe('wait');
     expect(computedTimes()).toBe(5);
   });
+
+  it('keeps only what worthKeeping allows, and still answers the rest', async () => {
+    const { cache, compute, computedTimes } = setUp();
+    const small = (answer: { n: number }) => answer.n !== 1;
+    expect((await cache.answer('big', compute(), undefined, small)).n).toBe(1);
+    expect((await cache.answer('big', compute(), undefined, small)).n).toBe(2);
+    expect((await cache.answer('big', compute(), undefined, small)).n).toBe(2);
+    expect(computedTimes()).toBe(2);
+  });
 });

@@ -46,9 +46,11 @@ export class AnswerCache<T extends { position: string }> {
   /**
    * The answer kept for `key`, or `compute`'s. `stands`, when given, is what
    * else a kept answer depends on (the clock, for a status that expires): a
-   * kept answer it says no to is computed again.
+   * kept answer it says no to is computed again. `worthKeeping`, when
+   * given, says which answers are small enough to keep (the bound on entries
+   * is a bound on memory only if each entry is bounded too).
    */
-  async answer(key: string, compute: () => Promise<T>, stands?: (answer: T) => boolean): Promise<T> {
+  async answer(key: string, compute: () => Promise<T>, stands?: (answer: T) => boolean, worthKeeping?: (answer: T) => boolean): Promise<T> {
     // Read-your-writes first: the wait is what may make an entry too old.
     await awaitFirstRead();
     const change = this.changes.changeCount();
@@ -61,6 +63,7 @@ export class AnswerCache<T extends { position: string }> {
       return hit.answer;
     }
     const answer = deepFreeze(await compute());
+    if (worthKeeping && !worthKeeping(answer)) return answer;
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { change, answer });

@@ -150,14 +150,18 @@ describe('CertificateQueries.list, with its pages kept', () => {
     { folio: folio(14), valid_until: '2020-01-10T18:00:00.000Z', revoked_at: '2019-01-01T00:00:00.000Z', issued_position: '15' },
   ];
   /** A page query answered as PostgreSQL would: every row, its status against the statement's instant ($1). */
-  const setUp = (listAnswers = 10) => {
+  const setUp = (listAnswers = 10, copies = 1) => {
     const changes = new Changes();
     const statements: unknown[][] = [];
+    const listed = Array.from({ length: copies }, (_, copy) => rows.map((row, n) => ({ ...row, issued_position: String(copy * rows.length + n + 1) }))).flat();
     const dataSource = {
-      query: async (_sql: string, parameters: unknown[]) => {
+      query: async (sql: string, parameters: unknown[]) => {
         statements.push(parameters);
         const now = Date.parse(parameters[0] as string);
-        return rows.map((row) => ({
+        // The page's LIMIT is the statement's last (the holder's name takes LIMIT 1 before it).
+        const limits = [...sql.matchAll(/LIMIT (\d+)/g)];
+        const limit = Number(limits[limits.length - 1][1]);
+        return listed.slice(0, limit).map((row) => ({
           __reached_position: '40',
           __row_found: true,
           status: row.revoked_at ? 'revoked' : Date.parse(row.valid_until) < now ? 'expired' : 'valid',
@@ -196,6 +200,17 @@ describe('CertificateQueries.list, with its pages kept', () => {
     expect(statements).toHaveLength(2);
     // A clock set back before an expired row's validUntil reads again too.
     await queries.list({}, {}, { limit: 10 }, '2024-06-01T00:00:00.000Z');
+    expect(statements).toHaveLength(3);
+  });
+
+  it('keeps no page longer than the default page of 50: the bound on pages kept is a bound on memory', async () => {
+    const { queries, statements } = setUp(10, 15); // 60 certificates
+    const now = '2026-01-01T00:00:00.000Z';
+    expect((await queries.list({}, {}, { limit: 100 }, now)).items).toHaveLength(60);
+    await queries.list({}, {}, { limit: 100 }, now);
+    expect(statements).toHaveLength(2);
+    expect((await queries.list({}, {}, { limit: 50 }, now)).items).toHaveLength(50);
+    await queries.list({}, {}, { limit: 50 }, now);
     expect(statements).toHaveLength(3);
   });
 

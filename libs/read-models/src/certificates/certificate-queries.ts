@@ -1,6 +1,6 @@
 import { Folio, isDomainError, parsePrintedFolio } from '@ledger/domain';
 import type { DataSource } from 'typeorm';
-import { decodeCursor, pageOf, pageSize, type Page } from '../pagination';
+import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf, pageSize, type Page } from '../pagination';
 import { invalidField, notFound } from '../query-error';
 import { AnswerCache, type ReadModelChanges } from '../answer-cache';
 import { inOneStatement, inOneStatementAt } from '../read-position';
@@ -147,7 +147,9 @@ export class CertificateQueries {
     const at = Date.parse(now);
     const key = JSON.stringify([filters, viewer, page.limit ?? null, page.cursor ?? null]);
     const stands = (listed: ListedPage) => listed.validFromMs < at && at <= listed.validUntilMs;
-    return (await this.pages.answer(key, () => this.readPage(statement), stands)).page;
+    // Pages of up to the default size are kept (512 of them: some 18 MB); a page of 500 is read each time.
+    const small = (listed: ListedPage) => listed.page.items.length <= DEFAULT_PAGE_SIZE;
+    return (await this.pages.answer(key, () => this.readPage(statement), stands, small)).page;
   }
 
   private pageStatement(

@@ -38,6 +38,13 @@ export function parseGroupBy(groupBy: string | undefined): StatsDimension[] {
 }
 
 /**
+ * Answers of more groups than this are not kept: grouped by municipality,
+ * agency and month, an answer can hold a group per certificate, and 512 of
+ * those would be gigabytes. A dashboard's groups are far fewer.
+ */
+const MAX_KEPT_GROUPS = 1_000;
+
+/**
  * Certificate counts for dashboards, summed from the counts the certification
  * projection keeps, and the position they stand at, both read in one snapshot.
  */
@@ -57,7 +64,7 @@ export class CertificationStatsQueries {
     const statement = this.statementFor(groupBy, filters, viewer, now);
     // A status filter compares with the clock: such counts change without any event.
     if (!this.cache || filters.status !== undefined) return this.run(groupBy, statement);
-    return this.cache.answer(JSON.stringify([groupBy, filters, viewer]), () => this.run(groupBy, statement));
+    return this.cache.answer(JSON.stringify([groupBy, filters, viewer]), () => this.run(groupBy, statement), undefined, (stats) => stats.groups.length <= MAX_KEPT_GROUPS);
   }
 
   private statementFor(groupBy: readonly StatsDimension[], filters: CertificateFilters, viewer: CertificateViewer, now: string): { sql: string; values: readonly unknown[] } {
