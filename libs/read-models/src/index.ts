@@ -20,6 +20,7 @@ export * from './read-position';
 export * from './credentials/certificate-credential';
 export * from './tables/table-columns';
 export * from './tables/certificates.columns';
+export * from './tables/certification-counts.columns';
 export * from './tables/processes.columns';
 export * from './tables/audit-events.columns';
 export * from './tables/findings.columns';

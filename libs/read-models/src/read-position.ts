@@ -31,6 +31,23 @@ export function withReadPositionSink<T>(sink: ReadPositionSink, work: () => T): 
   return sinks.run(sink, work);
 }
 
+/**
+ * Runs `work` with a sink of its own and gives its answer with the position
+ * it was read at (the lowest recorded, as the Ledger-Position header names
+ * it), or undefined when it recorded none: for an edge that writes the
+ * answer itself (the fast lane).
+ */
+export async function readWithPosition<T>(work: () => Promise<T>): Promise<{ answer: T; position: bigint | undefined }> {
+  let position: bigint | undefined;
+  const sink: ReadPositionSink = {
+    record(at: bigint): void {
+      if (position === undefined || at < position) position = at;
+    },
+  };
+  const answer = await withReadPositionSink(sink, work);
+  return { answer, position };
+}
+
 export function recordReadPosition(position: bigint): void {
   sinks.getStore()?.record(position);
 }

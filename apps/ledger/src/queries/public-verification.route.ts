@@ -1,5 +1,5 @@
 import { Folio } from '@ledger/domain';
-import { withReadPositionSink, type CertificateQueries } from '@ledger/read-models';
+import { readWithPosition, type CertificateQueries } from '@ledger/read-models';
 import { countedAhead, hasBody, isConditional, sendAsExpressWould, type ExpressApplication, type FastPath } from '../platform/http/fast-lane';
 import type { Middleware } from '../platform/rate-limit/rate-limits';
 import { LEDGER_POSITION_HEADER } from './ledger-position.interceptor';
@@ -63,17 +63,11 @@ export function publicVerificationFastPath(options: PublicVerificationFastPathOp
     if (request.method !== 'GET' || !url.startsWith(PUBLIC_CERTIFICATE_PATH)) return onward();
     const folio = plainPublicFolio(url);
     if (folio === undefined || request.headers.authorization !== undefined || hasBody(request) || isConditional(request)) return onward();
-    counted(request, response, onward, () => {
-      let position: bigint | undefined;
-      const sink = {
-        record(at: bigint): void {
-          if (position === undefined || at < position) position = at;
-        },
-      };
-      void withReadPositionSink(sink, () => options.certificates.verify(folio)).then(
-        (view) => (position === undefined ? onward() : send(request, response, view, [LEDGER_POSITION_HEADER, position.toString()])),
+    counted(request, response, onward, () =>
+      void readWithPosition(() => options.certificates.verify(folio)).then(
+        ({ answer, position }) => (position === undefined ? onward() : send(request, response, answer, [LEDGER_POSITION_HEADER, position.toString()])),
         () => onward(),
-      );
-    });
+      ),
+    );
   };
 }

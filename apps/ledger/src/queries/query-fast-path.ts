@@ -1,6 +1,6 @@
 import type { ArgumentMetadata, PipeTransform, Type } from '@nestjs/common';
 import type { Actor, Role } from '@ledger/domain';
-import { deepFreeze, withReadPositionSink } from '@ledger/read-models';
+import { deepFreeze, readWithPosition } from '@ledger/read-models';
 import { takeCorrelationId } from '../platform/logging/correlation-id';
 import { hasBody, isConditional, sendAsExpressWould, type ExpressApplication, type FastPath } from '../platform/http/fast-lane';
 import { LEDGER_POSITION_HEADER } from './ledger-position.interceptor';
@@ -115,13 +115,7 @@ export function queryFastPath<Q, A>(route: QueryRoute<Q, A>, options: QueryFastP
     async function answer(queryString: string, header: string): Promise<true | undefined> {
       const [query, actor] = await Promise.all([queries.read(queryString), options.authenticate(header)]);
       if (query === undefined || !route.roles.includes(actor.role)) return undefined;
-      let position: bigint | undefined;
-      const sink = {
-        record(at: bigint): void {
-          if (position === undefined || at < position) position = at;
-        },
-      };
-      const answered = await withReadPositionSink(sink, () => route.answer(query, actor));
+      const { answer: answered, position } = await readWithPosition(() => route.answer(query, actor));
       if (position === undefined) return undefined;
       route.record?.(answered, actor, takeCorrelationId(request));
       send(request, response, answered as object, [LEDGER_POSITION_HEADER, position.toString()]);

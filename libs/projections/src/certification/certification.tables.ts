@@ -1,4 +1,4 @@
-import { CERTIFICATE_COLUMNS, PROCESS_COLUMNS } from '@ledger/read-models';
+import { CERTIFICATE_COLUMNS, CERTIFICATION_COUNT_COLUMNS, PROCESS_COLUMNS } from '@ledger/read-models';
 import type { TableDefinition } from '../projection';
 
 /** One row per certification process, as it stands now: its columns are read-models' declaration (PROCESS_COLUMNS). */
@@ -22,28 +22,15 @@ export const certificatesTable: TableDefinition = {
 };
 
 /**
- * Certificate counts for dashboards, kept per combination of everything a
- * statistics query can group or filter by, so a dashboard sums a few rows
- * instead of scanning certificates. Issuance dates and expiry stay in the key
+ * Certificate counts for dashboards: its columns are read-models' declaration
+ * (CERTIFICATION_COUNT_COLUMNS). Issuance dates and expiry stay in the key
  * (certificates of one ceremony share them) so that date filters and the
- * expired/valid split stay exact. A missing municipality is '' (keys cannot be null).
+ * expired/valid split stay exact.
  */
 export const certificationCountsTable: TableDefinition = {
   name: 'certification_counts',
   published: true,
-  columns: {
-    standard_code: 'text',
-    provider_id: 'text',
-    evaluator_id: 'text',
-    agency: 'text',
-    state: 'text',
-    municipality: 'text',
-    employment: 'text',
-    issued_at: 'timestamptz',
-    valid_until: 'timestamptz',
-    revoked: 'boolean',
-    certificates: 'integer',
-  },
+  columns: CERTIFICATION_COUNT_COLUMNS,
   primaryKey: [
     'standard_code',
     'provider_id',

@@ -1,6 +1,23 @@
 import type { Columns, SelectedRow } from './table-columns';
 
 /**
+ * What statistics and lists filter certificates by (certificate-filters.ts),
+ * under the same names in `certificates` and in `certification_counts`, in
+ * this order in both.
+ */
+export const CERTIFICATE_FILTER_COLUMNS = {
+  standard_code: 'text',
+  provider_id: 'text',
+  evaluator_id: 'text',
+  agency: 'text',
+  state: 'text',
+  municipality: 'text',
+  employment: 'text',
+  issued_at: 'timestamptz',
+  valid_until: 'timestamptz',
+} as const satisfies Columns;
+
+/**
  * `read_models.certificates`, declared once: the certification projection
  * builds the table from it, and the certificate queries, the provenance and
  * the transparency report select from it with the row types below.
@@ -11,15 +28,7 @@ export const CERTIFICATE_COLUMNS = {
   folio: 'text',
   process_id: 'text',
   subject_id: 'text',
-  standard_code: 'text',
-  provider_id: 'text',
-  evaluator_id: 'text',
-  agency: 'text',
-  state: 'text',
-  municipality: 'text',
-  employment: 'text',
-  issued_at: 'timestamptz',
-  valid_until: 'timestamptz',
+  ...CERTIFICATE_FILTER_COLUMNS,
   revoked_at: 'timestamptz',
   revocation_reason: 'text',
   issued_position: 'bigint',

@@ -48,12 +48,6 @@ interface SentBody {
   readonly etag: string | undefined;
 }
 
-/**
- * Kept answers (frozen, shared by every request that gets them) are
- * serialised once: a page of fifty certificates is 35 KB of JSON to write
- * and hash, and answering it again from memory should not cost that again.
- */
-const sentBodies = new WeakMap<object, SentBody>();
 
 /**
  * The answer of a public route's controller, header for header: the
@@ -61,14 +55,17 @@ const sentBodies = new WeakMap<object, SentBody>();
  * auth guard gives a public route (no-cache asked without a token, no-store
  * with one), the correlation id, and the body as Express's res.json sends it
  * (a string, its Content-Type and Content-Length, Express's own ETag
- * function; an object is the JSON of it), status 200. All in one writeHead, then one write of head and
- * body together: setting a dozen headers one by one cost a fifth of an
- * inclusion proof's CPU time.
+ * function; an object is the JSON of it), status 200. All in one
+ * writeHead, then one write of head and body together: setting a dozen
+ * headers one by one cost a fifth of an inclusion proof's CPU time.
  */
 export function sendAsExpressWould(express: ExpressApplication, route: string): JsonSender {
   const etagOf = express.get('etag fn') as ((body: string) => string | undefined) | undefined;
   // The fast path writes them with the rest in one writeHead.
   const securityHeaders = Object.entries(securityHeadersForRawAnswers()).flatMap(([name, value]) => (name.toLowerCase() === 'cache-control' ? [] : [name, value]));
+  // Kept answers (frozen, shared by every request that gets them) are serialised once, with this application's ETag:
+  // a page of fifty certificates is 35 KB of JSON to write and hash, and answering it again from memory should not cost that again.
+  const sentBodies = new WeakMap<object, SentBody>();
   const bodyOf = (text: string): SentBody => ({ text, length: String(Buffer.byteLength(text, 'utf8')), etag: etagOf?.(text) });
   const sentBodyOf = (body: string | object): SentBody => {
     if (typeof body === 'string') return bodyOf(body);
