@@ -3,7 +3,7 @@
  * against baselines measured in the same run (shared machines are noisy:
  * ratios travel, absolute figures less so):
  *
- *   - the ledger as `npm start` runs it, on a database of its own, loaded with
+ *   - the ledger as `npm run start:prod` runs it (startLedger), on a database of its own, loaded with
  *     `ledger seed demo` (the newcomer's demo, its default size unless
  *     --people says otherwise), folded to the head before anything is timed;
  *   - first view, cold: a new browser context (empty cache) signed in with a

@@ -9,8 +9,9 @@
  *     stream per append, expecting no_stream, fsync and synchronous_commit
  *     on) in a database of their own on the same PostgreSQL, so that the
  *     ledger's projector has nothing of theirs to fold;
- *   - the ledger as `npm start` runs it (apps/ledger/src/main.ts through
- *     ts-node, its in-process projector, LEDGER_RATE_LIMIT=off, secrets made
+ *   - the ledger as `npm run start:prod` runs it (dist/apps/ledger/src/main.js,
+ *     built first, or with BENCH_LEDGER=source through ts-node as `npm start`
+ *     runs it; its in-process projector, LEDGER_RATE_LIMIT=off, secrets made
  *     for the run, LOG_LEVEL as given or the ledger's default, its output to
  *     a file) on a database seeded straight through the event store with the
  *     synthetic ledger (as bench:verify and bench:rebuild seed it; commits

@@ -9,7 +9,7 @@
  *      projection, fed by the ProjectionRunner) has built the tree while a
  *      CheckpointSigner signed checkpoints along the way; events/s and the
  *      ratio to the raw read (target >= 0.8x);
- *   3. inclusion proofs over HTTP: the ledger server (as `npm start` runs
+ *   3. inclusion proofs over HTTP: the ledger server (as `npm run start:prod` runs
  *      it, LEDGER_PROJECTOR=off since the tree is built) on the seeded
  *      database, GET /v1/log/proofs/inclusion?position=<random real position>
  *      from 16 connections for 10 s: requests/s, p50, p99 (target p99 < 5 ms),

@@ -1,11 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { nodeArgsFrom, sleep, tail, track } from './bench-support';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 
-/** apps/ledger/src/main.ts as `npm start` runs it (node with ts-node's transpile-only hook and tsconfig-paths). */
+/**
+ * How the benches start the ledger: `compiled` (the default) as `npm run
+ * start:prod` does, node on dist/apps/ledger/src/main.js, which the bench
+ * builds first (`npm run build`, incremental: seconds when nothing changed);
+ * `source` as `npm start` does, through ts-node. The production start is
+ * the one whose speed matters; `source` carries what ts-node adds to every
+ * request of a development server (it loads node:repl, and with it
+ * node:domain and an async hook on every asynchronous resource).
+ * BENCH_LEDGER=source npm run bench:http measures that one.
+ */
+export type LedgerStart = 'compiled' | 'source';
+
+export function ledgerStart(): LedgerStart {
+  const start = process.env.BENCH_LEDGER ?? 'compiled';
+  if (start !== 'compiled' && start !== 'source') throw new Error(`BENCH_LEDGER is compiled or source, not ${JSON.stringify(start)}`);
+  return start;
+}
+
+let built = false;
+
+/** The compiled apps, built once per bench run (the same incremental `npm run build` the test run's global setup does). */
+function buildOnce(): void {
+  if (built) return;
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  built = true;
+}
+
+/** The ledger as `npm run start:prod` runs it, or as `npm start` does (ledgerStart()). */
 export function startLedger(
   url: string,
   port: number,
@@ -30,7 +57,10 @@ export function startLedger(
   for (const name of ['EVENTSTORE_CONNECTION_STRING', 'LEDGER_PROJECTOR', 'LEDGER_LOG_KEY', 'LEDGER_LOG_ORIGIN', 'LEDGER_OIDC_ISSUER', 'LEDGER_OIDC_AUDIENCE']) delete env[name];
   Object.assign(env, extraEnv);
   const log = openSync(logFile, 'a');
-  const args = [...nodeArgsFrom('BENCH_SERVER_NODE_ARGS'), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'];
+  const start = ledgerStart();
+  if (start === 'compiled') buildOnce();
+  const entry = start === 'compiled' ? ['dist/apps/ledger/src/main.js'] : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts'];
+  const args = [...nodeArgsFrom('BENCH_SERVER_NODE_ARGS'), ...entry];
   const child = track(children, spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', log, log], detached: true }));
   closeSync(log);
   return child;
