@@ -22,6 +22,22 @@ describe('access log entries', () => {
     expect(() => distinctSubjectIds(['Ernesto Godínez'])).toThrow(/subjectIds only/);
   });
 
+  it('checks a frozen list (a kept page’s holders) once, and keeps refusing one that holds anything but subjectIds', () => {
+    const other = 'b'.repeat(64);
+    const holders = Object.freeze([SUBJECT, other, SUBJECT]);
+    const distinct = distinctSubjectIds(holders);
+    expect(distinct).toEqual([SUBJECT, other]);
+    expect(Object.isFrozen(distinct)).toBe(true);
+    expect(distinctSubjectIds(holders)).toBe(distinct);
+    // A list that may still change is checked every time, and its answer is the caller's to change.
+    const open = [SUBJECT];
+    expect(distinctSubjectIds(open)).not.toBe(distinctSubjectIds(open));
+    expect(Object.isFrozen(distinctSubjectIds(open))).toBe(false);
+    const bad = Object.freeze([SUBJECT, CURP]);
+    expect(() => distinctSubjectIds(bad)).toThrow(/subjectIds only/);
+    expect(() => distinctSubjectIds(bad)).toThrow(/subjectIds only/);
+  });
+
   it('replaces CURP-shaped runs in caller-chosen text with subject-<keyed hash>, the same for the same CURP', () => {
     const once = pseudonymiseCurps(`llave:${CURP.toLowerCase()}`, 'key');
     expect(once).toMatch(/^llave:subject-[0-9a-f]{64}$/);

@@ -57,15 +57,29 @@ export function routePatternOf(expressPath: string): string {
   return expressPath.replace(/:([A-Za-z]+)/g, '{$1}');
 }
 
-/** Distinct subject ids in order; throws on anything that is not a subjectId (a programmer's mistake, never the caller's). */
-export function distinctSubjectIds(subjectIds: readonly string[]): string[] {
+/**
+ * Distinct subject ids in order; throws on anything that is not a subjectId
+ * (a programmer's mistake, never the caller's). A frozen list (the holders
+ * of a kept page, shown again and again) is checked once: its answer,
+ * frozen too, is kept beside it for as long as the list lives.
+ */
+export function distinctSubjectIds(subjectIds: readonly string[]): readonly string[] {
+  const known = checkedLists.get(subjectIds);
+  if (known) return known;
   const seen = new Set<string>();
   for (const subjectId of subjectIds) {
     if (typeof subjectId !== 'string' || !SUBJECT_ID.test(subjectId)) throw new Error('The access log records subjectIds only (64 lower-case hexadecimal characters)');
     seen.add(subjectId);
   }
-  return [...seen];
+  const distinct = [...seen];
+  if (!Object.isFrozen(subjectIds)) return distinct;
+  Object.freeze(distinct);
+  checkedLists.set(subjectIds, distinct);
+  return distinct;
 }
+
+/** Frozen lists of subject ids already checked, and their distinct ids (frozen). */
+const checkedLists = new WeakMap<readonly string[], readonly string[]>();
 
 export function assertRoutePattern(route: string): void {
   if (!ROUTE_PATTERN.test(route)) throw new Error(`The access log records route patterns such as /v1/certificates/{folio}, not ${JSON.stringify(route.slice(0, 80))}`);

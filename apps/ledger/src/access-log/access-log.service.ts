@@ -123,7 +123,7 @@ export class AccessLog implements OnModuleInit, OnApplicationShutdown {
     this.logger.error(`Access log: the database took no writes; ${unwritten.length} entries kept in ${join(UNWRITTEN_FOLDER, name)}, written at the next start`);
   }
 
-  private entryOf(read: AccessRead, subjectIds: string[]): AccessLogEntry {
+  private entryOf(read: AccessRead, subjectIds: readonly string[]): AccessLogEntry {
     const pseudonymous = (text: string) => pseudonymiseCurps(text, this.secrets.subjectKey);
     return {
       readAt: new Date().toISOString(),

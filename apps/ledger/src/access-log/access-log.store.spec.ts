@@ -3,12 +3,12 @@ import { type Pool } from 'pg';
 import { createTestDatabase, testPool } from '@ledger/platform/testing';
 import { LEDGER_MIGRATIONS, migrateLedgerSchema } from '@ledger/ledger-schema';
 import type { AccessLogEntry } from './access-log-entry';
-import { insertAccessLogEntries, listAccessLog, subjectKeyOf } from './access-log.store';
+import { insertAccessLogEntries, listAccessLog, subjectColumnsOf, subjectKeyOf } from './access-log.store';
 
 /** A subject id as the ledger makes them (a keyed hash: spread over the whole key space), or one with a chosen beginning. */
 const hex = (n: number, prefix = '') => prefix + createHash('sha256').update(`subject ${n}`).digest('hex').slice(prefix.length);
 
-function entry(n: number, subjectIds: string[]): AccessLogEntry {
+function entry(n: number, subjectIds: readonly string[]): AccessLogEntry {
   return {
     readAt: new Date(Date.UTC(2026, 11, 1, 10, 0, 0, n)).toISOString(),
     actorId: `auditor-${n % 2}`,
@@ -50,6 +50,17 @@ describe('the access log in PostgreSQL', () => {
     expect((await listAccessLog(pool, { subjectId: hex(9) }, {})).items.map((item) => item.correlationId)).toEqual(['c-1', 'c-3']);
     expect((await listAccessLog(pool, { subjectId: hex(9), actorId: 'auditor-1' }, {})).items.map((item) => item.correlationId)).toEqual(['c-1', 'c-3']);
     expect((await listAccessLog(pool, { subjectId: hex(5) }, {})).items).toEqual([]);
+  });
+
+  it('writes the same subjects for a frozen list encoded once as for a list encoded at every entry', async () => {
+    await migrateLedgerSchema(pool);
+    const holders = Object.freeze([hex(3), hex(4)]);
+    expect(subjectColumnsOf(holders)).toBe(subjectColumnsOf(holders));
+    expect(subjectColumnsOf(holders)).toEqual(subjectColumnsOf([hex(3), hex(4)]));
+    await insertAccessLogEntries(pool, [entry(1, holders), entry(2, holders), entry(3, [hex(3), hex(4)])]);
+    const all = await listAccessLog(pool, {}, {});
+    expect(all.items.map((item) => item.subjectIds)).toEqual([[hex(3), hex(4)], [hex(3), hex(4)], [hex(3), hex(4)]]);
+    expect((await listAccessLog(pool, { subjectId: hex(4) }, {})).items.map((item) => item.correlationId)).toEqual(['c-1', 'c-2', 'c-3']);
   });
 
   it('uses the subject index for a lookup by subject', async () => {

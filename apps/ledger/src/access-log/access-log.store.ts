@@ -33,9 +33,21 @@ export async function insertAccessLogEntries(pool: Pool, entries: readonly Acces
  * after the other, and the first 8 bytes of each as a signed 64-bit key, the
  * GIN index's. Subject ids are 64 hex characters (checked by the writer).
  */
-export function subjectColumnsOf(subjectIds: readonly string[]): { bytes: Buffer; keys: string } {
-  return { bytes: Buffer.from(subjectIds.join(''), 'hex'), keys: `{${subjectIds.map(subjectKeyOf).join(',')}}` };
+export function subjectColumnsOf(subjectIds: readonly string[]): SubjectColumns {
+  const known = columnsOfLists.get(subjectIds);
+  if (known) return known;
+  const columns: SubjectColumns = { bytes: Buffer.from(subjectIds.join(''), 'hex'), keys: `{${subjectIds.map(subjectKeyOf).join(',')}}` };
+  // A frozen list (the holders of a kept page, recorded at every showing) is encoded once.
+  if (Object.isFrozen(subjectIds)) columnsOfLists.set(subjectIds, columns);
+  return columns;
 }
+
+interface SubjectColumns {
+  readonly bytes: Buffer;
+  readonly keys: string;
+}
+
+const columnsOfLists = new WeakMap<readonly string[], SubjectColumns>();
 
 /** A subject's key in the index: its first 8 bytes as a signed 64-bit integer, in decimal. */
 export function subjectKeyOf(subjectId: string): string {

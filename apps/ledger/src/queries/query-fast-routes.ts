@@ -46,7 +46,23 @@ export function certificateListRoute(
       page: { limit: query.limit, cursor: query.cursor },
     }),
     answer: (query, actor) => certificates.list(query.filters, certificateViewerOf(actor), query.page),
-    record: (page, actor, correlationId) =>
-      accessLog.record({ actor, route: '/v1/certificates', subjectIds: page.items.map((certificate) => certificate.subjectId), correlationId }),
+    record: (page, actor, correlationId) => accessLog.record({ actor, route: '/v1/certificates', subjectIds: holdersOf(page), correlationId }),
   };
 }
+
+/**
+ * The holders on a page, in order. A kept page (frozen, shown again and
+ * again) gets one frozen list, so that the access log checks and encodes
+ * it once rather than at every showing.
+ */
+function holdersOf(page: Page<CertificateView>): readonly string[] {
+  const known = holdersOfPages.get(page);
+  if (known) return known;
+  const holders = page.items.map((certificate) => certificate.subjectId);
+  if (!Object.isFrozen(page)) return holders;
+  Object.freeze(holders);
+  holdersOfPages.set(page, holders);
+  return holders;
+}
+
+const holdersOfPages = new WeakMap<Page<CertificateView>, readonly string[]>();
