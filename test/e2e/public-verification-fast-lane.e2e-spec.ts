@@ -110,6 +110,29 @@ describe('public verification in the fast lane', () => {
     expect((await call(`/v1/public/certificates/${folio}`, { Authorization: 'Bearer not-a-token' })).status).toBe(200);
   });
 
+  it('answers verifications asked all at once (read together, in one statement) exactly as it answers each alone', async () => {
+    const { folio: second, position } = await issue();
+    expect((await call(`/v1/public/certificates/${second}?minPosition=${position}`)).status).toBe(200);
+    const body = folio.replace(/-/g, '').slice(0, 11);
+    // Folios the registry does not hold are never kept: every one of them is read, together with the others of its turn.
+    const notHeld = [...'0123456789'].map((last) => `${body}${last}`).filter((candidate) => !folio.replace(/-/g, '').startsWith(candidate));
+    const paths = [folio, second, ...notHeld.map((candidate) => `${candidate}${folioCheckSymbol(candidate)}`)].flatMap((asked) => [
+      `/v1/public/certificates/${asked}`,
+      `/v1/public/certificates/${asked}/`,
+    ]);
+    // The same correlation id for the same path: a 404's problem+json names it.
+    const asked = (index: number) => ({ 'X-Correlation-Id': `verify-${index % paths.length}` });
+    const together = await Promise.all([...paths, ...paths].map((path, index) => call(path, asked(index))));
+    const alone: Answer[] = [];
+    for (const [index, path] of paths.entries()) alone.push(await call(path, asked(index)));
+    for (const [index, answer] of together.entries()) {
+      const expected = alone[index % paths.length];
+      expect({ path: paths[index % paths.length], status: answer.status, text: answer.text }).toEqual({ path: paths[index % paths.length], status: expected.status, text: expected.text });
+      expect(comparable(answer)).toEqual(comparable(expected));
+    }
+    expect(alone.map((answer) => answer.status)).toEqual(paths.map((_, index) => (index < 4 ? 200 : 404)));
+  });
+
   it('shows a revocation at once to a request that waits for it, and soon to any other', async () => {
     const revoked = await post(server, `/v1/certificates/${folio}/revocation`, callers.authority, { reason: 'Evidencia apócrifa' });
     expect(revoked.status).toBe(201);

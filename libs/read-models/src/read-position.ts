@@ -48,6 +48,16 @@ export async function readWithPosition<T>(work: () => Promise<T>): Promise<{ ans
   return { answer, position };
 }
 
+/**
+ * Runs `work` outside any request's sink: for work done on behalf of
+ * several requests (a batch of reads), which record their positions
+ * themselves; nothing it reads waits on one request's minPosition or
+ * records into one request's answer.
+ */
+export function outsideRequests<T>(work: () => T): T {
+  return sinks.exit(work);
+}
+
 export function recordReadPosition(position: bigint): void {
   sinks.getStore()?.record(position);
 }

@@ -23,37 +23,42 @@ interface Row {
 }
 
 /**
- * A read-model database of a few certificates, answering the verification's
- * one statement as PostgreSQL would: the position reached, then the row with
- * its status compared against the statement's instant ($2), revoked first.
+ * A read-model database of a few certificates, answering the verifications'
+ * one statement as PostgreSQL would: the position reached, then a row for
+ * each folio asked that it holds, numbered as asked ($1, from 1), its status
+ * compared against that folio's own instant ($2), revoked first.
  */
 function registry(rows: Row[], position = '40') {
   const statements: unknown[][] = [];
   const dataSource = {
     query: async (_sql: string, parameters: unknown[]) => {
       statements.push(parameters);
-      const [folio, now] = parameters as [string, string];
-      const row = rows.find((candidate) => candidate.folio === folio);
-      if (!row) return [{ __reached_position: position, __row_found: null }];
-      const status = row.revoked_at ? 'revoked' : Date.parse(row.valid_until) < Date.parse(now) ? 'expired' : 'valid';
-      return [
-        {
-          __reached_position: position,
-          __row_found: true,
-          status,
-          folio: row.folio,
-          standard_code: 'EC0105',
-          subject_id: 'a'.repeat(64),
-          provider_id: 'ECE322-18',
-          evaluator_id: 'eval-0007',
-          issued_at: '2024-01-10T18:00:00.000Z',
-          valid_until: row.valid_until,
-          revoked_at: row.revoked_at,
-          holder_name: 'María Pérez',
-          standard_title: 'Atención al ciudadano en el sector público',
-          provider_name: 'ECE de Baja California',
-        },
-      ];
+      const [folios, nows] = parameters as [string[], string[]];
+      const found = folios.flatMap((folio, index) => {
+        const row = rows.find((candidate) => candidate.folio === folio);
+        if (!row) return [];
+        const status = row.revoked_at ? 'revoked' : Date.parse(row.valid_until) < Date.parse(nows[index]) ? 'expired' : 'valid';
+        return [
+          {
+            __reached_position: position,
+            __row_found: true,
+            asked: index + 1,
+            status,
+            folio: row.folio,
+            standard_code: 'EC0105',
+            subject_id: 'a'.repeat(64),
+            provider_id: 'ECE322-18',
+            evaluator_id: 'eval-0007',
+            issued_at: '2024-01-10T18:00:00.000Z',
+            valid_until: row.valid_until,
+            revoked_at: row.revoked_at,
+            holder_name: 'María Pérez',
+            standard_title: 'Atención al ciudadano en el sector público',
+            provider_name: 'ECE de Baja California',
+          },
+        ];
+      });
+      return found.length > 0 ? found : [{ __reached_position: position, __row_found: null }];
     },
   } as unknown as DataSource;
   return { dataSource, statements };
@@ -132,6 +137,41 @@ describe('CertificateQueries.verify, with its answers kept', () => {
     await off.queries.verify(valid, now);
     await off.queries.verify(valid, now);
     expect(off.statements).toHaveLength(2);
+  });
+
+  it('reads the verifications asked in one turn in one statement, each at its own instant, and each request records the position for itself', async () => {
+    const unknown = folio(3);
+    const { queries, statements } = setUp(0);
+    const asks = [
+      [valid, '2026-01-01T00:00:00.000Z'],
+      [valid, '2029-01-10T18:00:00.001Z'],
+      [unknown, '2026-01-01T00:00:00.000Z'],
+      [revoked, '2026-01-01T00:00:00.000Z'],
+    ] as const;
+    const recorded = asks.map((): bigint[] => []);
+    const answers = await Promise.allSettled(
+      asks.map(([asked, now], index) => withReadPositionSink({ record: (position) => recorded[index].push(position) }, () => queries.verify(asked, now))),
+    );
+    expect(statements).toEqual([[[valid, valid, unknown, revoked], asks.map(([, now]) => now), ['certification', 'people', 'registry']]]);
+    expect(answers.map((answer) => (answer.status === 'fulfilled' ? answer.value.status : (answer.reason as { code: string }).code))).toEqual([
+      'valid',
+      'expired',
+      'CERTIFICATE_NOT_FOUND',
+      'revoked',
+    ]);
+    // The 404 names where the registry stood too, as a single read does.
+    expect(recorded).toEqual([[40n], [40n], [40n], [40n]]);
+  });
+
+  it('fails every verification of a statement that fails, and reads the next turn afresh', async () => {
+    const { queries, statements } = setUp(0);
+    const failing = { query: async () => Promise.reject(new Error('connection terminated')) } as unknown as DataSource;
+    const down = new CertificateQueries(failing, {});
+    const now = '2026-01-01T00:00:00.000Z';
+    const answers = await Promise.allSettled([down.verify(valid, now), down.verify(revoked, now)]);
+    expect(answers.map((answer) => answer.status === 'rejected' && (answer.reason as Error).message)).toEqual(['connection terminated', 'connection terminated']);
+    expect((await queries.verify(valid, now)).status).toBe('valid');
+    expect(statements).toHaveLength(1);
   });
 
   it('refuses a mistyped folio before any query', async () => {

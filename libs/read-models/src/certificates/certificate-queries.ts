@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf, pageSize, type Page } from '../pagination';
 import { invalidField, notFound } from '../query-error';
 import { AnswerCache, type ReadModelChanges } from '../answer-cache';
-import { inOneStatement, inOneStatementAt } from '../read-position';
+import DataLoader from 'dataloader';
+import { awaitFirstRead, inOneStatement, inOneStatementAt, outsideRequests, recordReadPosition } from '../read-position';
 import { SqlConditions } from '../sql-builder';
 import { addCertificateFilters, type CertificateFilters, type CertificateStatus, type CertificateViewer, type StatusSql } from './certificate-filters';
 import { CERTIFICATE_COLUMNS, type CertificateRowOf } from '../tables/certificates.columns';
@@ -118,11 +119,13 @@ export interface CertificateQueriesOptions {
 export class CertificateQueries {
   private readonly verifications?: AnswerCache<Verification>;
   private readonly pages?: AnswerCache<ListedPage>;
+  private readonly lookups: DataLoader<VerificationAsked, VerificationFound>;
 
   constructor(
     private readonly dataSource: DataSource,
     options: CertificateQueriesOptions = {},
   ) {
+    this.lookups = verificationLookups(dataSource);
     const kept = options.publicAnswers ?? 0;
     this.verifications = options.changes && kept > 0 ? new AnswerCache<Verification>(options.changes, VERIFICATION_PROJECTIONS, kept) : undefined;
     const pages = options.listAnswers ?? 0;
@@ -218,35 +221,90 @@ export class CertificateQueries {
     return (await this.verifications.answer(folio, () => this.readVerification(folio, now), stands)).view;
   }
 
+  /**
+   * One verification read with the others asked in the same turn of the
+   * event loop (VerificationLookups), at the position they were read at,
+   * recorded for this request as inOneStatementAt records it (a folio not
+   * held too: the 404 names where the registry stood).
+   */
   private async readVerification(folio: string, now: string): Promise<Verification> {
-    const status = currentStatusSql('c', '$2');
-    const { rows, position } = await inOneStatementAt<CertificateRow & { standard_title: string | null; provider_name: string | null }>(
-      this.dataSource,
-      VERIFICATION_PROJECTIONS,
-      `SELECT ${statusColumn(status)}, ${CERTIFICATE_SELECT}, s.title AS standard_title, p.name AS provider_name
-         FROM read_models.certificates c ${holderNameJoin('c')}
-         LEFT JOIN read_models.standards s ON s.code = c.standard_code
-         LEFT JOIN read_models.providers p ON p.provider_id = c.provider_id
-        WHERE c.folio = $1`,
-      [folio, now],
-      'ledger_public_verification',
-    );
-    const [row] = rows;
-    if (!row) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio} is registered`);
-    const view: PublicCertificateView = {
-      folio: row.folio,
-      holderName: row.holder_name,
-      standardCode: row.standard_code,
-      standardTitle: row.standard_title,
-      providerId: row.provider_id,
-      providerName: row.provider_name,
-      issuedAt: row.issued_at,
-      validUntil: row.valid_until,
-      status: row.status,
-      ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
-    };
-    return { view, position: position.toString(), validUntilMs: Date.parse(row.valid_until) };
+    await awaitFirstRead();
+    const { verification, position } = await this.lookups.load({ folio, now });
+    recordReadPosition(BigInt(position));
+    if (!verification) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate with folio ${folio} is registered`);
+    return verification;
   }
+}
+
+/** A verification asked for: the folio, and the instant its status is read at. */
+interface VerificationAsked {
+  readonly folio: string;
+  readonly now: string;
+}
+
+/** What the registry holds for a folio asked for (nothing when it holds none), and where it stood. */
+interface VerificationFound {
+  readonly verification?: Verification;
+  readonly position: string;
+}
+
+/**
+ * Public verifications asked for in the same turn of the event loop, read
+ * in one named statement: under load a few dozen requests arrive between
+ * two turns, and one round trip and one execution for all of them costs
+ * PostgreSQL and pg about what one of them cost alone. Each folio keeps
+ * its own instant (the status is read as of each request's now) and its
+ * own answer; the statement's one snapshot gives them one position. The
+ * batch runs outside any request's context: each request records the
+ * position for itself (readVerification).
+ */
+export function verificationLookups(dataSource: DataSource): DataLoader<VerificationAsked, VerificationFound> {
+  const status = currentStatusSql('c', 'q.now');
+  const sql = `SELECT q.n::int AS asked, ${statusColumn(status)}, ${CERTIFICATE_SELECT}, s.title AS standard_title, p.name AS provider_name
+      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(folio, now, n)
+      JOIN read_models.certificates c ON c.folio = q.folio
+      ${holderNameJoin('c')}
+      LEFT JOIN read_models.standards s ON s.code = c.standard_code
+      LEFT JOIN read_models.providers p ON p.provider_id = c.provider_id`;
+  const readBatch = async (asked: readonly VerificationAsked[]): Promise<VerificationFound[]> => {
+    const { rows, position } = await inOneStatementAt<VerifiedRow>(
+      dataSource,
+      VERIFICATION_PROJECTIONS,
+      sql,
+      [asked.map((ask) => ask.folio), asked.map((ask) => ask.now)],
+      'ledger_public_verifications',
+    );
+    const found: VerificationFound[] = asked.map(() => ({ position: position.toString() }));
+    for (const row of rows) found[row.asked - 1] = { verification: verificationOf(row, position), position: position.toString() };
+    return found;
+  };
+  return new DataLoader<VerificationAsked, VerificationFound>((asked) => outsideRequests(() => readBatch(asked)), {
+    cache: false,
+    maxBatchSize: MAX_VERIFICATIONS_PER_READ,
+    // Requests from every connection that was readable in this turn, not only those of one socket's callback.
+    batchScheduleFn: (read) => setImmediate(read),
+  });
+}
+
+/** Folios per statement, at most: a turn under a flood of requests is read in several. */
+const MAX_VERIFICATIONS_PER_READ = 128;
+
+type VerifiedRow = CertificateRow & { asked: number; standard_title: string | null; provider_name: string | null };
+
+function verificationOf(row: VerifiedRow, position: bigint): Verification {
+  const view: PublicCertificateView = {
+    folio: row.folio,
+    holderName: row.holder_name,
+    standardCode: row.standard_code,
+    standardTitle: row.standard_title,
+    providerId: row.provider_id,
+    providerName: row.provider_name,
+    issuedAt: row.issued_at,
+    validUntil: row.valid_until,
+    status: row.status,
+    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+  };
+  return { view, position: position.toString(), validUntilMs: Date.parse(row.valid_until) };
 }
 
 export function statusColumn(status: StatusSql): string {
