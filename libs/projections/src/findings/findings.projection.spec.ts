@@ -120,6 +120,21 @@ describe('findings projection', () => {
       expect(findingsOf(log).findings).toEqual([]);
       expect(businessDayOf('2019-06-05T02:00:00.000Z')).toBe('2019-06-04');
     });
+
+    it('gives every instant the day Intl gives it, across local midnights and the clock changes of 2019 and 2022', () => {
+      const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City', year: 'numeric', month: '2-digit', day: '2-digit' });
+      // Every 7 minutes and 13 seconds through days around DST starting (7 April 2019) and ending (27 October 2019, 30 October 2022).
+      for (const from of ['2019-04-06T00:00:00.000Z', '2019-10-26T00:00:00.000Z', '2022-10-29T00:00:00.000Z', '2026-12-31T00:00:00.000Z']) {
+        for (let time = Date.parse(from); time < Date.parse(from) + 3 * 86_400_000; time += 433_000) {
+          const instant = new Date(time).toISOString();
+          // Twice: the second answer comes from the kept hour.
+          expect({ instant, day: businessDayOf(instant) }).toEqual({ instant, day: intl.format(time) });
+          expect({ instant, day: businessDayOf(instant) }).toEqual({ instant, day: intl.format(time) });
+        }
+      }
+      expect(businessDayOf('not an instant')).toBeUndefined();
+      expect(businessDayOf(1_560_000_000_000)).toBeUndefined();
+    });
   });
 
   describe('an evaluator who never judges anyone "not yet competent"', () => {

@@ -81,14 +81,40 @@ export function findingIdOf(kind: FindingKind, ...about: string[]): string {
 
 const MEXICO_CITY = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Mexico_City', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** The calendar day of an instant in Mexico City, `YYYY-MM-DD`; undefined for what is no instant. */
+/**
+ * The calendar day of an instant in Mexico City, `YYYY-MM-DD`; undefined for
+ * what is no instant. Asking Intl for it took a twentieth of a rebuild
+ * (every judgment and issuance asks), so the day is kept per UTC hour: when
+ * the hour's first and last millisecond fall on the same day, so does every
+ * instant between (Mexico City's offsets are whole hours, and its clock
+ * changes at 2:00), and the hour's day is kept; an hour that straddles a
+ * change of day (a local midnight) is asked again for each instant in it.
+ */
 export function businessDayOf(instant: unknown): string | undefined {
   if (typeof instant !== 'string') return undefined;
   const time = Date.parse(instant);
   if (!Number.isFinite(time)) return undefined;
+  const hour = Math.floor(time / HOUR_MS);
+  const kept = daysOfHours.get(hour);
+  if (kept !== undefined) return kept === STRADDLES ? mexicoCityDayOf(time) : kept;
+  const first = mexicoCityDayOf(hour * HOUR_MS);
+  const last = mexicoCityDayOf(hour * HOUR_MS + HOUR_MS - 1);
+  if (daysOfHours.size >= MAX_KEPT_HOURS) daysOfHours.clear();
+  daysOfHours.set(hour, first === last ? first : STRADDLES);
+  return first === last ? first : mexicoCityDayOf(time);
+}
+
+function mexicoCityDayOf(time: number): string {
   const parts = Object.fromEntries(MEXICO_CITY.formatToParts(time).map((part) => [part.type, part.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
+
+const HOUR_MS = 3_600_000;
+/** An hour in which the day changes: its instants are asked one by one. */
+const STRADDLES = '';
+/** About eleven years of hours (a few MB); the whole is dropped when full. */
+const MAX_KEPT_HOURS = 100_000;
+const daysOfHours = new Map<number, string>();
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
