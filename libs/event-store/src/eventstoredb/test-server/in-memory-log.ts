@@ -102,7 +102,10 @@ export class InMemoryLog {
 
   /** Writes an event the way the server itself does ($metadata, $statsCollected, …). */
   appendSystemEvent(streamId: string, type: string, data: unknown): StoredRecord {
-    const outcome = this.append(streamId, 'any', [systemEvent(type, data)]);
+    // At the stream's own tail, not `any`: an `any` append looks for its ids in the whole stream (a retry?), and the
+    // stats timer's stream only grows, so that search grew with every tick until it took a core on a long test run.
+    const tail = (this.streams.get(streamId)?.length ?? 0) - 1;
+    const outcome = this.append(streamId, tail < 0 ? 'no_stream' : BigInt(tail), [systemEvent(type, data)]);
     if (outcome.kind !== 'written') throw new Error(`system write to ${streamId} failed: ${outcome.kind}`);
     return this.all[this.all.length - 1];
   }
