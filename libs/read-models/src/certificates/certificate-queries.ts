@@ -223,7 +223,7 @@ export class CertificateQueries {
 
   /**
    * One verification read with the others asked in the same turn of the
-   * event loop (VerificationLookups), at the position they were read at,
+   * event loop (verificationLookups), at the position they were read at,
    * recorded for this request as inOneStatementAt records it (a folio not
    * held too: the 404 names where the registry stood).
    */
