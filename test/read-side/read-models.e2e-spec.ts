@@ -6,12 +6,14 @@ import {
   CertificationStatsQueries,
   createReadModelDataSource,
   EnrollmentQueries,
+  KeptTransparencyReports,
   parseGroupBy,
   ProvenanceQueries,
   renderTransparencyCsv,
   renderTransparencyJson,
   TransparencyReports,
   type CertificateView,
+  type ReadModelChanges,
   type TransparencyReportRequest,
 } from '@ledger/read-models';
 import type { DataSource } from 'typeorm';
@@ -180,6 +182,71 @@ describe('read models', () => {
       const lines = csv.trimEnd().split('\n');
       expect(lines[0]).toBe('\uFEFFfolio,holderName,standardCode,providerId,agency,state,municipality,employment,issuedAt,validUntil,status'); // BOM first, for spreadsheets
       expect(lines.length - 1).toBe(JSON.parse(json).certificates.length);
+    });
+
+    it('in chunks gives the same bytes, with totals over every chunk and each row’s holder beside it', async () => {
+      const request: TransparencyReportRequest = { asOf: '2030-01-01', filters: {} };
+      const whole = await reports().prepare(request);
+      const chunked = await new TransparencyReports(dataSource, async () => undefined, 7).prepare(request);
+      expect({ whole: whole.whole, chunked: chunked.whole }).toEqual({ whole: true, chunked: false });
+      expect(chunked.totals).toEqual(whole.totals);
+      const render = async (report: typeof whole) => {
+        let out = '';
+        for await (const piece of renderTransparencyJson(report)) out += piece;
+        return out;
+      };
+      expect(await render(chunked)).toBe(await render(whole));
+      const holderOf = new Map(truth.certificates.map((c) => [c.folio, c.subjectId]));
+      let rows = 0;
+      for await (const chunk of chunked.chunks()) {
+        expect(chunk.rows.length).toBeLessThanOrEqual(7);
+        expect(chunk.holders).toEqual(chunk.rows.map((row) => holderOf.get(row.folio)));
+        rows += chunk.rows.length;
+      }
+      expect(rows).toBe(whole.totals.valid + whole.totals.revoked + whole.totals.expired);
+      expect(rows).toBe(truth.certificates.length);
+    });
+
+    it('small ones are rendered whole and kept while nothing changed; large ones stream, and one at a position is not kept', async () => {
+      let changeCount = 0;
+      const changes: ReadModelChanges = { changeCount: () => changeCount, knownPosition: () => -1n };
+      const inner = reports();
+      let prepared = 0;
+      const counted = {
+        checked: (request: TransparencyReportRequest) => {
+          const reading = inner.checked(request);
+          return () => ((prepared += 1), reading());
+        },
+      } as TransparencyReports;
+      const kept = new KeptTransparencyReports(counted, { changes, maxRows: 60, maxChars: 10_000_000 });
+      const day = truth.certificates[Math.floor(truth.certificates.length / 2)].issuedAt.slice(0, 10);
+      const small: TransparencyReportRequest = { asOf: day, filters: { issuedFrom: day, issuedTo: day } };
+      const onDay = truth.certificates.filter((c) => c.issuedAt.slice(0, 10) === day).sort((a, b) => (a.folio < b.folio ? -1 : 1));
+      expect(onDay.length).toBeGreaterThan(0);
+      expect(onDay.length).toBeLessThanOrEqual(60);
+
+      for (const format of ['json', 'csv'] as const) {
+        const answer = await kept.answer(small, format);
+        if (!('rendered' in answer)) throw new Error(`a report of ${onDay.length} certificates was not rendered whole`);
+        expect(answer.rendered.body).toBe(await bytes(small, format));
+        expect(answer.rendered.holders).toEqual(onDay.map((c) => c.subjectId));
+      }
+      expect(prepared).toBe(2);
+      await kept.answer(small, 'json');
+      await kept.answer(small, 'csv');
+      expect(prepared).toBe(2);
+      changeCount = 1; // a checkpoint was notified
+      await kept.answer(small, 'json');
+      expect(prepared).toBe(3);
+
+      const large = await kept.answer({ asOf: '2030-01-01', filters: {} }, 'json');
+      expect('streamed' in large).toBe(true);
+      await kept.answer({ asOf: '2030-01-01', filters: {} }, 'json');
+      expect(prepared).toBe(5);
+      const earlier = { ...small, atPosition: truth.events[truth.events.length - 1].position };
+      expect('rendered' in (await kept.answer(earlier, 'json'))).toBe(true);
+      await kept.answer(earlier, 'json');
+      expect(prepared).toBe(7);
     });
   });
 

@@ -84,4 +84,30 @@ describe('AnswerCache', () => {
     expect((await cache.answer('big', compute(), undefined, small)).n).toBe(2);
     expect(computedTimes()).toBe(2);
   });
+
+  it('keeps the entries within their weight, the least recently used going first, and never one heavier than the bound', async () => {
+    const changes = new Changes();
+    const cache = new AnswerCache<{ position: string; size: number; n: number }>(changes, 'certification', 100, { max: 10, of: (answer) => answer.size });
+    let computed = 0;
+    const compute = (size: number) => async () => ({ position: '10', size, n: (computed += 1) });
+    const kept = async (key: string, size: number) => {
+      const before = computed;
+      await cache.answer(key, compute(size));
+      return computed === before;
+    };
+    expect(await kept('a', 4)).toBe(false);
+    expect(await kept('b', 4)).toBe(false);
+    expect(await kept('a', 4)).toBe(true); // a is now the most recent
+    expect(await kept('c', 4)).toBe(false); // 12 > 10: b goes, a stays
+    expect(await kept('a', 4)).toBe(true);
+    expect(await kept('b', 4)).toBe(false); // c goes
+    expect(await kept('c', 4)).toBe(false); // a goes (b was just read)
+    expect(await kept('heavy', 11)).toBe(false);
+    expect(await kept('heavy', 11)).toBe(false); // never kept, and nothing pushed out for it
+    expect(await kept('b', 4)).toBe(true);
+    expect(await kept('c', 4)).toBe(true);
+    expect(await kept('whole', 10)).toBe(false); // takes the whole weight: b and c go
+    expect(await kept('whole', 10)).toBe(true);
+    expect(await kept('b', 4)).toBe(false);
+  });
 });

@@ -14,6 +14,12 @@ export interface ReadModelChanges {
 
 const DEFAULT_MAX_ENTRIES = 512;
 
+/** A bound on what the entries hold together, for answers of very different sizes: each answer's weight, and the most they may weigh. */
+export interface AnswerWeight<T> {
+  readonly max: number;
+  readonly of: (answer: T) => number;
+}
+
 /**
  * Answers of a query route kept while nothing they were read from can have
  * changed: an entry counts while the read side's change count is the one
@@ -22,23 +28,27 @@ const DEFAULT_MAX_ENTRIES = 512;
  * waited for its own write, `minPosition`, never gets an answer from before
  * it). Nothing is kept while the change count cannot be known. Only for
  * answers that depend on nothing else (not on the clock: a status filter
- * compares with now). Least recently used entries go first; answers are
- * frozen, shared by every request that gets them.
+ * compares with now). Least recently used entries go first, as many as
+ * keep the entries within their count and, when given, their weight;
+ * answers are frozen, shared by every request that gets them.
  */
 export class AnswerCache<T extends { position: string }> {
-  private readonly entries = new Map<string, { change: number; answer: T }>();
+  private readonly entries = new Map<string, { change: number; answer: T; weight: number }>();
+  private weight = 0;
 
   private readonly projections: readonly string[];
 
   /**
    * `projections`: what the answers are read from; an answer's position is
    * the lowest of theirs, as inOneStatement and inReadSnapshot read it.
-   * A `maxEntries` of 0 keeps nothing.
+   * A `maxEntries` of 0 keeps nothing; an answer heavier than `weight.max`
+   * is never kept.
    */
   constructor(
     private readonly changes: ReadModelChanges,
     projections: string | readonly string[],
     private readonly maxEntries = DEFAULT_MAX_ENTRIES,
+    private readonly weighing?: AnswerWeight<T>,
   ) {
     this.projections = typeof projections === 'string' ? [projections] : projections;
   }
@@ -64,10 +74,22 @@ export class AnswerCache<T extends { position: string }> {
     }
     const answer = deepFreeze(await compute());
     if (worthKeeping && !worthKeeping(answer)) return answer;
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { change, answer });
+    const weight = this.weighing?.of(answer) ?? 0;
+    if (this.weighing && weight > this.weighing.max) return answer;
+    this.forget(key);
+    while (this.entries.size >= this.maxEntries || (this.weighing && this.weight + weight > this.weighing.max)) {
+      this.forget(this.entries.keys().next().value as string);
+    }
+    this.entries.set(key, { change, answer, weight });
+    this.weight += weight;
     return answer;
+  }
+
+  private forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.weight -= entry.weight;
   }
 
   /** Where the answers' projections are known to stand together: the lowest of their known positions. */

@@ -9,6 +9,7 @@ export * from './certificates/certificate-queries';
 export * from './stats/certification-stats';
 export * from './answer-cache';
 export * from './reports/transparency-report';
+export * from './reports/kept-transparency-reports';
 export * from './programs/program-queries';
 export * from './findings/finding-queries';
 export * from './reports/transparency-report.render';

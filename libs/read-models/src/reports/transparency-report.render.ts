@@ -10,7 +10,7 @@ export async function* renderTransparencyJson(report: TransparencyReport): Async
   yield `${JSON.stringify(head).slice(0, -1)},"certificates":[`;
   let first = true;
   for await (const chunk of report.chunks()) {
-    const rows = chunk.map((row) => JSON.stringify(row)).join(',');
+    const rows = chunk.rows.map((row) => JSON.stringify(row)).join(',');
     yield first ? rows : `,${rows}`;
     first = false;
   }
@@ -39,7 +39,7 @@ export const CSV_COLUMNS = [
 export async function* renderTransparencyCsv(report: TransparencyReport): AsyncIterable<string> {
   yield stringify([CSV_COLUMNS as unknown as string[]], { record_delimiter: 'unix', bom: true });
   for await (const chunk of report.chunks()) {
-    yield stringify(chunk.map(csvRecord), { record_delimiter: 'unix' });
+    yield stringify(chunk.rows.map(csvRecord), { record_delimiter: 'unix' });
   }
 }
 

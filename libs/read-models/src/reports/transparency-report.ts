@@ -11,6 +11,7 @@ import { selectColumns } from '../tables/table-columns';
 
 /** The projections a report reads: certificates, and names as the ledger knew them. */
 export const REPORT_PROJECTIONS = ['certification', 'people'] as const;
+/** Certificates read, recorded and sent at a time. */
 const CHUNK = 5_000;
 
 export interface TransparencyReportRequest {
@@ -36,12 +37,21 @@ export interface TransparencyReportRow {
   status: CertificateStatus;
 }
 
+/** Certificates of a report, in its order, with their holders (what the access log records; never rendered). */
+export interface TransparencyReportChunk {
+  readonly rows: readonly TransparencyReportRow[];
+  /** The holder of each row, in the same order. */
+  readonly holders: readonly string[];
+}
+
 export interface TransparencyReport {
   readonly asOf: string;
   readonly position: string;
   readonly totals: Readonly<Record<CertificateStatus, number>>;
   /** The certificates ordered by folio, in chunks, so a report of any size streams in bounded memory. */
-  chunks(): AsyncIterable<TransparencyReportRow[]>;
+  chunks(): AsyncIterable<TransparencyReportChunk>;
+  /** Whether the report is less than a chunk, and so read whole by now. */
+  readonly whole: boolean;
 }
 
 /**
@@ -51,19 +61,36 @@ export interface TransparencyReport {
  * Everything a report reads at or before its position never changes
  * afterwards, in this generation or a rebuilt one, so the same request gives
  * the same bytes whenever it is made.
+ *
+ * A report of less than a chunk (5,000 certificates: the pages a dashboard
+ * asks for) takes one statement besides the read side's position: its
+ * totals are counted from its rows, and the rows carry their holders.
  */
 export class TransparencyReports {
   constructor(
     private readonly dataSource: DataSource,
     /** Waits until the read models reach a position, or throws the lag error. */
     private readonly waitForPosition: (position: bigint) => Promise<unknown>,
+    /** Certificates a chunk holds (smaller in tests, to read a report of a few in several). */
+    private readonly chunkSize = CHUNK,
   ) {}
 
   async prepare(request: TransparencyReportRequest): Promise<TransparencyReport> {
+    return this.checked(request)();
+  }
+
+  /**
+   * The report's reading, its parameters checked now (throws what it
+   * refuses): so that a malformed request is refused at once, before
+   * anything is read or waited for (minPosition), whoever reads it later.
+   */
+  checked(request: TransparencyReportRequest): () => Promise<TransparencyReport> {
     const asOf = canonicalAsOf(request.asOf);
-    const cutoff = cutoffOf(asOf);
-    // Every parameter is checked before anything is read or waited for.
-    const queryAt = reportQueryOf(request.filters, request.viewer ?? {}, cutoff);
+    const queryAt = reportQueryOf(request.filters, request.viewer ?? {}, cutoffOf(asOf));
+    return () => this.read(request, asOf, queryAt);
+  }
+
+  private async read(request: TransparencyReportRequest, asOf: string, queryAt: (position: bigint) => { sql: string; values: unknown[] }): Promise<TransparencyReport> {
     await awaitFirstRead();
     const reached = await reachedPosition(this.dataSource, REPORT_PROJECTIONS);
     const position = request.atPosition ?? reached;
@@ -71,6 +98,29 @@ export class TransparencyReports {
     // Whatever the read models reach later, the report stands at its position.
     recordReadPosition(position);
     const query = queryAt(position);
+    const { dataSource, chunkSize } = this;
+    const chunkAfter = async (after: string): Promise<ReportRowSql[]> =>
+      dataSource.query(`SELECT * FROM (${query.sql}) r WHERE r.folio > $${query.values.length + 1} ORDER BY r.folio LIMIT ${chunkSize}`, [
+        ...query.values,
+        after,
+      ]);
+    const first = await chunkAfter('');
+    const whole = first.length < chunkSize;
+    return {
+      asOf,
+      position: position.toString(),
+      totals: whole ? totalsOf(first) : await this.totals(query),
+      whole,
+      async *chunks() {
+        for (let rows = first; ; rows = await chunkAfter(rows[rows.length - 1].folio)) {
+          if (rows.length > 0) yield { rows: rows.map(rowOf), holders: rows.map((row) => row.subject_id) };
+          if (rows.length < chunkSize) return;
+        }
+      },
+    };
+  }
+
+  private async totals(query: { sql: string; values: unknown[] }): Promise<Record<CertificateStatus, number>> {
     const [totals]: Record<CertificateStatus, string>[] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE status = 'valid')::text AS valid,
               count(*) FILTER (WHERE status = 'revoked')::text AS revoked,
@@ -78,32 +128,21 @@ export class TransparencyReports {
          FROM (${query.sql}) r`,
       query.values,
     );
-    const dataSource = this.dataSource;
-    return {
-      asOf,
-      position: position.toString(),
-      totals: { valid: Number(totals.valid), revoked: Number(totals.revoked), expired: Number(totals.expired) },
-      async *chunks() {
-        for (let after = ''; ; ) {
-          const rows: ReportRowSql[] = await dataSource.query(
-            `SELECT * FROM (${query.sql}) r WHERE r.folio > $${query.values.length + 1} ORDER BY r.folio LIMIT ${CHUNK}`,
-            [...query.values, after],
-          );
-          if (rows.length > 0) yield rows.map(rowOf);
-          if (rows.length < CHUNK) return;
-          after = rows[rows.length - 1].folio;
-        }
-      },
-    };
+    return { valid: Number(totals.valid), revoked: Number(totals.revoked), expired: Number(totals.expired) };
   }
 }
 
-/** The certificate columns a report row shows, selected from CERTIFICATE_COLUMNS. */
-const REPORTED = ['folio', 'standard_code', 'provider_id', 'agency', 'state', 'municipality', 'employment', 'issued_at', 'valid_until'] as const satisfies readonly (keyof typeof CERTIFICATE_COLUMNS)[];
+function totalsOf(rows: readonly ReportRowSql[]): Record<CertificateStatus, number> {
+  const totals: Record<CertificateStatus, number> = { valid: 0, revoked: 0, expired: 0 };
+  for (const row of rows) totals[row.status] += 1;
+  return totals;
+}
 
-type ReportRowSql = CertificateRowOf<(typeof REPORTED)[number]> & { holder_name: string | null; status: CertificateStatus };
+/** The certificate columns a report reads, selected from CERTIFICATE_COLUMNS: what a row shows, and its holder. */
+const REPORTED = ['folio', 'subject_id', 'standard_code', 'provider_id', 'agency', 'state', 'municipality', 'employment', 'issued_at', 'valid_until'] as const satisfies readonly (keyof typeof CERTIFICATE_COLUMNS)[];
 
-/** The certificates of the report with their status as of the cutoff, known at the position. */
+type ReportRowSql = CertificateRowOf<(typeof REPORTED)[number]> & { subject_id: string; holder_name: string | null; status: CertificateStatus };
+
 /** The report's query for the filters (checked now), as a function of the position it is read at (its first parameter). */
 function reportQueryOf(filters: CertificateFilters, viewer: CertificateViewer, cutoff: string): (position: bigint) => { sql: string; values: unknown[] } {
   const { sql, values } = reportQuery(filters, viewer, cutoff);

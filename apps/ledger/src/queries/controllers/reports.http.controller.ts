@@ -1,22 +1,19 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Actor } from '@ledger/domain';
-import type { DataSource } from 'typeorm';
-import { renderTransparencyCsv, renderTransparencyJson, TransparencyReports, type TransparencyReport } from '@ledger/read-models';
+import { KeptTransparencyReports, renderTransparencyCsv, renderTransparencyJson, type TransparencyReport } from '@ledger/read-models';
 import { accessRouteOf } from '../../access-log/access-log.interceptor';
 import { AccessLog } from '../../access-log/access-log.service';
-import { subjectsOfCertificates } from '../../access-log/report-subjects';
 import { actorOf } from '../../platform/auth/authenticated-request';
 import { correlationIdOf } from '../../platform/logging/correlation-id';
 import { CurrentActor } from '../../platform/auth/current-actor.decorator';
 import type { IncomingMessage } from 'node:http';
 import type { HttpResponse } from '../../platform/http/http-types';
-import { certificateFiltersOf, TransparencyReportQuery } from '../dto/certificate-filters.query.dto';
+import { TransparencyReportQuery } from '../dto/certificate-filters.query.dto';
 import { TRANSPARENCY_CSV_SCHEMA, TransparencyReportResponse } from '../dto/transparency-report.response';
 import { QueryAnswer, QueryEndpoint } from '../query-endpoint.decorator';
 import { QueryParameters } from '../read-your-writes.pipe';
-import { READ_MODELS } from '../read-side.tokens';
-import { certificateViewerOf } from '../viewers';
+import { REPORT_CONTENT_TYPES, transparencyReportAsked, transparencyReportHeaders, transparencyReportRequest } from '../transparency-report-answer';
 
 const REPORT_HEADERS = {
   'X-Report-As-Of': { description: 'The asOf the report describes (also in the JSON body)', schema: { type: 'string', example: '2018-11-13' } },
@@ -32,9 +29,8 @@ const REPORT_HEADERS = {
 @Controller('v1/reports')
 export class ReportsHttpController {
   constructor(
-    private readonly reports: TransparencyReports,
+    private readonly reports: KeptTransparencyReports,
     private readonly accessLog: AccessLog,
-    @Inject(READ_MODELS) private readonly readModels: DataSource,
   ) {}
 
   @Get('transparency')
@@ -55,23 +51,24 @@ export class ReportsHttpController {
       'in the X-Report-As-Of and X-Report-Position headers and the file name.',
   })
   async transparency(@QueryParameters() query: TransparencyReportQuery, @Res() response: HttpResponse, @CurrentActor() actor: Actor): Promise<void> {
-    const report = await this.reports.prepare({
-      asOf: query.asOf ?? '',
-      atPosition: query.atPosition === undefined ? undefined : BigInt(query.atPosition),
-      filters: certificateFiltersOf(query),
-      // A scoped comptroller's report is the report of its state: the same bytes as everyone's report filtered by that state.
-      viewer: certificateViewerOf(actor),
-    });
-    const csv = query.format === 'csv';
-    response.setHeader('Content-Type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-    response.setHeader('X-Report-As-Of', report.asOf);
-    response.setHeader('X-Report-Position', report.position);
-    if (csv) response.setHeader('Content-Disposition', `attachment; filename="transparency-${report.asOf.slice(0, 10)}-p${report.position}.csv"`);
+    const asked = transparencyReportAsked(query);
+    const answer = await this.reports.answer(transparencyReportRequest(asked, actor), asked.format);
+    const report = 'rendered' in answer ? answer.rendered : answer.streamed;
+    response.setHeader('Content-Type', REPORT_CONTENT_TYPES[asked.format]);
+    const headers = transparencyReportHeaders(report, asked.format);
+    for (let i = 0; i < headers.length; i += 2) response.setHeader(headers[i], headers[i + 1]);
+    if ('rendered' in answer) {
+      // A small report, whole: its reads recorded before any of it is sent (the access log's 503 otherwise), sent as
+      // Express sends a body (its length and ETag, a 304 to a conditional request that has it).
+      this.accessLog.record({ ...this.readOf(response), subjectIds: answer.rendered.holders });
+      response.status(200).send(answer.rendered.body);
+      return;
+    }
     response.status(200);
     // Streamed: a report of any size goes out in bounded memory, chunk by chunk.
-    const recorded = this.recordingReads(report, response);
+    const recorded = this.recordingReads(answer.streamed, response);
     try {
-      for await (const piece of csv ? renderTransparencyCsv(recorded) : renderTransparencyJson(recorded)) {
+      for await (const piece of asked.format === 'csv' ? renderTransparencyCsv(recorded) : renderTransparencyJson(recorded)) {
         if (!response.write(piece)) await new Promise((resolve) => response.once('drain', resolve));
       }
     } catch (error) {
@@ -84,6 +81,11 @@ export class ReportsHttpController {
     response.end();
   }
 
+  private readOf(response: HttpResponse) {
+    const request = (response as HttpResponse & { req: IncomingMessage }).req;
+    return { actor: actorOf(request), route: accessRouteOf(request), correlationId: correlationIdOf(request) };
+  }
+
   /**
    * The report with each chunk's holders recorded in the access log before
    * the chunk is rendered: one entry per chunk (up to 5,000 subjects), so a
@@ -91,15 +93,14 @@ export class ReportsHttpController {
    * cannot take is never sent (the first: a 503; a later one: a cut answer).
    */
   private recordingReads(report: TransparencyReport, response: HttpResponse): TransparencyReport {
-    const { accessLog, readModels } = this;
-    const request = (response as HttpResponse & { req: IncomingMessage }).req;
-    const read = { actor: actorOf(request), route: accessRouteOf(request), correlationId: correlationIdOf(request) };
+    const { accessLog } = this;
+    const read = this.readOf(response);
     return {
       ...report,
       async *chunks() {
-        for await (const rows of report.chunks()) {
-          accessLog.record({ ...read, subjectIds: await subjectsOfCertificates(readModels, rows.map((row) => row.folio)) });
-          yield rows;
+        for await (const chunk of report.chunks()) {
+          accessLog.record({ ...read, subjectIds: chunk.holders });
+          yield chunk;
         }
       },
     };

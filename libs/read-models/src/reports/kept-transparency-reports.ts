@@ -1,0 +1,102 @@
+import { AnswerCache, type ReadModelChanges } from '../answer-cache';
+import { renderTransparencyCsv, renderTransparencyJson } from './transparency-report.render';
+import { REPORT_PROJECTIONS, type TransparencyReport, type TransparencyReportRequest, type TransparencyReports } from './transparency-report';
+
+export type TransparencyReportFormat = 'json' | 'csv';
+
+/** A report read and rendered whole: its bytes, and the holders it shows (what the access log records for it). */
+export interface RenderedTransparencyReport {
+  readonly asOf: string;
+  readonly position: string;
+  readonly body: string;
+  readonly holders: readonly string[];
+}
+
+/** A report answered: rendered whole when it is small, or to be streamed chunk by chunk. */
+export type TransparencyReportAnswer = { readonly rendered: RenderedTransparencyReport } | { readonly streamed: TransparencyReport };
+
+export interface KeptTransparencyReportsOptions {
+  /** The read side's checkpoint notifications: what tells a kept report from a stale one. */
+  readonly changes?: ReadModelChanges;
+  /** Reports of up to this many certificates are rendered whole (and kept); larger ones stream. */
+  readonly maxRows: number;
+  /** What the kept reports may hold together, in characters of their bodies and holders; 0 keeps none. */
+  readonly maxChars: number;
+}
+
+/** A kept answer as AnswerCache holds it: a rendered report, or (never kept) the report to stream. */
+interface Answer {
+  readonly position: string;
+  readonly rendered?: RenderedTransparencyReport;
+  readonly streamed?: TransparencyReport;
+}
+
+/** What a holder's id costs a kept report beside its body (a UUID, and the list's slot). */
+const HOLDER_CHARS = 40;
+
+/**
+ * Transparency reports as the HTTP route answers them. A report of up to
+ * `maxRows` certificates (a dashboard's page: one day of an agency in a
+ * state) is rendered whole, and kept while nothing it was read from can
+ * have changed (AnswerCache: no checkpoint since, no projection known to be
+ * further), within `maxChars` in all: a report depends on its parameters
+ * and its position only, never on the clock, so the kept bytes are the
+ * bytes it would be rendered to again. Larger reports stream, read afresh.
+ * A report asked at an earlier position (`atPosition`, to reproduce one
+ * published before) is rendered the same way but not kept: it is asked
+ * once, and would only push out the reports dashboards ask again and again.
+ */
+export class KeptTransparencyReports {
+  private readonly kept?: AnswerCache<Answer>;
+
+  constructor(
+    private readonly reports: TransparencyReports,
+    private readonly options: KeptTransparencyReportsOptions,
+  ) {
+    if (options.changes && options.maxChars > 0) {
+      this.kept = new AnswerCache<Answer>(options.changes, REPORT_PROJECTIONS, Number.MAX_SAFE_INTEGER, {
+        max: options.maxChars,
+        of: ({ rendered }) => (rendered ? rendered.body.length + rendered.holders.length * HOLDER_CHARS : 0),
+      });
+    }
+  }
+
+  async answer(request: TransparencyReportRequest, format: TransparencyReportFormat): Promise<TransparencyReportAnswer> {
+    // Checked before the kept reports are looked at, which waits for read-your-writes first.
+    const reading = this.reports.checked(request);
+    const read = async (): Promise<Answer> => {
+      const report = await reading();
+      if (!report.whole || totalOf(report) > this.options.maxRows) return { position: report.position, streamed: report };
+      return { position: report.position, rendered: await renderWhole(report, format) };
+    };
+    const answer = this.kept
+      ? await this.kept.answer(keyOf(request, format), read, undefined, ({ rendered }) => rendered !== undefined && request.atPosition === undefined)
+      : await read();
+    return answer.rendered ? { rendered: answer.rendered } : { streamed: answer.streamed as TransparencyReport };
+  }
+}
+
+function totalOf(report: TransparencyReport): number {
+  return report.totals.valid + report.totals.revoked + report.totals.expired;
+}
+
+async function renderWhole(report: TransparencyReport, format: TransparencyReportFormat): Promise<RenderedTransparencyReport> {
+  const holders: string[] = [];
+  const counted: TransparencyReport = {
+    ...report,
+    async *chunks() {
+      for await (const chunk of report.chunks()) {
+        holders.push(...chunk.holders);
+        yield chunk;
+      }
+    },
+  };
+  let body = '';
+  for await (const piece of format === 'csv' ? renderTransparencyCsv(counted) : renderTransparencyJson(counted)) body += piece;
+  return { asOf: report.asOf, position: report.position, body, holders };
+}
+
+/** Equal requests, equal keys: the request as the route read it (asOf as given, the position asked for, filters, who asks). */
+function keyOf(request: TransparencyReportRequest, format: TransparencyReportFormat): string {
+  return JSON.stringify([format, request.asOf, request.atPosition?.toString() ?? null, request.filters, request.viewer ?? null]);
+}
