@@ -20,17 +20,18 @@ interface Entry {
 }
 
 /**
- * Certificate counts and pages of certificates as the ledger answers them
- * ahead of Express (the fast lane): each answer is the one Nest's
- * controller gives for the same query (reached through a trailing slash,
- * which Nest routes to the same handler), every header included; a state
- * comptroller sees its state only and a certifier its own provider's, as
- * through Nest; a page's read is in the access log as Nest records it;
- * what the fast lane cannot answer as the controller would (no token, a bad
- * one, another role, a query to refuse or to wait for) goes to Nest; and new
- * certificates are counted and listed.
+ * Certificate counts, pages of certificates and transparency reports
+ * rendered whole as the ledger answers them ahead of Express (the fast
+ * lane): each answer is the one Nest's controller gives for the same query
+ * (reached through a trailing slash, which Nest routes to the same
+ * handler), every header included; a state comptroller sees its state only
+ * and a certifier its own provider's, as through Nest; a page's or a
+ * report's read is in the access log as Nest records it; what the fast lane
+ * cannot answer as the controller would (no token, a bad one, another role,
+ * a query to refuse or to wait for, a report at a position) goes to Nest;
+ * and new certificates are counted, listed and reported.
  */
-describe('certificate counts and pages in the fast lane', () => {
+describe('certificate counts, pages and reports in the fast lane', () => {
   let ledger: LedgerUnderTest;
   let server: LedgerServer;
   let callers: Callers;
@@ -210,6 +211,89 @@ describe('certificate counts and pages in the fast lane', () => {
     const count = async (query = '') => (JSON.parse((await call(`/v1/certificates?limit=500${query}`, { Authorization: callers.comptroller })).text) as { items: unknown[] }).items.length;
     const before = await count();
     const position = await certify('QR');
+    expect(await count(`&minPosition=${position}`)).toBe(before + 1);
+    await eventually(async () => ((await count()) === before + 1 ? true : undefined));
+  });
+
+  it('gives a transparency report as the controller does, header for header, in JSON and CSV, for each viewer, and records its holders as Nest does', async () => {
+    const viewers = [['country', callers.comptroller], ['state', bajaCalifornia]] as const;
+    const queries = ['asOf=2100-01-01', 'asOf=2100-01-01&format=csv', 'asOf=2100-01-01&state=QR', 'asOf=2100-01-01&status=valid&standard=EC0105', 'asOf=2000-01-01'];
+    for (const [index, query] of queries.entries()) {
+      for (const [who, token] of viewers) {
+        // Twice each: the first reads and keeps the report, the second is the kept one.
+        for (const round of [1, 2]) {
+          const fast = await call(`/v1/reports/transparency?${query}`, { Authorization: token, 'X-Correlation-Id': `report-fast-${who}-${index}-${round}` });
+          const routed = await call(`/v1/reports/transparency/?${query}`, { Authorization: token, 'X-Correlation-Id': `report-nest-${who}-${index}-${round}` });
+          expect({ query, who, fast: fast.status, routed: routed.status }).toEqual({ query, who, fast: 200, routed: 200 });
+          expect(fast.text).toBe(routed.text);
+          expect(comparable(fast)).toEqual(comparable(routed));
+        }
+      }
+    }
+    const report = (answer: Answer) => JSON.parse(answer.text) as { totals: Record<string, number>; certificates: { folio: string; jurisdiction: { state: string } }[] };
+    const country = await call('/v1/reports/transparency?asOf=2100-01-01', { Authorization: callers.comptroller });
+    expect(report(country).certificates.length).toBeGreaterThanOrEqual(4);
+    expect(comparable(country)).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'x-report-as-of': '2100-01-01',
+      'x-report-position': expect.stringMatching(/^\d+$/),
+      'ledger-position': expect.stringMatching(/^\d+$/),
+      'cache-control': 'no-store',
+    });
+    const csv = await call('/v1/reports/transparency?asOf=2100-01-01&format=csv', { Authorization: callers.comptroller });
+    expect(comparable(csv)).toMatchObject({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': expect.stringMatching(/^attachment; filename="transparency-2100-01-01-p\d+\.csv"$/) });
+    expect(csv.text.trimEnd().split('\n').length - 1).toBe(report(country).certificates.length);
+    expect(new Set(report(await call('/v1/reports/transparency?asOf=2100-01-01', { Authorization: bajaCalifornia })).certificates.map((c) => c.jurisdiction.state))).toEqual(new Set(['BC']));
+
+    // Each report read is in the access log, the same entry whichever lane answered it, kept or read anew.
+    for (const [index, query] of queries.entries()) {
+      for (const [who] of viewers) {
+        for (const round of [1, 2]) {
+          const shown = report(await call(`/v1/reports/transparency?${query.replace('&format=csv', '')}`, { Authorization: who === 'country' ? callers.comptroller : bajaCalifornia })).certificates.length;
+          const [fast, routed] = await eventually(async () => {
+            const found = [await accessEntries(`report-fast-${who}-${index}-${round}`), await accessEntries(`report-nest-${who}-${index}-${round}`)];
+            return found.every((entries) => entries.length === (shown > 0 ? 1 : 0)) ? found : undefined;
+          });
+          const strip = (entries: Entry[]) => entries.map(({ actor, route, subjectIds }) => ({ actor, route, subjectIds: [...subjectIds].sort() }));
+          expect({ query, who, round, fast: strip(fast) }).toEqual({ query, who, round, fast: strip(routed) });
+          if (shown > 0) expect(fast[0]).toMatchObject({ route: '/v1/reports/transparency', subjectIds: expect.any(Array) });
+          if (shown > 0) expect(fast[0].subjectIds.length).toBe(shown);
+        }
+      }
+    }
+    await expectLoggedByNestOnly(`report-nest-state-${queries.length - 1}-2`, 'report-fast-');
+  });
+
+  it('leaves to Nest the reports it cannot give as the controller would, and a report at a position', async () => {
+    const cases: [string, Record<string, string>, number, string | undefined][] = [
+      ['asOf=2100-01-01', {}, 401, 'UNAUTHENTICATED'],
+      ['asOf=2100-01-01', { Authorization: 'Bearer not-a-token' }, 401, 'UNAUTHENTICATED'],
+      ['asOf=2100-01-01', { Authorization: callers.certifier }, 403, 'ROLE_NOT_ALLOWED'],
+      ['asOf=2100-01-01', { Authorization: callers.registrar }, 403, 'ROLE_NOT_ALLOWED'],
+      ['', { Authorization: callers.comptroller }, 400, undefined],
+      ['asOf=yesterday', { Authorization: callers.comptroller }, 400, undefined],
+      ['asOf=2100-02-30', { Authorization: callers.comptroller }, 400, undefined],
+      ['asOf=2100-01-01&format=xml', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['asOf=2100-01-01&format=json&format=csv', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['asOf=2100-01-01&curp=PERJ750914HBCXZN39', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['asOf=2100-01-01&state=B%0AC', { Authorization: callers.comptroller }, 400, undefined],
+      ['asOf=2100-01-01&atPosition=-1', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+    ];
+    await expectRefused('/v1/reports/transparency', cases);
+    // A report at a position, or one that waits for a position, is the controller's: Nest logs it.
+    const at = await call(`/v1/reports/transparency?asOf=2100-01-01&atPosition=${lastPosition}`, { Authorization: callers.comptroller, 'X-Correlation-Id': 'report-at-nest' });
+    expect(at.status).toBe(200);
+    expect(at.headers.get('x-report-position')).toBe(lastPosition);
+    const waited = await call(`/v1/reports/transparency?asOf=2100-01-01&minPosition=${lastPosition}`, { Authorization: callers.comptroller, 'X-Correlation-Id': 'report-wait-nest' });
+    expect(waited.status).toBe(200);
+    await eventually(() => server.output().includes('"correlationId":"report-at-nest"') && server.output().includes('"correlationId":"report-wait-nest"'));
+  });
+
+  it('reports a new certificate at once for a request that waits for it, and soon for any other', async () => {
+    const count = async (query = '') =>
+      (JSON.parse((await call(`/v1/reports/transparency?asOf=2100-01-01${query}`, { Authorization: callers.comptroller })).text) as { certificates: unknown[] }).certificates.length;
+    const before = await count();
+    const position = await certify('BC');
     expect(await count(`&minPosition=${position}`)).toBe(before + 1);
     await eventually(async () => ((await count()) === before + 1 ? true : undefined));
   });

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { LedgerConfig } from '@ledger/platform';
-import { CertificateQueries, CertificationStatsQueries } from '@ledger/read-models';
+import { CertificateQueries, CertificationStatsQueries, KeptTransparencyReports } from '@ledger/read-models';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { answerClientErrors } from './platform/http/client-error';
@@ -18,7 +18,7 @@ import { inclusionProofFastPath } from './log/inclusion-proof.route';
 import { answerFirst, countedOnce, type ExpressApplication } from './platform/http/fast-lane';
 import { publicVerificationFastPath } from './queries/public-verification.route';
 import { queryFastPath } from './queries/query-fast-path';
-import { certificateListRoute, certificationStatsRoute } from './queries/query-fast-routes';
+import { certificateListRoute, certificationStatsRoute, transparencyReportRoute } from './queries/query-fast-routes';
 import { AccessLog } from './access-log/access-log.service';
 import { createRequestValidationPipe } from './platform/errors/request-validation';
 import { Health, healthFastPath } from './platform/health/health.controller';
@@ -60,7 +60,7 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseForbiddenKeys, type: (request: IncomingMessage) => isJsonMediaType(request.headers['content-type']) });
   setUpOpenApi(app);
   // /health while healthy, inclusion proofs the tree cache holds, public verifications of certificates the registry holds,
-  // certificate counts and pages of certificates are answered ahead of Express, after the same security headers,
+  // certificate counts, pages of certificates and transparency reports rendered whole are answered ahead of Express, after the same security headers,
   // correlation id and rate limit, exactly as the controllers answer them; every other request goes on to Express and
   // Nest as above.
   const express = app.getHttpAdapter().getInstance() as ExpressApplication;
@@ -84,6 +84,7 @@ export async function createLedgerApp(config: LedgerConfig): Promise<INestApplic
     publicVerificationFastPath({ certificates: app.get(CertificateQueries), express, limiter: config.rateLimit === 'off' ? undefined : publicLimiter }),
     queryFastPath(certificationStatsRoute(app.get(CertificationStatsQueries)), queryLane),
     queryFastPath(certificateListRoute(app.get(CertificateQueries), app.get(AccessLog)), queryLane),
+    queryFastPath(transparencyReportRoute(app.get(KeptTransparencyReports), app.get(AccessLog)), queryLane),
   );
   return app;
 }

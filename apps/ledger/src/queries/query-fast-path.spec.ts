@@ -99,7 +99,7 @@ describe('queryFastPath: what it answers, and what it hands on', () => {
       const response = await fetch(`${base}${path}`, { headers });
       return { status: response.status, text: await response.text(), position: response.headers.get('ledger-position') };
     };
-    return { server, call };
+    return { server, call, base };
   }
 
   it('answers a caller in the route’s roles with the service’s answer and its position, after recording the read', async () => {
@@ -144,6 +144,31 @@ describe('queryFastPath: what it answers, and what it hands on', () => {
     } finally {
       failing.server.close();
       unpositioned.server.close();
+    }
+  });
+
+  it('sends what the route makes of an answer, with its headers and type, and hands on, unrecorded, what it will not send or not answer', async () => {
+    const recorded: string[] = [];
+    const { server, call, base } = await serve({
+      inLane: (query) => query.q !== 'elsewhere',
+      sent: (answer) => (answer.answered === 'big' ? undefined : { body: `text ${answer.answered}`, headers: ['X-Thing', answer.answered], contentType: 'text/csv; charset=utf-8' }),
+      record: (answer) => recorded.push(answer.answered),
+    });
+    try {
+      const response = await fetch(`${base}/v1/things?q=a`, { headers: { Authorization: 'Bearer comptroller' } });
+      expect({ status: response.status, text: await response.text(), type: response.headers.get('content-type'), thing: response.headers.get('x-thing') }).toEqual({
+        status: 200,
+        text: 'text a',
+        type: 'text/csv; charset=utf-8',
+        thing: 'a',
+      });
+      expect(response.headers.get('ledger-position')).toBe('41');
+      expect(response.headers.get('content-length')).toBe('6');
+      expect(await call('/v1/things?q=big', { Authorization: 'Bearer comptroller' })).toEqual({ status: 599, text: 'onward', position: null });
+      expect(await call('/v1/things?q=elsewhere', { Authorization: 'Bearer comptroller' })).toEqual({ status: 599, text: 'onward', position: null });
+      expect(recorded).toEqual(['a']);
+    } finally {
+      server.close();
     }
   });
 });

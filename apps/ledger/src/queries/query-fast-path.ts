@@ -25,10 +25,20 @@ export interface QueryRoute<Q, A> {
   readonly dto: Type<{ minPosition?: string }>;
   /** What the controller makes of the validated query; throws what it refuses. */
   readonly read: (query: never) => Q;
+  /** Whether the fast lane answers a query at all (default: every one); the others go onward, to the controller. */
+  readonly inLane?: (query: Q) => boolean;
   /** The controller's call of its query service. */
   readonly answer: (query: Q, actor: Actor) => Promise<A>;
   /** Records the read as the route's @RecordsAccess does; throws when it cannot (the access log's 503). */
   readonly record?: (answer: A, actor: Actor, correlationId: string) => void;
+  /**
+   * What is sent for an answer, when it is not the JSON of the answer
+   * itself: a body (text or an object to send as JSON), the route's own
+   * headers (name, value, …), its Content-Type; undefined for an answer the
+   * controller must give (then nothing is recorded here, and the request
+   * goes onward).
+   */
+  readonly sent?: (answer: A) => { readonly body: string | object; readonly headers: readonly string[]; readonly contentType: string } | undefined;
 }
 
 /**
@@ -114,11 +124,13 @@ export function queryFastPath<Q, A>(route: QueryRoute<Q, A>, options: QueryFastP
 
     async function answer(queryString: string, header: string): Promise<true | undefined> {
       const [query, actor] = await Promise.all([queries.read(queryString), options.authenticate(header)]);
-      if (query === undefined || !route.roles.includes(actor.role)) return undefined;
+      if (query === undefined || !route.roles.includes(actor.role) || (route.inLane && !route.inLane(query))) return undefined;
       const { answer: answered, position } = await readWithPosition(() => route.answer(query, actor));
       if (position === undefined) return undefined;
+      const sent = route.sent ? route.sent(answered) : { body: answered as object, headers: [], contentType: undefined };
+      if (!sent) return undefined;
       route.record?.(answered, actor, takeCorrelationId(request));
-      send(request, response, answered as object, [LEDGER_POSITION_HEADER, position.toString()]);
+      send(request, response, sent.body, [...sent.headers, LEDGER_POSITION_HEADER, position.toString()], sent.contentType);
       return true;
     }
   };

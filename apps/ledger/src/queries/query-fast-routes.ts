@@ -1,5 +1,7 @@
 import {
   parseGroupBy,
+  type KeptTransparencyReports,
+  type TransparencyReportAnswer,
   type CertificateFilters,
   type CertificateQueries,
   type CertificateView,
@@ -9,8 +11,15 @@ import {
   type StatsDimension,
 } from '@ledger/read-models';
 import type { AccessLog } from '../access-log/access-log.service';
-import { certificateFiltersOf, CertificationStatsQuery, ListCertificatesQuery } from './dto/certificate-filters.query.dto';
+import { certificateFiltersOf, CertificationStatsQuery, ListCertificatesQuery, TransparencyReportQuery } from './dto/certificate-filters.query.dto';
 import type { QueryRoute } from './query-fast-path';
+import {
+  REPORT_CONTENT_TYPES,
+  transparencyReportAsked,
+  transparencyReportHeaders,
+  transparencyReportRequest,
+  type TransparencyReportAsked,
+} from './transparency-report-answer';
 import { certificateViewerOf } from './viewers';
 
 /**
@@ -47,6 +56,34 @@ export function certificateListRoute(
     }),
     answer: (query, actor) => certificates.list(query.filters, certificateViewerOf(actor), query.page),
     record: (page, actor, correlationId) => accessLog.record({ actor, route: '/v1/certificates', subjectIds: holdersOf(page), correlationId }),
+  };
+}
+
+/**
+ * ReportsHttpController.transparency, for a report rendered whole (kept or
+ * read now), with its reads recorded as the controller records them: every
+ * holder it shows. A report to stream is the controller's, and so is a
+ * report at a position (`atPosition`): never kept, and one the read side
+ * has not reached yet is waited for, which only the controller should do.
+ */
+export function transparencyReportRoute(
+  reports: KeptTransparencyReports,
+  accessLog: AccessLog,
+): QueryRoute<TransparencyReportAsked, { asked: TransparencyReportAsked; answer: TransparencyReportAnswer }> {
+  return {
+    path: '/v1/reports/transparency',
+    roles: ['comptroller'],
+    dto: TransparencyReportQuery,
+    read: (query: TransparencyReportQuery) => transparencyReportAsked(query),
+    inLane: (asked) => asked.request.atPosition === undefined,
+    answer: async (asked, actor) => ({ asked, answer: await reports.answer(transparencyReportRequest(asked, actor), asked.format) }),
+    sent: ({ asked, answer }) =>
+      'rendered' in answer
+        ? { body: answer.rendered.body, headers: transparencyReportHeaders(answer.rendered, asked.format), contentType: REPORT_CONTENT_TYPES[asked.format] }
+        : undefined,
+    record: ({ answer }, actor, correlationId) => {
+      if ('rendered' in answer) accessLog.record({ actor, route: '/v1/reports/transparency', subjectIds: answer.rendered.holders, correlationId });
+    },
   };
 }
 

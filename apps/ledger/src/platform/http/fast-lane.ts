@@ -37,9 +37,12 @@ export function isConditional(request: IncomingMessage): boolean {
 
 /**
  * Sends a body as the controller of a public route does through Express's
- * res.json, with the headers the route's interceptors set (name, value, …).
+ * res.json, with the headers the route's interceptors set (name, value, …);
+ * a text body of another type (a CSV) as res.send sends it, with its type.
  */
-export type JsonSender = (request: IncomingMessage, response: ServerResponse, body: string | object, routeHeaders?: readonly string[]) => void;
+export type JsonSender = (request: IncomingMessage, response: ServerResponse, body: string | object, routeHeaders?: readonly string[], contentType?: string) => void;
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** A body as sent: its JSON text, byte length and ETag. */
 interface SentBody {
@@ -75,7 +78,7 @@ export function sendAsExpressWould(express: ExpressApplication, route: string): 
     if (Object.isFrozen(body)) sentBodies.set(body, sent);
     return sent;
   };
-  return (request, response, body, routeHeaders = []) => {
+  return (request, response, body, routeHeaders = [], contentType = JSON_CONTENT_TYPE) => {
     labelRoute(request, route);
     const sent = sentBodyOf(body);
     const headers = [
@@ -86,7 +89,7 @@ export function sendAsExpressWould(express: ExpressApplication, route: string): 
       'X-Correlation-Id',
       takeCorrelationId(request),
       'Content-Type',
-      'application/json; charset=utf-8',
+      contentType,
       'Content-Length',
       sent.length,
     ];
