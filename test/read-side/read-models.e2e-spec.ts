@@ -218,7 +218,7 @@ describe('read models', () => {
           return () => ((prepared += 1), reading());
         },
       } as TransparencyReports;
-      const kept = new KeptTransparencyReports(counted, { changes, maxRows: 60, maxChars: 10_000_000 });
+      const kept = new KeptTransparencyReports(counted, { changes, maxRows: 60, maxBytes: 10_000_000 });
       const day = truth.certificates[Math.floor(truth.certificates.length / 2)].issuedAt.slice(0, 10);
       const small: TransparencyReportRequest = { asOf: day, filters: { issuedFrom: day, issuedTo: day } };
       const onDay = truth.certificates.filter((c) => c.issuedAt.slice(0, 10) === day).sort((a, b) => (a.folio < b.folio ? -1 : 1));

@@ -44,6 +44,7 @@ describe('loadLedgerConfig', () => {
       checkpointIntervalMs: 5000,
       readyMaxUnsignedSeconds: 30,
       publicAnswers: 100_000,
+      reportAnswersMb: 64,
       publicUrl: 'https://ledger.example.gob.mx/registro',
       devTokens: true,
       findingThresholds: { ...DEFAULT_FINDING_THRESHOLDS, maxJudgmentsPerDay: 20 },
@@ -219,6 +220,15 @@ describe('loadLedgerConfig', () => {
     expect(loadLedgerConfig({ LEDGER_PUBLIC_ANSWERS: ' 250000 ' }).publicAnswers).toBe(250_000);
     for (const wrong of ['-1', '2.5', '1e5', '2000001', 'all', '0x10']) {
       expect(() => loadLedgerConfig({ LEDGER_PUBLIC_ANSWERS: wrong })).toThrow(/LEDGER_PUBLIC_ANSWERS must be a whole number from 0 to 2000000/);
+    }
+  });
+
+  it('keeps 64 MB of transparency reports by default, up to 4 GB, or none', () => {
+    expect(loadLedgerConfig({}).reportAnswersMb).toBe(64);
+    expect(loadLedgerConfig({ LEDGER_REPORT_ANSWERS_MB: '0' }).reportAnswersMb).toBe(0);
+    expect(loadLedgerConfig({ LEDGER_REPORT_ANSWERS_MB: ' 256 ' }).reportAnswersMb).toBe(256);
+    for (const wrong of ['-1', '2.5', '1e3', '4097', 'lots', '0x10']) {
+      expect(() => loadLedgerConfig({ LEDGER_REPORT_ANSWERS_MB: wrong })).toThrow(/LEDGER_REPORT_ANSWERS_MB must be a whole number from 0 to 4096/);
     }
   });
 });

@@ -74,6 +74,12 @@ export interface LedgerConfig {
    */
   readonly publicAnswers: number;
   /**
+   * How many megabytes of transparency reports rendered whole (those of up
+   * to 1,000 certificates) the ledger keeps in memory while nothing they
+   * were read from can have changed: LEDGER_REPORT_ANSWERS_MB, 0 to keep none.
+   */
+  readonly reportAnswersMb: number;
+  /**
    * The ledger's public base URL as clients reach it (`https://ledger.example.gob.mx`,
    * no trailing slash). Signed credentials name their routes under it, so it
    * is configured, never taken from a request's Host header.
@@ -178,6 +184,11 @@ export const DEFAULT_PUBLIC_ANSWERS = 100_000;
 /** At most this many (some 1.2 GB): more is a typo. */
 export const MAX_PUBLIC_ANSWERS = 2_000_000;
 
+/** Megabytes of transparency reports kept by default: a state's registry of 100,000 certificates in pages of a day of an agency is some 45 as JSON (about 400 bytes a certificate). */
+export const DEFAULT_REPORT_ANSWERS_MB = 64;
+/** At most this many (4 GB): more is a typo. */
+export const MAX_REPORT_ANSWERS_MB = 4_096;
+
 /** A secret shorter than this is too easy to guess for an HMAC key. */
 export const MIN_SECRET_LENGTH = 32;
 
@@ -214,6 +225,12 @@ export function loadLedgerConfig(env: Env = process.env): LedgerConfig {
       problems,
     ),
     publicAnswers: readWholeNumber('LEDGER_PUBLIC_ANSWERS', env.LEDGER_PUBLIC_ANSWERS, { min: 0, max: MAX_PUBLIC_ANSWERS, fallback: DEFAULT_PUBLIC_ANSWERS }, problems),
+    reportAnswersMb: readWholeNumber(
+      'LEDGER_REPORT_ANSWERS_MB',
+      env.LEDGER_REPORT_ANSWERS_MB,
+      { min: 0, max: MAX_REPORT_ANSWERS_MB, fallback: DEFAULT_REPORT_ANSWERS_MB },
+      problems,
+    ),
     publicUrl: readPublicUrl(env.LEDGER_PUBLIC_URL, port, problems),
     oidc: readOidc(env, problems),
     devTokens: readChoice('LEDGER_DEV_TOKENS', env.LEDGER_DEV_TOKENS?.toLowerCase(), ['on', 'off'], 'on', problems) === 'on',

@@ -50,7 +50,7 @@ describe('QueryStringReader: the queries the fast lane answers itself (the stats
     }
   });
 
-  it('reads each query string once, keeps the reading frozen, and keeps at most a thousand', async () => {
+  it('reads each query string once, keeps the reading frozen, and keeps at most 4,096', async () => {
     const pipe = standInPipe();
     const reader = statsReader(pipe);
     const first = await reader.read('groupBy=state');
@@ -59,10 +59,13 @@ describe('QueryStringReader: the queries the fast lane answers itself (the stats
     expect(await reader.read('limit=5')).toBeUndefined();
     expect(pipe.calls).toBe(2);
     expect(Object.isFrozen(first) && Object.isFrozen(first?.groupBy) && Object.isFrozen(first?.filters)).toBe(true);
-    for (let n = 0; n < 1_000; n += 1) await reader.read(`groupBy=state&state=S${n}`);
-    expect(pipe.calls).toBe(1_002);
+    for (let n = 0; n < 4_094; n += 1) await reader.read(`groupBy=state&state=S${n}`);
+    expect(pipe.calls).toBe(4_096);
+    await reader.read('groupBy=state'); // still kept: 4,096 readings, limit=5's included
+    expect(pipe.calls).toBe(4_096);
+    await reader.read('groupBy=state&state=S4094'); // one more: the oldest (groupBy=state) goes
     await reader.read('groupBy=state');
-    expect(pipe.calls).toBe(1_003);
+    expect(pipe.calls).toBe(4_098);
   });
 });
 

@@ -5,8 +5,12 @@ import { takeCorrelationId } from '../platform/logging/correlation-id';
 import { hasBody, isConditional, sendAsExpressWould, type ExpressApplication, type FastPath } from '../platform/http/fast-lane';
 import { LEDGER_POSITION_HEADER } from './ledger-position.interceptor';
 
-/** Query strings whose reading a route keeps: dashboards ask the same few again and again. */
-const KEPT_QUERIES = 1_000;
+/**
+ * Query strings whose reading a route keeps: dashboards ask the same few
+ * again and again, and report pages (a day of an agency in a state) are a
+ * few thousand; up to 2 KB each.
+ */
+const KEPT_QUERIES = 4_096;
 /** Longer query strings are Nest's to read (and, past the header limits, to refuse). */
 const MAX_QUERY_LENGTH = 2_048;
 
@@ -39,6 +43,8 @@ export interface QueryRoute<Q, A> {
    * goes onward).
    */
   readonly sent?: (answer: A) => { readonly body: string | object; readonly headers: readonly string[]; readonly contentType: string } | undefined;
+  /** The text of a body object `sent` gives, when it is not the object's JSON (a kept report: its rendered text, whose length and ETag are then worked out once). */
+  readonly textOf?: (body: object) => string;
 }
 
 /**
@@ -108,7 +114,7 @@ export interface QueryFastPathOptions {
  * by its route.
  */
 export function queryFastPath<Q, A>(route: QueryRoute<Q, A>, options: QueryFastPathOptions): FastPath {
-  const send = sendAsExpressWould(options.express, route.path);
+  const send = sendAsExpressWould(options.express, route.path, route.textOf);
   const queries = new QueryStringReader<Q>(options.parseQuery, options.validation, route.dto, route.read);
   return (request, response, onward) => {
     const url = request.url ?? '';

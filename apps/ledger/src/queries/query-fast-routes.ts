@@ -1,6 +1,7 @@
 import {
   parseGroupBy,
   type KeptTransparencyReports,
+  type RenderedTransparencyReport,
   type TransparencyReportAnswer,
   type CertificateFilters,
   type CertificateQueries,
@@ -79,8 +80,10 @@ export function transparencyReportRoute(
     answer: async (asked, actor) => ({ asked, answer: await reports.answer(transparencyReportRequest(asked, actor), asked.format) }),
     sent: ({ asked, answer }) =>
       'rendered' in answer
-        ? { body: answer.rendered.body, headers: transparencyReportHeaders(answer.rendered, asked.format), contentType: REPORT_CONTENT_TYPES[asked.format] }
+        ? { body: answer.rendered, headers: transparencyReportHeaders(answer.rendered, asked.format), contentType: REPORT_CONTENT_TYPES[asked.format] }
         : undefined,
+    // A report's text is its rendering; a kept report is the same frozen object each time, so its ETag is computed once.
+    textOf: (rendered) => (rendered as RenderedTransparencyReport).body,
     record: ({ answer }, actor, correlationId) => {
       if ('rendered' in answer) accessLog.record({ actor, route: '/v1/reports/transparency', subjectIds: answer.rendered.holders, correlationId });
     },

@@ -105,12 +105,8 @@ const infrastructure: Provider[] = [
 /** Pages of certificates kept while nothing they show can have changed: a comptroller's dashboard asks the same few (about 35 KB a page of 50). */
 const CERTIFICATE_PAGES_KEPT = 512;
 
-/**
- * Transparency reports rendered whole and kept: those of up to 1,000 certificates (a day of an agency in a state is
- * some tens), 32 M characters in all (some 64 MB at most; a registry's 100,000 certificates over such pages take
- * about 30 M).
- */
-const REPORTS_KEPT = { maxRows: 1_000, maxChars: 32 * 1024 * 1024 };
+/** Transparency reports rendered whole (and so kept, LEDGER_REPORT_ANSWERS_MB): those of up to 1,000 certificates; a day of an agency in a state is some tens. */
+const REPORT_ROWS_KEPT = 1_000;
 
 const queryServices: Provider[] = [
   {
@@ -132,11 +128,12 @@ const queryServices: Provider[] = [
   { provide: AccreditationQueries, inject: [READ_MODELS], useFactory: (ds: DataSource) => new AccreditationQueries(ds) },
   {
     provide: KeptTransparencyReports,
-    inject: [READ_MODELS, CHECKPOINT_WATCHER],
-    useFactory: (ds: DataSource, watcher: CheckpointWatcher) =>
+    inject: [READ_MODELS, CHECKPOINT_WATCHER, LEDGER_CONFIG],
+    useFactory: (ds: DataSource, watcher: CheckpointWatcher, config: LedgerConfig) =>
       new KeptTransparencyReports(new TransparencyReports(ds, (position) => watcher.waitForPosition(position, MIN_POSITION_WAIT_MS, REPORT_PROJECTIONS)), {
         changes: watcher,
-        ...REPORTS_KEPT,
+        maxRows: REPORT_ROWS_KEPT,
+        maxBytes: config.reportAnswersMb * 1024 * 1024,
       }),
   },
   {

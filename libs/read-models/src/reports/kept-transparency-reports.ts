@@ -20,8 +20,8 @@ export interface KeptTransparencyReportsOptions {
   readonly changes?: ReadModelChanges;
   /** Reports of up to this many certificates are rendered whole (and kept); larger ones stream. */
   readonly maxRows: number;
-  /** What the kept reports may hold together, in characters of their bodies and holders; 0 keeps none. */
-  readonly maxChars: number;
+  /** What the kept reports may hold together, in bytes of memory (their bodies and holders' ids, as estimated); 0 keeps none. */
+  readonly maxBytes: number;
 }
 
 /** A kept answer as AnswerCache holds it: a rendered report, or (never kept) the report to stream. */
@@ -31,15 +31,22 @@ interface Answer {
   readonly streamed?: TransparencyReport;
 }
 
-/** What a holder's id costs a kept report beside its body (a UUID, and the list's slot). */
-const HOLDER_CHARS = 40;
+/** What a holder's id costs a kept report beside its body (a UUID's 36 bytes, the string's header, the list's slot). */
+const HOLDER_BYTES = 64;
+
+/** A report's memory as kept: its body (V8 holds a string of Latin-1 characters in a byte each, any other in two), its holders. */
+function bytesOf({ rendered }: Answer): number {
+  if (!rendered) return 0;
+  const perCharacter = /[^\u0000-\u00ff]/.test(rendered.body) ? 2 : 1;
+  return rendered.body.length * perCharacter + rendered.holders.length * HOLDER_BYTES;
+}
 
 /**
  * Transparency reports as the HTTP route answers them. A report of up to
  * `maxRows` certificates (a dashboard's page: one day of an agency in a
  * state) is rendered whole, and kept while nothing it was read from can
  * have changed (AnswerCache: no checkpoint since, no projection known to be
- * further), within `maxChars` in all: a report depends on its parameters
+ * further), within `maxBytes` in all: a report depends on its parameters
  * and its position only, never on the clock, so the kept bytes are the
  * bytes it would be rendered to again. Larger reports stream, read afresh.
  * A report asked at an earlier position (`atPosition`, to reproduce one
@@ -53,11 +60,8 @@ export class KeptTransparencyReports {
     private readonly reports: TransparencyReports,
     private readonly options: KeptTransparencyReportsOptions,
   ) {
-    if (options.changes && options.maxChars > 0) {
-      this.kept = new AnswerCache<Answer>(options.changes, REPORT_PROJECTIONS, Number.MAX_SAFE_INTEGER, {
-        max: options.maxChars,
-        of: ({ rendered }) => (rendered ? rendered.body.length + rendered.holders.length * HOLDER_CHARS : 0),
-      });
+    if (options.changes && options.maxBytes > 0) {
+      this.kept = new AnswerCache<Answer>(options.changes, REPORT_PROJECTIONS, Number.MAX_SAFE_INTEGER, { max: options.maxBytes, of: bytesOf });
     }
   }
 
