@@ -184,7 +184,7 @@ export const DEFAULT_PUBLIC_ANSWERS = 100_000;
 /** At most this many (some 1.2 GB): more is a typo. */
 export const MAX_PUBLIC_ANSWERS = 2_000_000;
 
-/** Megabytes of transparency reports kept by default: a state's registry of 100,000 certificates in pages of a day of an agency is some 45 as JSON (about 400 bytes a certificate). */
+/** Megabytes of transparency reports kept by default: a state's registry of 100,000 certificates in pages of a day of an agency is some 40 as JSON (about 400 bytes a certificate, its holder included). */
 export const DEFAULT_REPORT_ANSWERS_MB = 64;
 /** At most this many (4 GB): more is a typo. */
 export const MAX_REPORT_ANSWERS_MB = 4_096;
