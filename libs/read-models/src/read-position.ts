@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { reachedPosition, reachedPositionSql } from './projection-positions';
 
@@ -147,6 +148,34 @@ export async function inOneStatementAt<T extends object>(
     return rest as unknown as T;
   });
   return { rows: found, position };
+}
+
+/**
+ * A query run as a named (prepared) statement, named after its text, so
+ * that each connection parses and plans each text once: for the statements
+ * whose text is one of a few shapes (a report's, by the filters it has)
+ * and that run again and again. Each connection keeps what it prepared
+ * for its life, so only the first PREPARED_SHAPES texts are named; any
+ * other runs unnamed, as before. Through TypeORM when there is no pg pool.
+ */
+export async function queryPrepared<T>(dataSource: DataSource, text: string, values: readonly unknown[]): Promise<T[]> {
+  const pool = driverPool(dataSource);
+  const name = pool && statementNameOf(text);
+  if (!pool || !name) return dataSource.query(text, [...values]);
+  return (await pool.query({ name, text, values: [...values] })).rows as T[];
+}
+
+/** Texts named at most, per process: what each of its connections may keep prepared. */
+const PREPARED_SHAPES = 64;
+const statementNames = new Map<string, string>();
+
+/** `ledger_` and a digest of the text (two texts never share a name, which pg refuses), or none once PREPARED_SHAPES are named. */
+function statementNameOf(text: string): string | undefined {
+  const known = statementNames.get(text);
+  if (known !== undefined || statementNames.size >= PREPARED_SHAPES) return known;
+  const name = `ledger_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+  statementNames.set(text, name);
+  return name;
 }
 
 /** What a named statement runs on: pg's pool, as TypeORM's PostgreSQL driver keeps it (`master`), when there is one. */

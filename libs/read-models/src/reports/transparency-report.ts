@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { addCertificateFilters, instantOf, type CertificateFilters, type CertificateStatus, type CertificateViewer, type StatusSql } from '../certificates/certificate-filters';
 import { holderNameJoin } from '../certificates/certificate-queries';
 import { reachedPosition } from '../projection-positions';
-import { awaitFirstRead, recordReadPosition } from '../read-position';
+import { awaitFirstRead, queryPrepared, recordReadPosition } from '../read-position';
 import { invalidField } from '../query-error';
 import { SqlConditions } from '../sql-builder';
 import { CERTIFICATE_COLUMNS, type CertificateRowOf } from '../tables/certificates.columns';
@@ -99,8 +99,9 @@ export class TransparencyReports {
     recordReadPosition(position);
     const query = queryAt(position);
     const { dataSource, chunkSize } = this;
+    // Prepared: a report's text depends only on which filters it has, and a dashboard asks the same few shapes again and again.
     const chunkAfter = async (after: string): Promise<ReportRowSql[]> =>
-      dataSource.query(`SELECT * FROM (${query.sql}) r WHERE r.folio > $${query.values.length + 1} ORDER BY r.folio LIMIT ${chunkSize}`, [
+      queryPrepared<ReportRowSql>(dataSource, `SELECT * FROM (${query.sql}) r WHERE r.folio > $${query.values.length + 1} ORDER BY r.folio LIMIT ${chunkSize}`, [
         ...query.values,
         after,
       ]);
