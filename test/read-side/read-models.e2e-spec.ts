@@ -207,7 +207,7 @@ describe('read models', () => {
       expect(rows).toBe(truth.certificates.length);
     });
 
-    it('small ones are rendered whole and kept while nothing changed; large ones stream, and one at a position is not kept', async () => {
+    it('of less than a chunk are rendered whole, the small ones kept while nothing changed; larger ones stream; one at a position is not kept', async () => {
       let changeCount = 0;
       const changes: ReadModelChanges = { changeCount: () => changeCount, knownPosition: () => -1n };
       const inner = reports();
@@ -218,7 +218,8 @@ describe('read models', () => {
           return () => ((prepared += 1), reading());
         },
       } as TransparencyReports;
-      const kept = new KeptTransparencyReports(counted, { changes, maxRows: 60, maxBytes: 10_000_000 });
+      const kept = new KeptTransparencyReports(counted, { changes, maxKeptRows: 60, maxBytes: 10_000_000 });
+      const chunked = new KeptTransparencyReports(new TransparencyReports(dataSource, async () => undefined, 7), { changes, maxKeptRows: 60, maxBytes: 10_000_000 });
       const day = truth.certificates[Math.floor(truth.certificates.length / 2)].issuedAt.slice(0, 10);
       const small: TransparencyReportRequest = { asOf: day, filters: { issuedFrom: day, issuedTo: day } };
       const onDay = truth.certificates.filter((c) => c.issuedAt.slice(0, 10) === day).sort((a, b) => (a.folio < b.folio ? -1 : 1));
@@ -239,10 +240,20 @@ describe('read models', () => {
       await kept.answer(small, 'json');
       expect(prepared).toBe(3);
 
-      const large = await kept.answer({ asOf: '2030-01-01', filters: {} }, 'json');
-      expect('streamed' in large).toBe(true);
-      await kept.answer({ asOf: '2030-01-01', filters: {} }, 'json');
+      // The whole registry: less than a chunk, so rendered whole, but more than is kept.
+      const everything: TransparencyReportRequest = { asOf: '2030-01-01', filters: {} };
+      const large = await kept.answer(everything, 'json');
+      if (!('rendered' in large)) throw new Error('a report of less than a chunk was not rendered whole');
+      expect(large.rendered.body).toBe(await bytes(everything, 'json'));
+      expect(large.rendered.holders.length).toBe(truth.certificates.length);
+      await kept.answer(everything, 'json');
       expect(prepared).toBe(5);
+      // A report of more than a chunk streams, and is never kept.
+      const streamed = await chunked.answer(everything, 'json');
+      if (!('streamed' in streamed)) throw new Error('a report of several chunks was rendered whole');
+      let out = '';
+      for await (const piece of renderTransparencyJson(streamed.streamed)) out += piece;
+      expect(out).toBe(await bytes(everything, 'json'));
       const earlier = { ...small, atPosition: truth.events[truth.events.length - 1].position };
       expect('rendered' in (await kept.answer(earlier, 'json'))).toBe(true);
       await kept.answer(earlier, 'json');

@@ -63,7 +63,8 @@ export function certificateListRoute(
 /**
  * ReportsHttpController.transparency, for a report rendered whole (kept or
  * read now), with its reads recorded as the controller records them: every
- * holder it shows. A report to stream is the controller's, and so is a
+ * holder it shows. A report to stream (5,000 certificates or more; its
+ * first chunk, read here, is read again there) is the controller's, and so is a
  * report at a position (`atPosition`): never kept, and one the read side
  * has not reached yet is waited for, which only the controller should do.
  */

@@ -105,7 +105,7 @@ const infrastructure: Provider[] = [
 /** Pages of certificates kept while nothing they show can have changed: a comptroller's dashboard asks the same few (about 35 KB a page of 50). */
 const CERTIFICATE_PAGES_KEPT = 512;
 
-/** Transparency reports rendered whole (and so kept, LEDGER_REPORT_ANSWERS_MB): those of up to 1,000 certificates; a day of an agency in a state is some tens. */
+/** Transparency reports kept (within LEDGER_REPORT_ANSWERS_MB): those of up to 1,000 certificates; a day of an agency in a state is some tens. */
 const REPORT_ROWS_KEPT = 1_000;
 
 const queryServices: Provider[] = [
@@ -132,7 +132,7 @@ const queryServices: Provider[] = [
     useFactory: (ds: DataSource, watcher: CheckpointWatcher, config: LedgerConfig) =>
       new KeptTransparencyReports(new TransparencyReports(ds, (position) => watcher.waitForPosition(position, MIN_POSITION_WAIT_MS, REPORT_PROJECTIONS)), {
         changes: watcher,
-        maxRows: REPORT_ROWS_KEPT,
+        maxKeptRows: REPORT_ROWS_KEPT,
         maxBytes: config.reportAnswersMb * 1024 * 1024,
       }),
   },

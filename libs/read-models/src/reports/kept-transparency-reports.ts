@@ -12,14 +12,14 @@ export interface RenderedTransparencyReport {
   readonly holders: readonly string[];
 }
 
-/** A report answered: rendered whole when it is small, or to be streamed chunk by chunk. */
+/** A report answered: rendered whole when it is less than a chunk, or to be streamed chunk by chunk. */
 export type TransparencyReportAnswer = { readonly rendered: RenderedTransparencyReport } | { readonly streamed: TransparencyReport };
 
 export interface KeptTransparencyReportsOptions {
   /** The read side's checkpoint notifications: what tells a kept report from a stale one. */
   readonly changes?: ReadModelChanges;
-  /** Reports of up to this many certificates are rendered whole (and kept); larger ones stream. */
-  readonly maxRows: number;
+  /** Reports of up to this many certificates are kept. */
+  readonly maxKeptRows: number;
   /** What the kept reports may hold together, in bytes of memory (their bodies and holders' ids, as estimated); 0 keeps none. */
   readonly maxBytes: number;
 }
@@ -42,16 +42,18 @@ function bytesOf({ rendered }: Answer): number {
 }
 
 /**
- * Transparency reports as the HTTP route answers them. A report of up to
- * `maxRows` certificates (a dashboard's page: one day of an agency in a
- * state) is rendered whole, and kept while nothing it was read from can
- * have changed (AnswerCache: no checkpoint since, no projection known to be
+ * Transparency reports as the HTTP route answers them. A report of less
+ * than a chunk (5,000 certificates) is read whole by its first statement,
+ * and so is rendered whole (its length and ETag known, so the fast lane can
+ * send it); one of up to `maxKeptRows` (a dashboard's page: one day of an
+ * agency in a state) is also kept while nothing it was read from can have
+ * changed (AnswerCache: no checkpoint since, no projection known to be
  * further), within `maxBytes` in all: a report depends on its parameters
  * and its position only, never on the clock, so the kept bytes are the
- * bytes it would be rendered to again. Larger reports stream, read afresh.
- * A report asked at an earlier position (`atPosition`, to reproduce one
- * published before) is rendered the same way but not kept: it is asked
- * once, and would only push out the reports dashboards ask again and again.
+ * bytes it would be rendered to again. Larger reports stream, chunk by
+ * chunk. A report asked at an earlier position (`atPosition`, to reproduce
+ * one published before) is not kept: it is asked once, and would only push
+ * out the reports dashboards ask again and again.
  */
 export class KeptTransparencyReports {
   private readonly kept?: AnswerCache<Answer>;
@@ -70,18 +72,13 @@ export class KeptTransparencyReports {
     const reading = this.reports.checked(request);
     const read = async (): Promise<Answer> => {
       const report = await reading();
-      if (!report.whole || totalOf(report) > this.options.maxRows) return { position: report.position, streamed: report };
+      if (!report.whole) return { position: report.position, streamed: report };
       return { position: report.position, rendered: await renderWhole(report, format) };
     };
-    const answer = this.kept
-      ? await this.kept.answer(keyOf(request, format), read, undefined, ({ rendered }) => rendered !== undefined && request.atPosition === undefined)
-      : await read();
+    const worthKeeping = ({ rendered }: Answer) => rendered !== undefined && rendered.holders.length <= this.options.maxKeptRows && request.atPosition === undefined;
+    const answer = this.kept ? await this.kept.answer(keyOf(request, format), read, undefined, worthKeeping) : await read();
     return answer.rendered ? { rendered: answer.rendered } : { streamed: answer.streamed as TransparencyReport };
   }
-}
-
-function totalOf(report: TransparencyReport): number {
-  return report.totals.valid + report.totals.revoked + report.totals.expired;
 }
 
 async function renderWhole(report: TransparencyReport, format: TransparencyReportFormat): Promise<RenderedTransparencyReport> {
