@@ -136,11 +136,7 @@ export async function inOneStatementAt<T extends object>(
   const text = `SELECT reached."${REACHED}", q.*
        FROM (${reachedPositionSql(`$${parameters.length + 1}`, REACHED)}) reached
        LEFT JOIN LATERAL (SELECT TRUE AS "${FOUND}", x.* FROM (${sql}) x) q ON TRUE`;
-  const values = [...parameters, projections];
-  const pool = prepared === undefined ? undefined : driverPool(dataSource);
-  const rows: (T & { [REACHED]: string | null; [FOUND]: boolean | null })[] = pool && prepared !== undefined
-    ? (await pool.query({ name: prepared, text, values })).rows
-    : await dataSource.query(text, values);
+  const rows = await queryNamed<T & { [REACHED]: string | null; [FOUND]: boolean | null }>(dataSource, prepared, text, [...parameters, projections]);
   const position = BigInt(rows[0]?.[REACHED] ?? -1);
   recordReadPosition(position);
   const found = rows.filter((row) => row[FOUND]).map((row) => {
@@ -159,9 +155,13 @@ export async function inOneStatementAt<T extends object>(
  * other runs unnamed, as before. Through TypeORM when there is no pg pool.
  */
 export async function queryPrepared<T>(dataSource: DataSource, text: string, values: readonly unknown[]): Promise<T[]> {
-  const pool = driverPool(dataSource);
-  const name = pool && statementNameOf(text);
-  if (!pool || !name) return dataSource.query(text, [...values]);
+  return queryNamed<T>(dataSource, driverPool(dataSource) && statementNameOf(text), text, values);
+}
+
+/** A query under a statement name on pg's pool (prepared once per connection); unnamed through TypeORM without a name or a pool. */
+async function queryNamed<T>(dataSource: DataSource, name: string | undefined, text: string, values: readonly unknown[]): Promise<T[]> {
+  const pool = name === undefined ? undefined : driverPool(dataSource);
+  if (!pool || name === undefined) return dataSource.query(text, [...values]);
   return (await pool.query({ name, text, values: [...values] })).rows as T[];
 }
 
