@@ -283,8 +283,19 @@ describe('certificate counts, pages and reports in the fast lane', () => {
       ['asOf=2100-01-01&curp=PERJ750914HBCXZN39', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
       ['asOf=2100-01-01&state=B%0AC', { Authorization: callers.comptroller }, 400, undefined],
       ['asOf=2100-01-01&atPosition=-1', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['asOf=2100-01-01&atPosition=99999999999999999999', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['asOf=2100-01-01&atPosition=1e3', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['asOf[]=2100-01-01', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['asOf=2100-01-01&state[x]=BC', { Authorization: callers.comptroller }, 400, 'VALIDATION_FAILED'],
+      ['asOf=2100-01-01%00', { Authorization: callers.comptroller }, 400, undefined],
+      ['asOf=99999-01-01', { Authorization: callers.comptroller }, 400, undefined],
+      [`asOf=2100-01-01&agency=${'A'.repeat(3_000)}`, { Authorization: callers.comptroller }, 400, undefined],
     ];
     await expectRefused('/v1/reports/transparency', cases);
+    // Another state's report, asked by a state comptroller: nothing of it, the same answer in both lanes.
+    const elsewhere = await call('/v1/reports/transparency?asOf=2100-01-01&state=QR', { Authorization: bajaCalifornia });
+    expect(elsewhere.text).toBe((await call('/v1/reports/transparency/?asOf=2100-01-01&state=QR', { Authorization: bajaCalifornia })).text);
+    expect((JSON.parse(elsewhere.text) as { certificates: unknown[] }).certificates).toEqual([]);
     // A report at a position, or one that waits for a position, is the controller's: Nest logs it.
     const at = await call(`/v1/reports/transparency?asOf=2100-01-01&atPosition=${lastPosition}`, { Authorization: callers.comptroller, 'X-Correlation-Id': 'report-at-nest' });
     expect(at.status).toBe(200);
